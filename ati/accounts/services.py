@@ -1,0 +1,131 @@
+"""Writes about accounts: registration, e-mail verification, staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ati.audit.services import record
+
+from . import permissions
+from .models import STAFF_ROLES, Role, User
+
+VERIFY_SALT = "ati.accounts.verify-email"
+
+
+def register_citizen(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    preferred_language: str = "fr",
+    base_url: str = "",
+) -> User:
+    """A person registers as a citizen; the account works once the e-mail is verified."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    with transaction.atomic():
+        user = User(
+            email=email,
+            full_name=full_name.strip(),
+            role=Role.CITIZEN,
+            preferred_language=preferred_language,
+        )
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        record(
+            "account.registered",
+            actor=user,
+            obj=user,
+            after={"email": user.email, "role": user.role},
+        )
+        transaction.on_commit(lambda: send_verification_email(user, base_url=base_url))
+    return user
+
+
+def make_verification_token(user: User) -> str:
+    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object({"u": user.pk, "e": user.email})
+
+
+def send_verification_email(user: User, *, base_url: str = "") -> None:
+    token = make_verification_token(user)
+    link = base_url.rstrip("/") + reverse("accounts:verify_email", args=[token])
+    with translation.override(user.preferred_language):
+        subject = _("Confirm your e-mail address")
+        body = render_to_string("accounts/email/verify.txt", {"user": user, "link": link})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def verify_email(token: str) -> User:
+    """Mark the address as verified. Raises ValidationError for a bad or expired link."""
+    try:
+        data = signing.TimestampSigner(salt=VERIFY_SALT).unsign_object(
+            token, max_age=settings.PASSWORD_RESET_TIMEOUT
+        )
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("This confirmation link has expired; ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This confirmation link is not valid.")) from exc
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update().filter(pk=data.get("u"), email=data.get("e")).first()
+        )
+        if user is None:
+            raise ValidationError(_("This confirmation link is not valid."))
+        if not user.email_verified:
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+            record("account.email_verified", actor=user, obj=user)
+    return user
+
+
+def create_staff_account(
+    actor: Any,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None = None,
+    preferred_language: str = "fr",
+) -> User:
+    """Administrators create accounts for officers, staff, heads and commission members."""
+    if not permissions.can_manage_accounts(actor):
+        raise PermissionDenied(_("Only an administrator can create staff accounts."))
+    if role not in Role.values:
+        raise ValidationError(
+            {
+                "role": _("Unknown role %(role)r: choose one of %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
+    if role not in STAFF_ROLES:
+        raise ValidationError({"role": _("Citizens register themselves; choose a staff role.")})
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    with transaction.atomic():
+        user = User(
+            email=email,
+            full_name=full_name,
+            role=role,
+            email_verified=True,
+            preferred_language=preferred_language,
+            is_staff=role == Role.ADMINISTRATOR,
+            is_superuser=role == Role.ADMINISTRATOR,
+        )
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        record("account.created", actor=actor, obj=user, after={"email": email, "role": role})
+    return user

@@ -1,0 +1,11 @@
+"""Every API endpoint under /api/v1/: each app registers its viewsets here."""
+
+from rest_framework.routers import DefaultRouter
+
+from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
+
+router = DefaultRouter()
+router.register("bodies", PublicBodyViewSet, basename="body")
+router.register("departments", DepartmentViewSet, basename="department")
+
+urlpatterns = router.urls

@@ -1,0 +1,189 @@
+"""Public bodies (organismes), their departments and who works where."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ati.accounts.models import BODY_ROLES, Role
+from ati.core.i18n import pick_translation
+
+
+class BodyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    PUBLIC_ESTABLISHMENT = "public_establishment", _("Public establishment")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    REGIONAL_AUTHORITY = "regional_authority", _("Region or prefecture")
+    CONSTITUTIONAL_BODY = "constitutional_body", _("Constitutional or governance body")
+    PARLIAMENT = "parliament", _("Parliament")
+    JUDICIAL = "judicial", _("Judicial authority")
+    PUBLIC_SERVICE = "public_service", _("Body entrusted with a public service")
+    OTHER = "other", _("Other public body")
+
+
+class PublicBody(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=300)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    email = models.EmailField(_("information officer's e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public body")
+        verbose_name_plural = _("public bodies")
+        ordering = ["name_fr"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_translation(self, "name")
+
+    def clean(self) -> None:
+        super().clean()
+        # A body cannot be its own ancestor: walk up from the proposed parent.
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A body cannot be placed under itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Department(models.Model):
+    body = models.ForeignKey(
+        PublicBody, verbose_name=_("body"), on_delete=models.PROTECT, related_name="departments"
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    name_fr = models.CharField(_("name (French)"), max_length=300)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["body__name_fr", "name_fr"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "code"], name="department_code_unique_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.body.code})"
+
+    @property
+    def name(self) -> str:
+        return pick_translation(self, "name")
+
+    def clean(self) -> None:
+        super().clean()
+        # A department belongs to exactly one body for its whole life: moving it
+        # would silently hand its staff and its requests to another body.
+        if self.pk is not None and self.body_id is not None:
+            original = (
+                Department.objects.filter(pk=self.pk).values_list("body_id", flat=True).first()
+            )
+            if original is not None and original != self.body_id:
+                raise ValidationError(
+                    {
+                        "body": _(
+                            "This department already belongs to another body; a department "
+                            "cannot be attached to two bodies. Create a new department instead."
+                        )
+                    }
+                )
+
+
+class Membership(models.Model):
+    """Who works for which body, in which role (and, for staff, in which department)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    body = models.ForeignKey(
+        PublicBody, verbose_name=_("body"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("role"), max_length=32, choices=[(r.value, r.label) for r in Role if r in BODY_ROLES]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body__name_fr", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "body", "role"],
+                condition=models.Q(department__isnull=True),
+                name="membership_unique_without_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "body", "role", "department"],
+                condition=models.Q(department__isnull=False),
+                name="membership_unique_with_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.body.code}/{self.department.code}" if self.department else self.body.code
+        return f"{self.user} — {self.get_role_display()} — {where}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.role not in {r.value for r in BODY_ROLES}:
+            errors["role"] = _(
+                "Unknown role %(role)r for a membership: choose officer, department "
+                "staff or head of body."
+            ) % {"role": self.role}
+        elif self.user_id is not None and self.user.role != self.role:
+            errors["role"] = _(
+                "This person's account has the role %(user_role)s; a membership "
+                "must have the same role."
+            ) % {"user_role": self.user.get_role_display()}
+        if self.role == Role.DEPARTMENT_STAFF and self.department_id is None:
+            errors["department"] = _("Department staff must belong to a department.")
+        if (
+            self.department_id is not None
+            and self.body_id is not None
+            and self.department.body_id != self.body_id
+        ):
+            errors["department"] = _("This department belongs to another body.")
+        if errors:
+            raise ValidationError(errors)
+        duplicates = Membership.objects.filter(
+            user_id=self.user_id,
+            body_id=self.body_id,
+            role=self.role,
+            department_id=self.department_id,
+        ).exclude(pk=self.pk)
+        if self.user_id is not None and duplicates.exists():
+            raise ValidationError(_("This person already has this role in this body."))

@@ -1,0 +1,161 @@
+"""Demo data: a few real-looking bodies, their staff, the commission and citizens.
+
+Idempotent: every object is found by its code or e-mail and created only when
+missing, so `seed_demo` can run at every `make demo`. Later apps add their own
+demo objects by listing a function in DEMO_STEPS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from ati.accounts.models import Role, User
+from ati.audit.services import record
+from ati.bodies.models import BodyKind, Department, Membership, PublicBody
+
+DEMO_PASSWORD = "demo-ati-2026"  # noqa: S105 - printed on purpose: these are demo accounts
+
+BODIES: list[dict[str, Any]] = [
+    {
+        "code": "min-sante",
+        "kind": BodyKind.MINISTRY,
+        "name_fr": "Ministère de la Santé et de la Protection sociale",
+        "name_ar": "وزارة الصحة والحماية الاجتماعية",
+        "name_en": "Ministry of Health and Social Protection",
+        "email": "dai@sante.demo.ma",
+        "departments": [
+            (
+                "hopitaux",
+                "Direction des hôpitaux et des soins ambulatoires",
+                "مديرية المستشفيات والعلاجات المتنقلة",
+                "Hospitals and Outpatient Care Directorate",
+            ),
+            (
+                "medicament",
+                "Direction du médicament et de la pharmacie",
+                "مديرية الأدوية والصيدلة",
+                "Medicines and Pharmacy Directorate",
+            ),
+        ],
+    },
+    {
+        "code": "commune-rabat",
+        "kind": BodyKind.LOCAL_AUTHORITY,
+        "name_fr": "Commune de Rabat",
+        "name_ar": "جماعة الرباط",
+        "name_en": "Municipality of Rabat",
+        "email": "dai@rabat.demo.ma",
+        "departments": [
+            ("urbanisme", "Service de l'urbanisme", "مصلحة التعمير", "Urban Planning Service"),
+            ("finances", "Service des finances", "مصلحة المالية", "Finance Service"),
+        ],
+    },
+    {
+        "code": "onee",
+        "kind": BodyKind.PUBLIC_ESTABLISHMENT,
+        "name_fr": "Office national de l'électricité et de l'eau potable",
+        "name_ar": "المكتب الوطني للكهرباء والماء الصالح للشرب",
+        "name_en": "National Office of Electricity and Drinking Water",
+        "email": "dai@onee.demo.ma",
+        "departments": [
+            ("eau", "Branche eau", "قطاع الماء", "Water Branch"),
+        ],
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: Role
+    body: str = ""
+    department: str = ""
+    language: str = "fr"
+
+
+ACCOUNTS = [
+    DemoAccount("admin@ati.demo", "Administratrice ati", Role.ADMINISTRATOR),
+    DemoAccount("officer.sante@ati.demo", "Karim Bennani", Role.OFFICER, "min-sante"),
+    DemoAccount(
+        "staff.hopitaux@ati.demo", "Salma Idrissi", Role.DEPARTMENT_STAFF, "min-sante", "hopitaux"
+    ),
+    DemoAccount("head.sante@ati.demo", "Nadia El Fassi", Role.HEAD_OF_BODY, "min-sante"),
+    DemoAccount(
+        "officer.rabat@ati.demo", "Hicham Tazi", Role.OFFICER, "commune-rabat", language="ar"
+    ),
+    DemoAccount(
+        "staff.urbanisme@ati.demo",
+        "Rachid Alaoui",
+        Role.DEPARTMENT_STAFF,
+        "commune-rabat",
+        "urbanisme",
+        language="ar",
+    ),
+    DemoAccount("head.rabat@ati.demo", "Latifa Berrada", Role.HEAD_OF_BODY, "commune-rabat"),
+    DemoAccount("officer.onee@ati.demo", "Omar Chraibi", Role.OFFICER, "onee"),
+    DemoAccount("commission@ati.demo", "Meryem Lahlou", Role.COMMISSION_MEMBER),
+    DemoAccount("rapporteur@ati.demo", "Driss Amrani", Role.COMMISSION_MEMBER, language="ar"),
+    DemoAccount("amina@ati.demo", "Amina Ouazzani", Role.CITIZEN),
+    DemoAccount("youssef@ati.demo", "يوسف الحسني", Role.CITIZEN, language="ar"),
+]
+
+#: Functions called after the base data, in order, each idempotent. Apps append theirs.
+DEMO_STEPS: list[Callable[[], None]] = []
+
+
+def seed_bodies() -> dict[str, PublicBody]:
+    bodies = {}
+    for spec in BODIES:
+        spec = dict(spec)
+        departments = spec.pop("departments")
+        body, created = PublicBody.objects.get_or_create(code=spec["code"], defaults=spec)
+        if created:
+            record("body.created", obj=body, reason="seed_demo")
+        for code, fr, ar, en in departments:
+            dept, created = Department.objects.get_or_create(
+                body=body, code=code, defaults={"name_fr": fr, "name_ar": ar, "name_en": en}
+            )
+            if created:
+                record("department.created", obj=dept, reason="seed_demo")
+        bodies[body.code] = body
+    return bodies
+
+
+def seed_accounts(bodies: dict[str, PublicBody]) -> list[DemoAccount]:
+    for account in ACCOUNTS:
+        user = User.objects.filter(email=account.email).first()
+        if user is None:
+            user = User(
+                email=account.email,
+                full_name=account.full_name,
+                role=account.role,
+                preferred_language=account.language,
+                email_verified=True,
+                is_superuser=account.role == Role.ADMINISTRATOR,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            record("account.created", obj=user, after={"role": user.role}, reason="seed_demo")
+        if account.body:
+            body = bodies[account.body]
+            dept = body.departments.get(code=account.department) if account.department else None
+            membership, created = Membership.objects.get_or_create(
+                user=user, body=body, role=account.role, department=dept
+            )
+            if created:
+                record("membership.created", obj=membership, reason="seed_demo")
+    return ACCOUNTS
+
+
+@transaction.atomic
+def seed() -> list[DemoAccount]:
+    bodies = seed_bodies()
+    accounts = seed_accounts(bodies)
+    for step in DEMO_STEPS:
+        step()
+    return accounts

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from ati.accounts.models import Role
+
+from .factories import DepartmentFactory, PublicBodyFactory, UserFactory, member
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests marked `postgres` need PostgreSQL's own features; the SQLite run skips them.
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass)")
+            )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is right for people, and far too slow for thousands of test accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def body(db):
+    return PublicBodyFactory()
+
+
+@pytest.fixture
+def other_body(db):
+    return PublicBodyFactory()
+
+
+@pytest.fixture
+def department(body):
+    return DepartmentFactory(body=body)
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(role=Role.CITIZEN)
+
+
+@pytest.fixture
+def officer(body):
+    return member(Role.OFFICER, body)
+
+
+@pytest.fixture
+def head(body):
+    return member(Role.HEAD_OF_BODY, body)
+
+
+@pytest.fixture
+def staff(body, department):
+    return member(Role.DEPARTMENT_STAFF, body, department)
+
+
+@pytest.fixture
+def commissioner(db):
+    return UserFactory(role=Role.COMMISSION_MEMBER)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(role=Role.ADMINISTRATOR, is_superuser=True, is_staff=True)

@@ -1,0 +1,54 @@
+"""Factories for the people and bodies of the law's scenarios."""
+
+from __future__ import annotations
+
+import factory
+
+from ati.accounts.models import Role, User
+from ati.bodies.models import BodyKind, Department, Membership, PublicBody
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="fr_FR")
+    role = Role.CITIZEN
+    email_verified = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PublicBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicBody
+
+    code = factory.Sequence(lambda n: f"body-{n}")
+    name_fr = factory.Sequence(lambda n: f"Organisme public {n}")
+    name_ar = factory.Sequence(lambda n: f"هيئة عمومية {n}")
+    name_en = factory.Sequence(lambda n: f"Public body {n}")
+    kind = BodyKind.MINISTRY
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    body = factory.SubFactory(PublicBodyFactory)
+    code = factory.Sequence(lambda n: f"dept-{n}")
+    name_fr = factory.Sequence(lambda n: f"Direction {n}")
+    name_ar = factory.Sequence(lambda n: f"مديرية {n}")
+
+
+def member(role: Role, body: PublicBody, department: Department | None = None, **kw) -> User:
+    """A person with a role in a body (and department, for staff)."""
+    user = UserFactory(role=role, **kw)
+    Membership.objects.create(user=user, body=body, role=role, department=department)
+    return user
