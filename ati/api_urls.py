@@ -3,9 +3,11 @@
 from rest_framework.routers import DefaultRouter
 
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
+from ati.requests.api import InformationRequestViewSet
 
 router = DefaultRouter()
 router.register("bodies", PublicBodyViewSet, basename="body")
 router.register("departments", DepartmentViewSet, basename="department")
+router.register("requests", InformationRequestViewSet, basename="request")
 
 urlpatterns = router.urls

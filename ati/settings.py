@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "ati.accounts",
     "ati.audit",
     "ati.bodies",
+    "ati.law",
+    "ati.requests",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +261,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "ati.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ati API",
@@ -291,3 +294,5 @@ LOGGING = {
 }
 
 ATI_SITE_NAME = os.environ.get("ATI_SITE_NAME", "ati")
+# The public address of the site, for links in e-mails and letters.
+ATI_SITE_URL = os.environ.get("ATI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -17,6 +17,46 @@ def _jsonable(data: Any) -> Any:
     return None if data is None else json.loads(canonical_json(data))
 
 
+def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> list[AuditEvent]:
+    """Append events to the chain, inside the caller's transaction.
+
+    The chain head row is locked first, so concurrent writers append one after
+    the other and each event links to the one before it.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor = None
+    with transaction.atomic():
+        # The head row is made by the migration; creating it here is only a fallback.
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1)
+        prev_hash, next_id, now = head.last_hash or GENESIS_HASH, head.last_id + 1, timezone.now()
+        events = []
+        for spec in specs:
+            obj = spec.get("obj")
+            event = AuditEvent(
+                id=next_id,
+                created_at=now,
+                actor=actor,
+                actor_label=str(actor)[:320] if actor is not None else "system",
+                action=spec["action"],
+                object_type=spec.get("object_type") or (obj._meta.label_lower if obj else ""),
+                object_id=spec.get("object_id") or (str(obj.pk) if obj else ""),
+                object_repr=spec.get("object_repr") or (str(obj)[:300] if obj else ""),
+                before=_jsonable(spec.get("before")),
+                after=_jsonable(spec.get("after")),
+                reason=spec.get("reason", ""),
+                ip_address=ip_address or current_ip(),
+                prev_hash=prev_hash,
+            )
+            event.hash = compute_hash(prev_hash, event.content())
+            events.append(event)
+            prev_hash, next_id = event.hash, next_id + 1
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash, last_id=next_id - 1)
+    return events
+
+
 def record(
     action: str,
     *,
@@ -30,41 +70,21 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction.
+    """Append one event to the chain, inside the caller's transaction."""
+    spec = {
+        "action": action, "obj": obj, "before": before, "after": after, "reason": reason,
+        "object_type": object_type, "object_id": object_id, "object_repr": object_repr,
+    }
+    return _append([spec], actor, ip_address)[0]
 
-    The chain head row is locked first, so concurrent writers append one after
-    the other and each event links to the one before it.
+
+def record_many(events: list[dict[str, Any]], *, actor: Any = None) -> int:
+    """Append many events under one lock and one insert (a bulk recomputation).
+
+    Each dict takes the keyword arguments of `record` (action, obj or
+    object_type/object_id/object_repr, before, after, reason).
     """
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:300]
-    if actor is not None and not getattr(actor, "is_authenticated", True):
-        actor = None
-    with transaction.atomic():
-        # The head row is made by the migration; creating it here is only a fallback.
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1)
-        event = AuditEvent(
-            id=head.last_id + 1,
-            created_at=timezone.now(),
-            actor=actor,
-            actor_label=str(actor)[:320] if actor is not None else "system",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            before=_jsonable(before),
-            after=_jsonable(after),
-            reason=reason,
-            ip_address=ip_address or current_ip(),
-            prev_hash=head.last_hash or GENESIS_HASH,
-        )
-        event.hash = compute_hash(event.prev_hash, event.content())
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_id=event.id)
-    return event
+    return len(_append(events, actor, None)) if events else 0
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

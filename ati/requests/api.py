@@ -1,0 +1,345 @@
+"""The request API: list, create, retrieve, one POST per transition, messages, files.
+
+Thin: serializers check shapes, services decide. A citizen sees only their own
+requests and an officer only their body's; anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ati.bodies.models import Department, PublicBody
+from ati.core.api import ConflictSerializer, ErrorSerializer
+
+from . import permissions, selectors, services
+from .models import (
+    Attachment,
+    Channel,
+    DeliveryForm,
+    IdDocument,
+    InformationRequest,
+    Message,
+    Outcome,
+
+)
+
+IDENTITY_FIELDS = ["applicant_first_name", "applicant_last_name", "applicant_address",
+                   "applicant_id_kind", "applicant_id_number", "applicant_email", "applicant_phone"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class MessageSerializer(serializers.ModelSerializer[Message]):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "direction", "text", "created_at", "attachments"]
+
+
+class InformationRequestSerializer(serializers.ModelSerializer[InformationRequest]):
+    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    refusal_grounds = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    transferred_to = serializers.SerializerMethodField()
+    transferred_from = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    profile = serializers.CharField(source="profile_version.profile.code", read_only=True)
+
+    class Meta:
+        model = InformationRequest
+        fields = ["id", "reference", "body", "department", "state", "subject",
+                  "information_requested", "delivery_form", "urgent", "urgency_reason", "channel",
+                  "language", "submitted_at", "received_on", "response_due",
+                  "original_response_due", "due_explanation", "is_overdue", "extensions_used",
+                  "extension_reason", "clarification_question", "clarification_answer",
+                  "outcome", "answer_text", "withheld_description", "holder_name",
+                  "refusal_grounds", "reproduction_cost", "answered_at", "transferred_from",
+                  "transferred_to", "profile", *IDENTITY_FIELDS]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj: InformationRequest) -> bool:
+        flag = getattr(obj, "is_overdue", None)
+        return bool(flag) if not callable(flag) else obj.is_overdue()
+
+    def get_transferred_to(self, obj: InformationRequest) -> str | None:
+        successor = getattr(obj, "transferred_to", None)
+        return successor.reference if successor else None
+
+    def to_representation(self, instance: InformationRequest) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        if not permissions.can_see_identity(user, instance):
+            for name in IDENTITY_FIELDS:
+                data[name] = None
+        return data
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
+    subject = serializers.CharField(max_length=200)
+    information_requested = serializers.CharField(max_length=10000)
+    delivery_form = serializers.ChoiceField(DeliveryForm.choices, default=DeliveryForm.ELECTRONIC)
+    urgent = serializers.BooleanField(default=False)
+    urgency_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                           default="")
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    address = serializers.CharField(max_length=500)
+    id_kind = serializers.ChoiceField(IdDocument.choices, default=IdDocument.CIN)
+    id_number = serializers.RegexField(r"^[A-Za-z]{0,3}\d{3,10}$", max_length=20)
+    email = serializers.EmailField(required=False)
+    phone = serializers.RegexField(r"^\+?[\d .\-()]{6,25}$", required=False, allow_blank=True,
+                                   default="")
+    language = serializers.ChoiceField(["fr", "ar", "en"], required=False)
+    channel = serializers.ChoiceField(Channel.choices, default=Channel.ONLINE)
+    received_on = serializers.DateField(required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        default=list)
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    department = serializers.IntegerField()
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+
+
+class QuestionSerializer(serializers.Serializer[Any]):
+    question = serializers.CharField(max_length=5000)
+
+
+class ClarificationSerializer(serializers.Serializer[Any]):
+    answer = serializers.CharField(max_length=10000)
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=5000)
+
+
+class OptionalReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.Serializer[Any]):
+    to_body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
+    reason = serializers.CharField(max_length=5000)
+
+
+class DraftSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(Outcome.choices)
+    text = serializers.CharField(max_length=20000)
+
+
+class CommentSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(max_length=5000)
+
+
+class AnswerSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(Outcome.choices)
+    text = serializers.CharField(max_length=20000)
+    grounds = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    withheld = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    holder = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False,
+                                    default=0)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        default=list)
+
+
+class EmptySerializer(serializers.Serializer[Any]):
+    pass
+
+
+class MessageCreateSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=10000)
+    internal = serializers.BooleanField(default=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        default=list)
+
+
+def _uploads(files: list[Any]) -> list[services.Upload]:
+    return [services.Upload(file=f, name=f.name, size=f.size) for f in files]
+
+
+TRANSITION_RESPONSES = {
+    200: InformationRequestSerializer,
+    400: OpenApiResponse(ErrorSerializer, description="Bad input"),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed for your role"),
+    404: OpenApiResponse(ErrorSerializer, description="No such request (or not yours)"),
+    409: OpenApiResponse(ConflictSerializer, description="Not possible in the current state"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Requests you may see, soonest due first"),
+    retrieve=extend_schema(summary="One request"),
+)
+class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                viewsets.GenericViewSet[InformationRequest]):
+    serializer_class = InformationRequestSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = {"state": ["exact"], "urgent": ["exact"], "body__code": ["exact"],
+                        "department": ["exact"], "response_due": ["lte", "gte"]}
+
+    def get_queryset(self) -> Any:
+        qs = selectors.visible_requests(self.request.user).with_overdue()
+        qs = qs.select_related("transferred_from", "transferred_to", "profile_version__profile")
+        qs = qs.prefetch_related("refusal_grounds")
+        if self.request.query_params.get("overdue") in {"1", "true"}:
+            qs = qs.overdue()
+        return qs.order_by("response_due", "pk")
+
+    def _run(self, request: Request, serializer_class: type[serializers.Serializer[Any]],
+             call: Any) -> Response:
+        req = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = call(req, serializer.validated_data)
+        fresh = self.get_queryset().get(pk=updated.pk)
+        return Response(InformationRequestSerializer(fresh, context={"request": request}).data)
+
+    @extend_schema(request=SubmitSerializer, responses={201: InformationRequestSerializer,
+                                                        400: ErrorSerializer, 403: ErrorSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user
+        on_behalf = not permissions.roles.is_citizen(user)
+        applicant = services.ApplicantDetails(
+            first_name=data["first_name"], last_name=data["last_name"], address=data["address"],
+            id_kind=data["id_kind"], id_number=data["id_number"],
+            email=data.get("email") or ("" if on_behalf else user.email),
+            phone=data["phone"],
+            language=data.get("language") or getattr(user, "preferred_language", "fr"),
+        )
+        if not applicant.email:
+            raise serializers.ValidationError({"email": ["The applicant's e-mail is required."]})
+        details = services.RequestDetails(
+            subject=data["subject"], information_requested=data["information_requested"],
+            delivery_form=data["delivery_form"], urgent=data["urgent"],
+            urgency_reason=data["urgency_reason"], attachments=_uploads(data["attachments"]),
+        )
+        req = services.submit_request(user, body=data["body"], applicant=applicant,
+                                      details=details, channel=data["channel"],
+                                      received_on=data.get("received_on"))
+        fresh = self.get_queryset().get(pk=req.pk)
+        return Response(InformationRequestSerializer(fresh, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        def call(req: InformationRequest, data: dict[str, Any]) -> InformationRequest:
+            department = get_object_or_404(Department, pk=data["department"], body=req.body_id)
+            assignee = None
+            if data.get("assignee"):
+                from ati.accounts.models import User
+
+                assignee = get_object_or_404(User, pk=data["assignee"])
+            return services.assign(request.user, req, department=department, assignee=assignee)
+
+        return self._run(request, AssignSerializer, call)
+
+    @extend_schema(request=QuestionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def request_clarification(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, QuestionSerializer, lambda req, d: services.request_clarification(
+            request.user, req, question=d["question"]))
+
+    @extend_schema(request=ClarificationSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def provide_clarification(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, ClarificationSerializer,
+                         lambda req, d: services.provide_clarification(request.user, req,
+                                                                       answer=d["answer"]))
+
+    @extend_schema(request=ReasonSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, ReasonSerializer,
+                         lambda req, d: services.extend(request.user, req, reason=d["reason"]))
+
+    @extend_schema(request=TransferSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, TransferSerializer, lambda req, d: services.transfer(
+            request.user, req, to_body=d["to_body"], reason=d["reason"]))
+
+    @extend_schema(request=DraftSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def submit_draft(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, DraftSerializer, lambda req, d: services.submit_draft(
+            request.user, req, outcome=d["outcome"], text=d["text"]))
+
+    @extend_schema(request=CommentSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def return_draft(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, CommentSerializer, lambda req, d: services.return_draft(
+            request.user, req, comment=d["comment"]))
+
+    @extend_schema(request=AnswerSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, AnswerSerializer, lambda req, d: services.answer(
+            request.user, req, outcome=d["outcome"], text=d["text"], grounds=d["grounds"],
+            withheld=d["withheld"], holder=d["holder"], cost=d["cost"],
+            attachments=_uploads(d["attachments"])))
+
+    @extend_schema(request=OptionalReasonSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, OptionalReasonSerializer,
+                         lambda req, d: services.withdraw(request.user, req, reason=d["reason"]))
+
+    @extend_schema(request=EmptySerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, EmptySerializer, lambda req, d: services.close(request.user, req))
+
+    @extend_schema(methods=["get"], responses=MessageSerializer(many=True))
+    @extend_schema(methods=["post"], request=MessageCreateSerializer,
+                   responses={201: MessageSerializer, 400: ErrorSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        if request.method == "GET":
+            items = selectors.messages_for(request.user, req)
+            return Response(MessageSerializer(items, many=True).data)
+        serializer = MessageCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.post_message(request.user, req, text=serializer.validated_data["text"],
+                                        internal=serializer.validated_data["internal"],
+                                        attachments=_uploads(serializer.validated_data["attachments"]))
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        items = selectors.attachments_for(request.user, req)
+        return Response(AttachmentSerializer(items, many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
+    def download(self, request: Request, pk: str | None = None,
+                 attachment_id: str | None = None) -> FileResponse:
+        req = self.get_object()
+        attachment = get_object_or_404(selectors.attachments_for(request.user, req),
+                                       pk=attachment_id)
+        return selectors.attachment_response(attachment)
+
+
+

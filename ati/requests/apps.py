@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestsConfig(AppConfig):
+    name = "ati.requests"
+    label = "requests"
+    verbose_name = _("Information requests")
+
+    def ready(self) -> None:
+        # When the calendar changes, the due dates of open requests are recomputed.
+        from ati.law.recompute import register_deadline_holder
+
+        from .services import recompute_due_dates
+
+        register_deadline_holder(recompute_due_dates)

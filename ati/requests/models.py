@@ -1,0 +1,406 @@
+"""The information request and its state machine (Law 31-13, §§ 1-4).
+
+Every transition lives here, on the model, as a django-fsm method: what state it
+leaves from, where it goes and on which condition. The methods only change the
+request's own fields; permissions, locking, audit events, notifications and
+letters are the business of `services.py`, which calls them.
+
+"Overdue" is never a state: it is computed from the stored due date (see
+`InformationRequestQuerySet.with_overdue`), so it can never be stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ASSIGNED = "assigned", _("Assigned to a department")
+    AWAITING_CLARIFICATION = "awaiting_clarification", _("Awaiting clarification")
+    DRAFT_READY = "draft_ready", _("Draft answer awaiting approval")
+    ANSWERED = "answered", _("Answered")
+    TRANSFERRED = "transferred", _("Transferred to another body")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+    CLOSED = "closed", _("Closed")
+
+
+#: States in which the body owes an answer and the response clock runs.
+CLOCK_RUNNING = (State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY)
+#: States in which the request is still being handled (the clock may be paused).
+OPEN_STATES = (*CLOCK_RUNNING, State.AWAITING_CLARIFICATION)
+FINAL_STATES = (State.TRANSFERRED, State.WITHDRAWN, State.CLOSED)
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTIALLY_GRANTED = "partially_granted", _("Partially granted")
+    REFUSED = "refused", _("Refused")
+    NOT_HELD = "not_held", _("Information not held")
+
+
+#: Outcomes that withhold something, and so must cite at least one legal ground.
+OUTCOMES_NEEDING_GROUNDS = (Outcome.PARTIALLY_GRANTED, Outcome.REFUSED)
+
+
+class DeliveryForm(models.TextChoices):
+    ELECTRONIC = "electronic", _("Electronic copy")
+    PAPER = "paper", _("Paper copy")
+    ON_SITE = "on_site", _("Consultation on site")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online portal")
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("Post")
+    EMAIL = "email", _("E-mail")
+
+
+class IdDocument(models.TextChoices):
+    CIN = "cin", _("National identity card (CIN)")
+    RESIDENCE_CARD = "residence_card", _("Residence card (foreign resident)")
+
+
+class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
+    def with_overdue(self, today: dt.date | None = None) -> InformationRequestQuerySet:
+        """Annotate `is_overdue`: the clock runs and the due date has passed."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            is_overdue=Case(
+                When(Q(state__in=CLOCK_RUNNING, response_due__lt=today), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def overdue(self, today: dt.date | None = None) -> InformationRequestQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(state__in=CLOCK_RUNNING, response_due__lt=today)
+
+    def open(self) -> InformationRequestQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+
+class InformationRequest(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    body = models.ForeignKey(
+        "bodies.PublicBody", verbose_name=_("body"), on_delete=models.PROTECT, related_name="requests"
+    )
+    department = models.ForeignKey(
+        "bodies.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    profile_version = models.ForeignKey(
+        "law.LegalProfileVersion",
+        verbose_name=_("legal profile (version)"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+
+    # The applicant. Personal data (Law 09-08): shown only to those who handle the request.
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="information_requests",
+    )
+    applicant_first_name = models.CharField(_("first name"), max_length=100)
+    applicant_last_name = models.CharField(_("last name"), max_length=100)
+    applicant_address = models.TextField(_("postal address"), max_length=500)
+    applicant_id_kind = models.CharField(
+        _("identity document"), max_length=20, choices=IdDocument.choices, default=IdDocument.CIN
+    )
+    applicant_id_number = models.CharField(_("identity document number"), max_length=20)
+    applicant_email = models.EmailField(_("e-mail address"))
+    applicant_phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language of the letters"),
+        max_length=8,
+        choices=[("fr", "Français"), ("ar", "العربية"), ("en", "English")],
+        default="fr",
+    )
+
+    subject = models.CharField(_("subject"), max_length=200)
+    information_requested = models.TextField(_("information requested"), max_length=10000)
+    delivery_form = models.CharField(
+        _("form of delivery"), max_length=16, choices=DeliveryForm.choices,
+        default=DeliveryForm.ELECTRONIC,
+    )
+    urgent = models.BooleanField(_("urgent (life, safety or liberty)"), default=False)
+    urgency_reason = models.TextField(_("why it is urgent"), max_length=2000, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    state = FSMField(_("state"), max_length=32, choices=State.choices, default=State.SUBMITTED,
+                     protected=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    received_on = models.DateField(_("received on"))
+    # Where the response period now counts from: the receipt, or the clarification's answer.
+    clock_started_on = models.DateField(_("response period counted from"))
+    # The deadline now in force (after extension or clarification), and the first one.
+    response_due = models.DateField(_("answer due by"), db_index=True)
+    original_response_due = models.DateField(_("first due date"))
+    due_explanation = models.TextField(_("how the due date was computed"), blank=True)
+    extensions_used = models.PositiveSmallIntegerField(_("extensions used"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    clock_paused_on = models.DateField(_("clock stopped on"), null=True, blank=True)
+    clarification_question = models.TextField(_("clarification asked"), blank=True)
+    clarification_answer = models.TextField(_("clarification given"), blank=True)
+
+    # The draft prepared by department staff, approved (or returned) by the officer.
+    draft_outcome = models.CharField(_("proposed outcome"), max_length=20,
+                                     choices=Outcome.choices, blank=True)
+    draft_text = models.TextField(_("draft answer"), blank=True)
+    draft_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True,
+                               db_index=True)
+    answer_text = models.TextField(_("answer"), blank=True)
+    withheld_description = models.TextField(_("what is withheld"), blank=True)
+    holder_name = models.CharField(_("body that holds the information"), max_length=300,
+                                   blank=True)
+    refusal_grounds = models.ManyToManyField(
+        "law.ExceptionGround", verbose_name=_("legal grounds cited"), blank=True,
+        related_name="requests",
+    )
+    reproduction_cost = models.DecimalField(
+        _("cost of reproduction and sending (MAD)"), max_digits=10, decimal_places=2,
+        default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))],
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    transferred_from = models.OneToOneField(
+        "self",
+        verbose_name=_("transferred from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transferred_to",
+    )
+    transfer_reason = models.TextField(_("reason for the transfer"), blank=True)
+
+    objects = InformationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["response_due", "pk"]
+        indexes = [
+            models.Index(fields=["body", "state", "response_due"], name="request_queue_idx"),
+            models.Index(fields=["applicant", "submitted_at"], name="request_applicant_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(urgent=True) | ~Q(urgency_reason=""),
+                name="urgent_request_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="answered") | ~Q(outcome=""),
+                name="answered_request_has_an_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.subject}"
+
+    @property
+    def applicant_name(self) -> str:
+        return f"{self.applicant_first_name} {self.applicant_last_name}".strip()
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.state in CLOCK_RUNNING and self.response_due < today
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # --- transitions ---------------------------------------------------------
+    # Each one changes fields only; see services.py for who may call it.
+
+    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY],
+                target=State.ASSIGNED)
+    def assign(self, department: Any, assignee: Any = None) -> None:
+        self.department = department
+        self.assignee = assignee
+
+    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED],
+                target=State.AWAITING_CLARIFICATION)
+    def request_clarification(self, question: str, today: dt.date) -> None:
+        self.clarification_question = question
+        self.clock_paused_on = today
+
+    @transition(field=state, source=State.AWAITING_CLARIFICATION,
+                target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED))
+    def provide_clarification(self, answer: str, started: dt.date, due: dt.date,
+                              explanation: str) -> str:
+        self.clarification_answer = answer
+        self.clock_paused_on = None
+        self.clock_started_on = started
+        self.response_due = due
+        self.due_explanation = explanation
+        # Back to the department that had it, if any.
+        return State.ASSIGNED if self.department_id is not None else State.SUBMITTED
+
+    def can_extend(self) -> bool:
+        return self.extensions_used < self.profile_version.max_extensions
+
+    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY],
+                target=None, conditions=[can_extend])
+    def extend(self, reason: str, due: dt.date, explanation: str) -> None:
+        self.extensions_used += 1
+        self.extension_reason = reason
+        self.response_due = due
+        self.due_explanation = explanation
+
+    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED, State.AWAITING_CLARIFICATION],
+                target=State.TRANSFERRED)
+    def transfer(self, reason: str) -> None:
+        self.transfer_reason = reason
+        self.clock_paused_on = None
+
+    @transition(field=state, source=State.ASSIGNED, target=State.DRAFT_READY)
+    def submit_draft(self, outcome: str, text: str, author: Any) -> None:
+        self.draft_outcome = outcome
+        self.draft_text = text
+        self.draft_by = author
+
+    @transition(field=state, source=State.DRAFT_READY, target=State.ASSIGNED)
+    def return_draft(self) -> None:
+        pass
+
+    @transition(field=state, source=[*CLOCK_RUNNING, State.AWAITING_CLARIFICATION],
+                target=State.ANSWERED)
+    def answer(self, *, outcome: str, text: str, withheld: str, holder: str, cost: Decimal,
+               by: Any, at: dt.datetime) -> None:
+        self.outcome = outcome
+        self.answer_text = text
+        self.withheld_description = withheld
+        self.holder_name = holder
+        self.reproduction_cost = cost
+        self.answered_by = by
+        self.answered_at = at
+        self.clock_paused_on = None
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.WITHDRAWN)
+    def withdraw(self, at: dt.datetime) -> None:
+        self.closed_at = at
+
+    @transition(field=state, source=State.ANSWERED, target=State.CLOSED)
+    def close(self, at: dt.datetime) -> None:
+        self.closed_at = at
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in a year, locked while a new one is taken.
+
+    Taking the number inside the submission's transaction makes the sequence
+    gapless: a submission that fails rolls its number back with it.
+    """
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Direction(models.TextChoices):
+    FROM_APPLICANT = "from_applicant", _("From the applicant")
+    TO_APPLICANT = "to_applicant", _("To the applicant")
+    INTERNAL = "internal", _("Internal note (body only)")
+
+
+class Message(models.Model):
+    """A message on a request, in either direction, or an internal note of the body."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE,
+                                related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    text = models.TextField(_("message"), max_length=10000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} · {self.get_direction_display()}"
+
+
+class AttachmentKind(models.TextChoices):
+    REQUEST = "request", _("Attached to the request")
+    ANSWER = "answer", _("Attached to the answer")
+    MESSAGE = "message", _("Attached to a message")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name: a random name under the request's folder.
+    return f"requests/{instance.request_id}/{instance.token}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE,
+                                related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="attachments")
+    kind = models.CharField(max_length=16, choices=AttachmentKind.choices)
+    token = models.CharField(max_length=64, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,136 @@
+"""Reads: which requests a person may see, the officer's queue, a request's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse
+from django.utils import timezone
+
+from ati.accounts import permissions as roles
+from ati.audit.models import AuditEvent
+
+from . import permissions
+from .models import CLOCK_RUNNING, InformationRequest, Message, State
+
+QUEUE_RELATED = ("body", "department", "assignee", "profile_version")
+
+
+def visible_requests(user: Any) -> QuerySet[InformationRequest]:
+    """Every request this person may open; nothing else (404 for the rest)."""
+    qs = InformationRequest.objects.select_related(*QUEUE_RELATED)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if roles.is_administrator(user) or roles.is_commission_member(user):
+        return qs
+    if roles.is_citizen(user):
+        return qs.filter(applicant=user)
+    departments = roles.department_ids(user)
+    if departments:
+        return qs.filter(department_id__in=departments)
+    return qs.filter(body_id__in=roles.body_ids(user))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    department: int | None = None
+    overdue: bool = False
+    due_within: int | None = None  # calendar days from today
+    urgent: bool = False
+    body: int | None = None
+    q: str = ""
+
+
+def queue(user: Any, filters: QueueFilters, today: dt.date | None = None
+          ) -> QuerySet[InformationRequest]:
+    """The officer's queue: the body's requests, soonest due first, with the overdue flag."""
+    today = today or timezone.localdate()
+    qs = visible_requests(user).with_overdue(today)
+    if filters.body:
+        qs = qs.filter(body_id=filters.body)
+    if filters.state == "open":
+        qs = qs.open()
+    elif filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.overdue:
+        qs = qs.overdue(today)
+    if filters.due_within is not None:
+        qs = qs.filter(state__in=CLOCK_RUNNING,
+                       response_due__lte=today + dt.timedelta(days=filters.due_within))
+    if filters.urgent:
+        qs = qs.filter(urgent=True)
+    if filters.q:
+        qs = qs.filter(Q(reference__icontains=filters.q) | Q(subject__icontains=filters.q))
+    return qs.order_by("response_due", "pk")
+
+
+def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
+    """How many requests in each state, and how many overdue, in one query."""
+    today = today or timezone.localdate()
+    qs = visible_requests(user)
+    aggregates = {state.value: Count("pk", filter=Q(state=state)) for state in State}
+    aggregates["overdue"] = Count("pk", filter=Q(state__in=CLOCK_RUNNING, response_due__lt=today))
+    aggregates["urgent"] = Count("pk", filter=Q(state__in=CLOCK_RUNNING, urgent=True))
+    return qs.aggregate(**aggregates)
+
+
+def my_requests(user: Any) -> QuerySet[InformationRequest]:
+    return (InformationRequest.objects.filter(applicant=user)
+            .select_related("body").with_overdue().order_by("-submitted_at"))
+
+
+def get_request(user: Any, reference: str) -> InformationRequest:
+    """The request by reference, if this person may see it (DoesNotExist otherwise)."""
+    return visible_requests(user).get(reference=reference)
+
+
+def messages_for(user: Any, req: InformationRequest) -> QuerySet[Message]:
+    qs = req.messages.select_related("author").prefetch_related("attachments")
+    if permissions.is_applicant(user, req) or not permissions.can_see_identity(user, req):
+        qs = qs.exclude(direction="internal")
+    return qs
+
+
+def timeline(user: Any, req: InformationRequest) -> list[AuditEvent]:
+    """What happened to the request, from the audit log, oldest first."""
+    events = AuditEvent.objects.filter(
+        object_type=InformationRequest._meta.label_lower, object_id=str(req.pk)
+    ).order_by("id")
+    if permissions.is_applicant(user, req):
+        # The applicant sees the steps, not the body's internal routing.
+        events = events.exclude(action__in=["request.return_draft", "request.submit_draft"])
+    return list(events)
+
+
+def available_actions(user: Any, req: InformationRequest) -> list[str]:
+    """The transitions this person can make now."""
+    names = {t.name for t in req.get_available_state_transitions()}  # type: ignore[attr-defined]
+    if "assign" in names and req.state == State.ASSIGNED:
+        names.add("reassign")
+        names.discard("assign")
+    if "extend" in names and (not req.can_extend() or req.response_due < timezone.localdate()):
+        names.discard("extend")
+    return sorted(name for name in names if permissions.may(user, name, req))
+
+
+def attachments_for(user: Any, req: InformationRequest) -> QuerySet[Any]:
+    qs = req.attachments.all()
+    if permissions.is_applicant(user, req):
+        qs = qs.exclude(message__direction="internal")
+    return qs
+
+
+def attachment_response(attachment: Any) -> FileResponse:
+    """Serve a stored file as a download, under its sanitised name, never inline."""
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
+                            filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

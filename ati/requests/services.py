@@ -1,0 +1,571 @@
+"""Every write on an information request: one function per use case.
+
+Each function checks the actor's right (`permissions.may`), locks the request
+row, runs the model's transition, saves, writes one audit event and queues the
+notices to send after commit — all in one transaction. A transition that the
+current state does not allow (or that another person just made impossible)
+raises `TransitionConflict`, which pages and the API show as a 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from ati.accounts import permissions as roles
+from ati.audit.services import record, record_many
+from ati.bodies.models import Department, PublicBody
+from ati.core.errors import TransitionConflict
+from ati.law import selectors as law
+from ati.law.deadlines import add_period, resume_after_pause
+
+from . import notify, permissions
+from .models import (
+    OPEN_STATES,
+    OUTCOMES_NEEDING_GROUNDS,
+    Attachment,
+    AttachmentKind,
+    Channel,
+    Direction,
+    InformationRequest,
+    Message,
+    Outcome,
+    ReferenceCounter,
+    State,
+)
+from .uploads import check_upload
+
+REFERENCE_PREFIX = "DAI"
+#: The profile's ground for "request too unclear", used when a clarification goes unanswered.
+UNCLEAR_GROUND = "unclear-request"
+
+
+@dataclass
+class Upload:
+    """A file given to a service: its content, the name it came with and its size."""
+
+    file: IO[bytes]
+    name: str
+    size: int
+
+
+@dataclass
+class ApplicantDetails:
+    first_name: str
+    last_name: str
+    address: str
+    id_number: str
+    email: str
+    id_kind: str = "cin"
+    phone: str = ""
+    language: str = "fr"
+
+
+@dataclass
+class RequestDetails:
+    subject: str
+    information_requested: str
+    delivery_form: str = "electronic"
+    urgent: bool = False
+    urgency_reason: str = ""
+    attachments: list[Upload] = field(default_factory=list)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _state_snapshot(req: InformationRequest) -> dict[str, Any]:
+    return {
+        "state": req.state,
+        "department": req.department_id,
+        "assignee": req.assignee_id,
+        "response_due": req.response_due,
+        "outcome": req.outcome or None,
+    }
+
+
+def _locked(req: InformationRequest | int) -> InformationRequest:
+    pk = req if isinstance(req, int) else req.pk
+    return (
+        InformationRequest.objects.select_for_update()
+        .select_related("body", "department", "profile_version")
+        .get(pk=pk)
+    )
+
+
+def _allowed_actions(req: InformationRequest) -> list[str]:
+    return [t.name for t in req.get_available_state_transitions()]  # type: ignore[attr-defined]
+
+
+def _transition(
+    actor: Any,
+    req: InformationRequest | int,
+    action: str,
+    change: Callable[[InformationRequest], Any],
+    *,
+    reason: str = "",
+    audit_action: str | None = None,
+    check: Callable[[InformationRequest], None] | None = None,
+    after_commit: Callable[[InformationRequest], None] | None = None,
+) -> InformationRequest:
+    """The frame shared by every transition: lock, permit, change, save, audit, notify."""
+    with transaction.atomic():
+        locked = _locked(req)
+        if not permissions.can_view(actor, locked):
+            raise InformationRequest.DoesNotExist  # never reveal that it exists
+        if not permissions.may(actor, action, locked):
+            raise PermissionDenied(_("You may not do this on this request."))
+        if check is not None:
+            check(locked)
+        before = _state_snapshot(locked)
+        try:
+            change(locked)
+            locked.save()
+        except (TransitionNotAllowed, ConcurrentTransition) as exc:
+            raise TransitionConflict(
+                _("This action is not possible while the request is “%(state)s”.")
+                % {"state": locked.get_state_display()},  # type: ignore[attr-defined]
+                state=locked.state,
+                allowed=_allowed_actions(locked),
+            ) from exc
+        record(f"request.{audit_action or action}", actor=actor, obj=locked, before=before,
+               after=_state_snapshot(locked), reason=reason)
+        if after_commit is not None:
+            transaction.on_commit(lambda: after_commit(locked))
+    return locked
+
+
+def _next_reference(year: int) -> str:
+    """The next number of the year, gapless: taken under a row lock in the caller's transaction."""
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{REFERENCE_PREFIX}-{year}-{counter.last:05d}"
+
+
+def _store_attachments(req: InformationRequest, uploads: Iterable[Upload], kind: str, actor: Any,
+                       message: Message | None = None) -> list[Attachment]:
+    stored = []
+    for upload in uploads:
+        name, content_type = check_upload(upload.file, upload.name, upload.size)
+        data = upload.file.read()
+        attachment = Attachment(
+            request=req, message=message, kind=kind, token=secrets.token_urlsafe(24),
+            original_name=name, content_type=content_type, size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        attachment.file.save(attachment.token, ContentFile(data), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _validate_uploads(uploads: Iterable[Upload]) -> None:
+    errors = []
+    for upload in uploads:
+        try:
+            check_upload(upload.file, upload.name, upload.size)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+
+
+def _response_period(req: InformationRequest) -> Any:
+    # A law without an urgent period (most of them) treats urgent requests like the others.
+    version = req.profile_version
+    urgent = version.optional_period("urgent_response") if req.urgent else None
+    return urgent or version.period("response")
+
+
+def _extension_period(req: InformationRequest) -> Any:
+    version = req.profile_version
+    urgent = version.optional_period("urgent_extension") if req.urgent else None
+    return urgent or version.period("extension")
+
+
+# --- submission ------------------------------------------------------------------
+
+
+def submit_request(
+    actor: Any,
+    *,
+    body: PublicBody,
+    applicant: ApplicantDetails,
+    details: RequestDetails,
+    channel: str = Channel.ONLINE,
+    received_on: dt.date | None = None,
+) -> InformationRequest:
+    """A citizen submits online, or an officer records a paper, e-mail or in-person request.
+
+    The request gets its reference, the legal profile version in force, and its
+    due dates; the receipt is e-mailed after commit.
+    """
+    on_behalf = not roles.is_citizen(actor)
+    if on_behalf and not permissions.can_submit_on_behalf(actor, body):
+        raise PermissionDenied(
+            _("Only citizens, or an information officer of this body, can submit a request here.")
+        )
+    if not on_behalf and channel != Channel.ONLINE:
+        raise ValidationError({"channel": _("Requests you send yourself come through the portal.")})
+    if not on_behalf and not actor.email_verified:
+        raise PermissionDenied(_("Confirm your e-mail address before submitting a request."))
+    if details.urgent and not details.urgency_reason.strip():
+        raise ValidationError({"urgency_reason": _("Say why the request is urgent: the law "
+                                                   "shortens the deadline only for a threat to "
+                                                   "life, safety or liberty.")})
+    if not body.is_active:
+        raise ValidationError({"body": _("This body no longer receives requests.")})
+    today = _today()
+    received = received_on or today
+    if received > today:
+        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
+    if not on_behalf and received != today:
+        raise ValidationError({"received_on": _("An online request is received today.")})
+    _validate_uploads(details.attachments)
+
+    version = law.current_version(body.legal_profile.code)
+    schedule = law.request_schedule(version, received, urgent=details.urgent)
+    due = schedule.response_due
+    req = InformationRequest(
+        body=body,
+        profile_version=version,
+        applicant=None if on_behalf else actor,
+        applicant_first_name=applicant.first_name.strip(),
+        applicant_last_name=applicant.last_name.strip(),
+        applicant_address=applicant.address.strip(),
+        applicant_id_kind=applicant.id_kind,
+        applicant_id_number=applicant.id_number.strip().upper(),
+        applicant_email=applicant.email.strip().lower(),
+        applicant_phone=applicant.phone.strip(),
+        language=applicant.language,
+        subject=details.subject.strip(),
+        information_requested=details.information_requested.strip(),
+        delivery_form=details.delivery_form,
+        urgent=details.urgent,
+        urgency_reason=details.urgency_reason.strip() if details.urgent else "",
+        channel=channel,
+        recorded_by=actor if on_behalf else None,
+        received_on=received,
+        clock_started_on=received,
+        response_due=due.due,
+        original_response_due=due.due,
+        due_explanation=due.explanation(applicant.language),
+        reference="pending",
+    )
+    req.full_clean(exclude=["reference", "profile_version", "body"])
+    with transaction.atomic():
+        req.reference = _next_reference(received.year)
+        req.save()
+        _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
+        record("request.submitted", actor=actor, obj=req, after={
+            **_state_snapshot(req), "channel": channel, "received_on": received,
+            "profile_version": version.pk, "urgent": req.urgent,
+        }, reason=due.explanation("en"))
+        transaction.on_commit(lambda: notify.request_submitted(req))
+    return req
+
+
+# --- handling by the body ----------------------------------------------------------
+
+
+def assign(actor: Any, req: InformationRequest | int, *, department: Department,
+           assignee: Any = None) -> InformationRequest:
+    def check(locked: InformationRequest) -> None:
+        if department.body_id != locked.body_id:
+            raise ValidationError({"department": _("This department belongs to another body.")})
+        if assignee is not None and not roles.is_staff_of(assignee, department) \
+                and not roles.is_officer_of(assignee, locked.body_id):
+            raise ValidationError({"assignee": _("This person does not work in this department.")})
+
+    action = "reassign" if _current_state(req) == State.ASSIGNED else "assign"
+    return _transition(actor, req, action, lambda r: r.assign(department, assignee), check=check,
+                       after_commit=notify.request_assigned)
+
+
+def _current_state(req: InformationRequest | int) -> str:
+    pk = req if isinstance(req, int) else req.pk
+    return InformationRequest.objects.filter(pk=pk).values_list("state", flat=True).get()
+
+
+def request_clarification(actor: Any, req: InformationRequest | int, *,
+                          question: str) -> InformationRequest:
+    """Ask the applicant to clarify: the response clock stops until they answer."""
+    if not question.strip():
+        raise ValidationError({"question": _("Say what needs clarifying.")})
+    return _transition(actor, req, "request_clarification",
+                       lambda r: r.request_clarification(question.strip(), _today()),
+                       reason=question.strip(), after_commit=notify.clarification_requested)
+
+
+def provide_clarification(actor: Any, req: InformationRequest | int, *,
+                          answer: str) -> InformationRequest:
+    """The applicant answers: the response period restarts (or resumes) from today."""
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write your clarification.")})
+
+    def change(r: InformationRequest) -> None:
+        today = _today()
+        calendar = law.working_calendar(r.profile_version)
+        period = _response_period(r)
+        if r.profile_version.clarification_mode == "resume" and r.clock_paused_on:
+            due = resume_after_pause(r.clock_started_on, r.clock_paused_on, today, period, calendar)
+            started = r.clock_started_on
+        else:
+            due, started = add_period(today, period, calendar), today
+        r.provide_clarification(answer.strip(), started, due.due, due.explanation(r.language))
+
+    return _transition(actor, req, "provide_clarification", change, reason=answer.strip()[:500],
+                       after_commit=notify.clarification_provided)
+
+
+def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> InformationRequest:
+    """Extend once, before the deadline passes, telling the applicant why."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("The applicant must be told why the answer is late.")})
+
+    def check(r: InformationRequest) -> None:
+        if r.state in OPEN_STATES and not r.can_extend():
+            raise TransitionConflict(
+                _("The deadline has already been extended as often as the law allows."),
+                state=r.state, allowed=[a for a in _allowed_actions(r) if a != "extend"],
+            )
+        if r.state in OPEN_STATES and _today() > r.response_due:
+            raise ValidationError({"reason": _("The deadline has passed: it can only be extended "
+                                               "before it expires.")})
+
+    def change(r: InformationRequest) -> None:
+        calendar = law.working_calendar(r.profile_version)
+        # An extension counts from the due date in force, not from today.
+        due = add_period(r.response_due, _extension_period(r), calendar)
+        r.extend(reason.strip(), due.due, due.explanation(r.language))
+
+    return _transition(actor, req, "extend", change, reason=reason.strip(), check=check,
+                       after_commit=notify.request_extended)
+
+
+def transfer(actor: Any, req: InformationRequest | int, *, to_body: PublicBody,
+             reason: str) -> InformationRequest:
+    """Send the request to the body that holds the information; a new clock starts there."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the request goes to another body.")})
+    new_request: list[InformationRequest] = []
+
+    def check(r: InformationRequest) -> None:
+        if to_body.pk == r.body_id:
+            raise ValidationError({"to_body": _("Choose another body.")})
+        if not to_body.is_active:
+            raise ValidationError({"to_body": _("This body no longer receives requests.")})
+
+    def change(r: InformationRequest) -> None:
+        r.transfer(reason.strip())
+        today = _today()
+        version = law.current_version(to_body.legal_profile.code)
+        due = law.request_schedule(version, today, urgent=r.urgent).response_due
+        copy = InformationRequest(
+            body=to_body, profile_version=version, applicant=r.applicant,
+            **{f: getattr(r, f) for f in (
+                "applicant_first_name", "applicant_last_name", "applicant_address",
+                "applicant_id_kind", "applicant_id_number", "applicant_email", "applicant_phone",
+                "language", "subject", "information_requested", "delivery_form", "urgent",
+                "urgency_reason", "channel")},
+            recorded_by=actor, received_on=today, clock_started_on=today,
+            response_due=due.due, original_response_due=due.due,
+            due_explanation=due.explanation(r.language), transferred_from=r,
+            reference=_next_reference(today.year),
+        )
+        r.save()
+        copy.save()
+        for attachment in r.attachments.filter(kind=AttachmentKind.REQUEST):
+            Attachment.objects.create(
+                request=copy, kind=attachment.kind, token=secrets.token_urlsafe(24),
+                file=attachment.file.name, original_name=attachment.original_name,
+                content_type=attachment.content_type, size=attachment.size,
+                sha256=attachment.sha256, uploaded_by=attachment.uploaded_by,
+            )
+        record("request.submitted", actor=actor, obj=copy, after={
+            **_state_snapshot(copy), "transferred_from": r.reference, "received_on": today,
+        }, reason=f"transfer from {r.reference}")
+        new_request.append(copy)
+
+    result = _transition(actor, req, "transfer", change, reason=reason.strip(), check=check,
+                         after_commit=lambda r: notify.request_transferred(r, new_request[0]))
+    return result
+
+
+def submit_draft(actor: Any, req: InformationRequest | int, *, outcome: str,
+                 text: str) -> InformationRequest:
+    """Department staff propose the answer; the officer approves it with `answer`."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write the proposed answer.")})
+    return _transition(actor, req, "submit_draft",
+                       lambda r: r.submit_draft(outcome, text.strip(), actor),
+                       after_commit=notify.draft_submitted)
+
+
+def return_draft(actor: Any, req: InformationRequest | int, *, comment: str) -> InformationRequest:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must change in the draft.")})
+    return _transition(actor, req, "return_draft", lambda r: r.return_draft(),
+                       reason=comment.strip())
+
+
+def answer(
+    actor: Any,
+    req: InformationRequest | int,
+    *,
+    outcome: str,
+    text: str,
+    grounds: Iterable[str] = (),
+    withheld: str = "",
+    holder: str = "",
+    cost: Decimal | int | str = 0,
+    attachments: Iterable[Upload] = (),
+) -> InformationRequest:
+    """The body's answer: granted, partially granted, refused (citing grounds) or not held."""
+    attachments = list(attachments)
+    grounds = [g for g in grounds if g]
+    errors: dict[str, str] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose an outcome.")
+    if not text.strip():
+        errors["text"] = _("Write the answer to the applicant.")
+    if outcome in OUTCOMES_NEEDING_GROUNDS and not grounds:
+        errors["grounds"] = _("A refusal, even partial, must cite at least one legal ground.")
+    if outcome == Outcome.PARTIALLY_GRANTED and not withheld.strip():
+        errors["withheld"] = _("Say what is withheld.")
+    if outcome not in OUTCOMES_NEEDING_GROUNDS and grounds:
+        errors["grounds"] = _("Only a refusal or a partial answer cites legal grounds.")
+    try:
+        cost_value = Decimal(str(cost or 0))
+    except ArithmeticError:
+        cost_value = Decimal("-1")
+    if cost_value < 0 or cost_value > Decimal("99999999"):
+        errors["cost"] = _("The cost of reproduction must be a positive amount.")
+    if errors:
+        raise ValidationError(errors)
+    _validate_uploads(attachments)
+    chosen: list[Any] = []
+
+    def check(r: InformationRequest) -> None:
+        chosen.extend(r.profile_version.grounds.filter(code__in=grounds))
+        unknown = set(grounds) - {g.code for g in chosen}
+        if unknown:
+            raise ValidationError({"grounds": _("Not a ground of this request's law: %(codes)s.")
+                                   % {"codes": ", ".join(sorted(unknown))}})
+        if r.state == State.AWAITING_CLARIFICATION and (
+            outcome != Outcome.REFUSED or UNCLEAR_GROUND not in grounds
+        ):
+            raise TransitionConflict(
+                _("While a clarification is awaited, the only answer is a refusal because the "
+                  "request is too unclear."),
+                state=r.state, allowed=_allowed_actions(r),
+            )
+
+    def change(r: InformationRequest) -> None:
+        r.answer(outcome=outcome, text=text.strip(), withheld=withheld.strip(),
+                 holder=holder.strip(), cost=cost_value, by=actor, at=timezone.now())
+        r.save()
+        r.refusal_grounds.set(chosen)
+        _store_attachments(r, attachments, AttachmentKind.ANSWER, actor)
+
+    return _transition(actor, req, "answer", change, check=check,
+                       audit_action=f"answered.{outcome}", reason=",".join(sorted(grounds)),
+                       after_commit=notify.request_answered)
+
+
+def withdraw(actor: Any, req: InformationRequest | int, *, reason: str = "") -> InformationRequest:
+    return _transition(actor, req, "withdraw", lambda r: r.withdraw(timezone.now()),
+                       reason=reason.strip(), after_commit=notify.request_withdrawn)
+
+
+def close(actor: Any, req: InformationRequest | int) -> InformationRequest:
+    return _transition(actor, req, "close", lambda r: r.close(timezone.now()))
+
+
+# --- messages ----------------------------------------------------------------------
+
+
+def post_message(actor: Any, req: InformationRequest | int, *, text: str, internal: bool = False,
+                 attachments: Iterable[Upload] = ()) -> Message:
+    attachments = list(attachments)
+    if not text.strip():
+        raise ValidationError({"text": _("Write a message.")})
+    _validate_uploads(attachments)
+    with transaction.atomic():
+        locked = _locked(req)
+        if not permissions.can_view(actor, locked):
+            raise InformationRequest.DoesNotExist
+        if not permissions.may(actor, "post_message", locked):
+            raise PermissionDenied(_("You may not write on this request."))
+        from_applicant = permissions.is_applicant(actor, locked)
+        if internal and from_applicant:
+            raise ValidationError({"internal": _("Internal notes are for the body's staff.")})
+        direction = (Direction.FROM_APPLICANT if from_applicant
+                     else Direction.INTERNAL if internal else Direction.TO_APPLICANT)
+        message = Message.objects.create(request=locked, author=actor, direction=direction,
+                                         text=text.strip())
+        _store_attachments(locked, attachments, AttachmentKind.MESSAGE, actor, message)
+        record("request.message", actor=actor, obj=locked, after={"direction": direction,
+                                                                  "message": message.pk})
+        transaction.on_commit(lambda: notify.message_posted(message))
+    return message
+
+
+# --- recomputation after a calendar change -----------------------------------------
+
+
+def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
+    """Recompute the due dates of open requests counted on this calendar, in bulk.
+
+    Registered with `ati.law.recompute` (see apps.py). One audit event per
+    request whose due date changed.
+    """
+    working = law.working_calendar(calendar)
+    changed: list[InformationRequest] = []
+    events: list[dict[str, Any]] = []
+    rows = (
+        InformationRequest.objects.open()
+        .filter(profile_version__calendar=calendar)
+        .select_related("profile_version")
+        .only("pk", "reference", "subject", "urgent", "extensions_used", "clock_started_on",
+              "response_due", "language", "profile_version")
+        .order_by("pk")
+    )
+    for req in rows.iterator(chunk_size=5000):
+        due = add_period(req.clock_started_on, _response_period(req), working)
+        for _i in range(req.extensions_used):
+            due = add_period(due.due, _extension_period(req), working)
+        if due.due != req.response_due:
+            events.append({"action": "request.due_date_recomputed", "obj": req,
+                           "before": {"response_due": req.response_due},
+                           "after": {"response_due": due.due}, "reason": reason})
+            req.response_due = due.due
+            req.due_explanation = due.explanation(req.language)
+            changed.append(req)
+    with transaction.atomic():
+        # bulk_update bypasses save(): the FSM state is not touched here.
+        InformationRequest.objects.bulk_update(changed, ["response_due", "due_explanation"],
+                                               batch_size=2000)
+        record_many(events, actor=actor)
+    return len(changed)

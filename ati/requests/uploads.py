@@ -1,0 +1,108 @@
+"""Checking uploaded files by their content, not by the name they claim."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Office documents are zip files: refuse archives that expand absurdly (zip bombs).
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+
+OOXML = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def sanitise_filename(name: str) -> str:
+    """A name safe to show and to offer for download: no path, no control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    # Drop control and format characters (including right-to-left overrides, zero-width).
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"[^\w.\- ()]+", "_", name).strip(" ._") or "file"
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 8:
+        return f"{stem[:120]}.{ext}"
+    return name[:128]
+
+
+def _office_type(head: bytes, handle: IO[bytes]) -> str | None:
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+                raise ValidationError(_("This archive expands to an unreasonable size."))
+            names = [info.filename for info in infos]
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype.startswith("application/vnd.oasis.opendocument."):
+                    return mimetype
+            for prefix, content_type in OOXML.items():
+                if any(n.startswith(prefix) for n in names) and "[Content_Types].xml" in names:
+                    return content_type
+    except zipfile.BadZipFile:
+        return None
+    return None
+
+
+def sniff_content_type(handle: IO[bytes]) -> str | None:
+    """The type of an allowed file, recognised from its first bytes; None if not allowed."""
+    handle.seek(0)
+    head = handle.read(8192)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(head, handle)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/msword"  # legacy Office (doc, xls)
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # A multi-byte character may be cut at the end of the sample.
+            if exc.start < len(head) - 4:
+                return None
+        return "text/plain"
+    return None
+
+
+def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
+    """Validate one upload; return its safe name and real content type."""
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("%(name)s is too large: at most %(max)d MB per file.")
+            % {"name": sanitise_filename(name), "max": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    if size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": sanitise_filename(name)})
+    content_type = sniff_content_type(uploaded)
+    uploaded.seek(0)
+    if content_type is None:
+        raise ValidationError(
+            _("%(name)s is not an accepted kind of file: send a PDF, an image, an office "
+              "document or plain text.") % {"name": sanitise_filename(name)}
+        )
+    if content_type == "application/pdf":
+        body = uploaded.read()
+        uploaded.seek(0)
+        if re.search(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b", body):
+            raise ValidationError(
+                _("%(name)s contains scripts or embedded files, which are refused for safety.")
+                % {"name": sanitise_filename(name)}
+            )
+    return sanitise_filename(name), content_type

@@ -1,0 +1,335 @@
+"""Server-rendered pages of the request journey, for applicants and for the body.
+
+Views only translate between HTTP and the services: the forms check shapes, the
+services decide, selectors read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ati.accounts import permissions as roles
+from ati.bodies.models import Department, PublicBody
+from ati.core.errors import TransitionConflict
+
+from . import forms, letters, permissions, selectors, services
+from .models import InformationRequest, State
+
+
+def _get(request: HttpRequest, reference: str) -> InformationRequest:
+    try:
+        return selectors.get_request(request.user, reference)
+    except InformationRequest.DoesNotExist as exc:
+        raise Http404(_("No such request.")) from exc
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _uploads(files: list[Any]) -> list[services.Upload]:
+    return [services.Upload(file=f, name=f.name, size=f.size) for f in files]
+
+
+def _applicant(data: dict[str, Any], email: str, language: str) -> services.ApplicantDetails:
+    return services.ApplicantDetails(
+        first_name=data["first_name"], last_name=data["last_name"], address=data["address"],
+        id_kind=data["id_kind"], id_number=data["id_number"], email=email,
+        phone=data.get("phone") or "", language=language,
+    )
+
+
+def _details(data: dict[str, Any]) -> services.RequestDetails:
+    return services.RequestDetails(
+        subject=data["subject"], information_requested=data["information_requested"],
+        delivery_form=data["delivery_form"], urgent=data["urgent"],
+        urgency_reason=data.get("urgency_reason") or "",
+        attachments=_uploads(data.get("attachments") or []),
+    )
+
+
+# --- applicant ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not roles.is_citizen(user):
+        if roles.body_ids(user, roles.Role.OFFICER):
+            return redirect("requests:record")
+        raise PermissionDenied(_("Requests are submitted by citizens."))
+    initial = {}
+    if request.GET.get("body"):
+        initial["body"] = PublicBody.objects.filter(code=request.GET["body"]).first()
+    name = user.full_name.split(" ", 1)
+    initial.update(first_name=name[0], last_name=name[1] if len(name) > 1 else "")
+    form = forms.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            req = services.submit_request(
+                user, body=data["body"], details=_details(data),
+                applicant=_applicant(data, user.email, user.preferred_language),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your request is registered under %(ref)s. Your receipt "
+                                        "has been sent by e-mail.") % {"ref": req.reference})
+            return redirect("requests:detail", reference=req.reference)
+    return render(request, "requests/submit.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "requests/mine.html",
+                  {"requests": selectors.my_requests(request.user)})
+
+
+# --- the body ----------------------------------------------------------------------
+
+
+def _staff_bodies(user: Any) -> Any:
+    return PublicBody.objects.filter(pk__in=roles.body_ids(user))
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not roles.body_ids(user) and not roles.is_administrator(user):
+        raise PermissionDenied(_("The queue is for the staff of public bodies."))
+    departments = Department.objects.filter(body__in=_staff_bodies(user)).select_related("body")
+    form = forms.QueueFilterForm(request.GET or None, departments=departments,
+                                 states=State.choices)
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(
+            state=data["state"] or "", department=data["department"].pk if data["department"]
+            else None, overdue=data["overdue"], due_within=data["due_within"],
+            urgent=data["urgent"], q=data["q"],
+        )
+    rows = list(selectors.queue(user, filters)[:200])
+    return render(request, "requests/queue.html", {
+        "form": form, "rows": rows, "counts": selectors.queue_counts(user),
+        "assign_departments": departments, "can_assign": bool(roles.body_ids(user, roles.Role.OFFICER)),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
+    references = request.POST.getlist("selected")
+    if department is None or not references:
+        messages.error(request, _("Choose requests and a department."))
+        return redirect("requests:queue")
+    done, failed = 0, []
+    for req in selectors.visible_requests(user).filter(reference__in=references):
+        try:
+            services.assign(user, req, department=department)
+            done += 1
+        except (ValidationError, PermissionDenied, TransitionConflict):
+            failed.append(req.reference)
+    messages.success(request, _("%(n)d request(s) assigned.") % {"n": done})
+    if failed:
+        messages.error(request, _("Not assigned (not possible now): %(refs)s")
+                       % {"refs": ", ".join(failed)})
+    return redirect("requests:queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_request(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    bodies = PublicBody.objects.filter(pk__in=roles.body_ids(user, roles.Role.OFFICER))
+    if not bodies.exists():
+        raise PermissionDenied(_("Only information officers record requests."))
+    form = forms.RecordForm(request.POST or None, request.FILES or None, bodies=bodies,
+                            initial={"body": bodies.first(), "received_on": None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            req = services.submit_request(
+                user, body=data["body"], details=_details(data),
+                applicant=_applicant(data, data["email"], data["language"]),
+                channel=data["channel"], received_on=data["received_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Request recorded under %(ref)s; the receipt was sent to "
+                                        "the applicant.") % {"ref": req.reference})
+            return redirect("requests:detail", reference=req.reference)
+    return render(request, "requests/record.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+# --- the request page --------------------------------------------------------------
+
+ACTION_FORMS: dict[str, Callable[..., Form]] = {
+    "assign": lambda req, data=None: forms.AssignForm(data, body=req.body),
+    "reassign": lambda req, data=None: forms.AssignForm(data, body=req.body),
+    "request_clarification": lambda req, data=None: forms.QuestionForm(data),
+    "provide_clarification": lambda req, data=None: forms.ClarificationForm(data),
+    "extend": lambda req, data=None: forms.ExtendForm(data),
+    "transfer": lambda req, data=None: forms.TransferForm(data),
+    "submit_draft": lambda req, data=None, files=None: forms.DraftForm(
+        data, initial={"outcome": req.draft_outcome, "text": req.draft_text}),
+    "return_draft": lambda req, data=None: forms.ReturnDraftForm(data),
+    "answer": lambda req, data=None, files=None: forms.AnswerForm(
+        data, files, grounds=req.profile_version.grounds.all(),
+        initial={"outcome": req.draft_outcome, "text": req.draft_text}),
+    "withdraw": lambda req, data=None: forms.WithdrawForm(data),
+    "close": lambda req, data=None: Form(data),
+}
+
+ACTION_SERVICES: dict[str, Callable[[Any, InformationRequest, dict[str, Any]], Any]] = {
+    "assign": lambda u, r, d: services.assign(u, r, department=d["department"]),
+    "reassign": lambda u, r, d: services.assign(u, r, department=d["department"]),
+    "request_clarification": lambda u, r, d: services.request_clarification(
+        u, r, question=d["question"]),
+    "provide_clarification": lambda u, r, d: services.provide_clarification(u, r,
+                                                                            answer=d["answer"]),
+    "extend": lambda u, r, d: services.extend(u, r, reason=d["reason"]),
+    "transfer": lambda u, r, d: services.transfer(u, r, to_body=d["to_body"], reason=d["reason"]),
+    "submit_draft": lambda u, r, d: services.submit_draft(u, r, outcome=d["outcome"],
+                                                          text=d["text"]),
+    "return_draft": lambda u, r, d: services.return_draft(u, r, comment=d["comment"]),
+    "answer": lambda u, r, d: services.answer(
+        u, r, outcome=d["outcome"], text=d["text"], grounds=d["grounds"],
+        withheld=d["withheld"], holder=d["holder"], cost=d["cost"] or 0,
+        attachments=_uploads(d["attachments"])),
+    "withdraw": lambda u, r, d: services.withdraw(u, r, reason=d["reason"]),
+    "close": lambda u, r, d: services.close(u, r),
+}
+
+
+def _make_form(name: str, req: InformationRequest, data: Any = None, files: Any = None) -> Form:
+    factory = ACTION_FORMS[name]
+    if name in {"answer", "submit_draft"}:
+        return factory(req, data, files)
+    return factory(req, data)
+
+
+def _detail_context(request: HttpRequest, req: InformationRequest,
+                    bound: dict[str, Form] | None = None) -> dict[str, Any]:
+    user = request.user
+    actions = selectors.available_actions(user, req)
+    action_forms = {name: (bound or {}).get(name) or _make_form(name, req) for name in actions}
+    return {
+        "req": req,
+        "actions": actions,
+        "action_forms": action_forms,
+        "timeline": selectors.timeline(user, req),
+        "messages_list": selectors.messages_for(user, req),
+        "attachments": selectors.attachments_for(user, req),
+        "show_identity": permissions.can_see_identity(user, req),
+        "is_applicant": permissions.is_applicant(user, req),
+        "is_handler": permissions.handles(user, req),
+        "can_message": permissions.may(user, "post_message", req),
+        "message_form": (bound or {}).get("message") or forms.MessageForm(),
+        "grounds": req.refusal_grounds.all(),
+        "successor": InformationRequest.objects.filter(transferred_from=req)
+        .select_related("body").first(),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _get(request, reference)
+    return render(request, "requests/detail.html", _detail_context(request, req))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    req = _get(request, reference)
+    if action not in ACTION_SERVICES:
+        raise Http404(_("No such action."))
+    form = _make_form(action, req, request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            ACTION_SERVICES[action](request.user, req, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except TransitionConflict as conflict:
+            messages.error(request, conflict.message)
+            req = _get(request, reference)
+            return render(request, "requests/detail.html", _detail_context(request, req),
+                          status=409)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("requests:detail", reference=req.reference)
+    return render(request, "requests/detail.html",
+                  _detail_context(request, req, {action: form}), status=status)
+
+
+@login_required
+@require_POST
+def post_message(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _get(request, reference)
+    form = forms.MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.post_message(request.user, req, text=form.cleaned_data["text"],
+                                  internal=form.cleaned_data["internal"],
+                                  attachments=_uploads(form.cleaned_data["attachments"]))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Message sent."))
+            return redirect("requests:detail", reference=req.reference)
+    return render(request, "requests/detail.html",
+                  _detail_context(request, req, {"message": form}), status=400)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _get(request, reference)
+    if not permissions.can_see_identity(request.user, req):
+        raise Http404
+    return _pdf_response(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
+
+
+@login_required
+def answer_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _get(request, reference)
+    if not req.outcome or not permissions.can_see_identity(request.user, req):
+        raise Http404
+    return _pdf_response(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
+
+
+@login_required
+def download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    req = _get(request, reference)
+    attachment = selectors.attachments_for(request.user, req).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return selectors.attachment_response(attachment)
