@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "ati.accounts",
     "ati.audit",
     "ati.bodies",
+    "ati.law",
 ]
 
 MIDDLEWARE = [
