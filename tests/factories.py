@@ -6,6 +6,18 @@ import factory
 
 from ati.accounts.models import Role, User
 from ati.bodies.models import BodyKind, Department, Membership, PublicBody
+from ati.law.models import LegalProfile
+
+
+def default_legal_profile() -> LegalProfile:
+    """Law 31-13, installing the shipped profiles if a flushed database lost them."""
+    profile = LegalProfile.objects.filter(code="ma-31-13").first()
+    if profile is None:
+        from ati.law.data import install_legal_data
+
+        install_legal_data(years=range(2025, 2029))
+        profile = LegalProfile.objects.get(code="ma-31-13")
+    return profile
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -35,6 +47,7 @@ class PublicBodyFactory(factory.django.DjangoModelFactory):
     name_ar = factory.Sequence(lambda n: f"هيئة عمومية {n}")
     name_en = factory.Sequence(lambda n: f"Public body {n}")
     kind = BodyKind.MINISTRY
+    legal_profile = factory.LazyFunction(default_legal_profile)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

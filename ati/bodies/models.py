@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ati.accounts.models import BODY_ROLES, Role
 from ati.core.i18n import pick_translation
+from ati.law.models import default_legal_profile
 
 
 class BodyKind(models.TextChoices):
@@ -41,6 +42,14 @@ class PublicBody(models.Model):
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The law whose deadlines and grounds apply to this body's requests.
+    legal_profile = models.ForeignKey(
+        "law.LegalProfile",
+        verbose_name=_("legal profile"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        default=default_legal_profile,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
