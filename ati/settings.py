@@ -165,8 +165,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6 behaviour now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -268,6 +266,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Access-to-information requests, deadlines, appeals and the public library.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set, wherever a model field or a serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "IdDocumentEnum": "ati.requests.models.IdDocument",
+        "OutcomeEnum": "ati.requests.models.Outcome",
+        "DeliveryFormEnum": "ati.requests.models.DeliveryForm",
+        "ChannelEnum": "ati.requests.models.Channel",
+        "RequestStateEnum": "ati.requests.models.State",
+    },
 }
 
 # --- Security ----------------------------------------------------------------

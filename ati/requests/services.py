@@ -103,7 +103,7 @@ def _state_snapshot(req: InformationRequest) -> dict[str, Any]:
 def _locked(req: InformationRequest | int) -> InformationRequest:
     pk = req if isinstance(req, int) else req.pk
     return (
-        InformationRequest.objects.select_for_update()
+        InformationRequest.objects.select_for_update(of=("self",))
         .select_related("body", "department", "profile_version")
         .get(pk=pk)
     )
@@ -242,7 +242,7 @@ def submit_request(
         raise ValidationError({"received_on": _("An online request is received today.")})
     _validate_uploads(details.attachments)
 
-    version = law.current_version(body.legal_profile.code)
+    version = law.current_version(body.legal_profile.code, received)
     schedule = law.request_schedule(version, received, urgent=details.urgent)
     due = schedule.response_due
     req = InformationRequest(
@@ -271,7 +271,7 @@ def submit_request(
         due_explanation=due.explanation(applicant.language),
         reference="pending",
     )
-    req.full_clean(exclude=["reference", "profile_version", "body"])
+    req.full_clean(exclude=["reference", "profile_version", "body", "state"])
     with transaction.atomic():
         req.reference = _next_reference(received.year)
         req.save()
@@ -378,7 +378,7 @@ def transfer(actor: Any, req: InformationRequest | int, *, to_body: PublicBody,
     def change(r: InformationRequest) -> None:
         r.transfer(reason.strip())
         today = _today()
-        version = law.current_version(to_body.legal_profile.code)
+        version = law.current_version(to_body.legal_profile.code, today)
         due = law.request_schedule(version, today, urgent=r.urgent).response_due
         copy = InformationRequest(
             body=to_body, profile_version=version, applicant=r.applicant,
