@@ -97,6 +97,8 @@ def test_no_code_path_updates_or_deletes_an_event():
 
 
 def test_event_keeps_the_ip_address_of_the_web_request(client, administrator):
+    from ati.law.models import LegalProfile
+
     client.force_login(administrator)
     response = client.post(
         "/admin/bodies/publicbody/add/",
@@ -104,6 +106,7 @@ def test_event_keeps_the_ip_address_of_the_web_request(client, administrator):
             "code": "min-test",
             "name_fr": "Ministère test",
             "kind": "ministry",
+            "legal_profile": LegalProfile.objects.get(code="ma-31-13").pk,
             "departments-TOTAL_FORMS": "0",
             "departments-INITIAL_FORMS": "0",
         },
