@@ -14,3 +14,10 @@ class RequestsConfig(AppConfig):
         from .services import recompute_due_dates
 
         register_deadline_holder(recompute_due_dates)
+
+        from ati.core.demo import DEMO_STEPS
+
+        from .demo import seed_requests
+
+        if seed_requests not in DEMO_STEPS:
+            DEMO_STEPS.append(seed_requests)
