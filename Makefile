@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Arabic glyphs, gettext to compile translations.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri gettext
 
-.PHONY: demo test lint install system-deps messages bench help clean
+.PHONY: demo test lint install system-deps messages messages-update bench help clean
 
 help:
 	@sed -n '2,5p' Makefile
@@ -31,6 +31,12 @@ system-deps:
 
 messages: $(VENV)/.installed
 	@$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+# After adding or changing strings: refresh the catalogues, then translate every
+# new or fuzzy entry in locale/fr and locale/ar (tests/core/test_translations.py
+# fails until none is left) and run `make messages`.
+messages-update: $(VENV)/.installed
+	$(PY) manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var --no-obsolete
 
 demo: install
 	@bash scripts/demo

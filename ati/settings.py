@@ -17,7 +17,6 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 # Lets classes such as ModelAdmin[Model] be written with their type parameters.
 django_stubs_ext.monkeypatch()
@@ -187,7 +186,9 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # --- Languages ---------------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
+# Each language is named in itself (an autonym), as the language switcher shows it:
+# these names are never translated.
+LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
