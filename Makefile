@@ -2,6 +2,7 @@
 #   make demo   install, migrate, seed, then serve http://127.0.0.1:8000 with a worker and beat
 #   make test   install, then run the whole suite on SQLite and (when reachable) PostgreSQL
 #   make lint   ruff and mypy
+#   make messages-update   refresh locale/*/django.po after adding strings
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,16 +10,20 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-# Debian packages the app needs at run time: WeasyPrint's Pango, fonts with
-# Arabic glyphs, gettext to compile translations.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-hosny-amiri gettext
+# Debian packages the app needs: venv support for Debian's python3 (a bare
+# Debian 12 lacks it), WeasyPrint's Pango, fonts with Arabic glyphs, gettext
+# to compile translations.
+APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-dejavu-core fonts-hosny-amiri gettext
 
-.PHONY: demo test lint install system-deps messages bench help clean
+.PHONY: demo test lint install system-deps messages messages-update bench help clean
 
 help:
 	@sed -n '2,5p' Makefile
 
-$(VENV)/.installed: pyproject.toml uv.lock
+# Order-only: the system packages come first (python3-venv makes the venv), but
+# running that check never forces a reinstall.
+$(VENV)/.installed: pyproject.toml uv.lock | system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(VENV)/bin/uv sync --frozen --quiet
@@ -32,15 +37,24 @@ system-deps:
 messages: $(VENV)/.installed
 	@$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
+# After adding or changing strings: refresh the catalogues, then translate every
+# new or fuzzy entry in locale/fr and locale/ar (tests/core/test_translations.py
+# fails until none is left) and run `make messages`.
+messages-update: $(VENV)/.installed
+	$(PY) manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var --no-obsolete
+
 demo: install
 	@bash scripts/demo
 
 test: install
 	@bash scripts/run-tests
 
+# Only the folders that exist: bench/ comes later, and ruff fails on a missing path.
+LINT_PATHS := $(wildcard ati tests bench)
+
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check ati tests bench
-	$(VENV)/bin/ruff format --check ati tests bench
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy ati
 
 clean:

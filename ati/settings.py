@@ -17,7 +17,6 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 # Lets classes such as ModelAdmin[Model] be written with their type parameters.
 django_stubs_ext.monkeypatch()
@@ -49,28 +48,26 @@ HTTPS = env_bool("ATI_HTTPS", not DEBUG)
 # --- Secret key --------------------------------------------------------------
 # A weak or well-known key lets anyone forge sessions and password-reset links.
 INSECURE_KEY_MARKERS = ("django-insecure", "changeme", "change-me", "dev-key")
-DEV_SECRET_KEY = "django-insecure-ati-development-key-never-use-in-production"
-SECRET_KEY_SOURCE = "environment"
+# Public on purpose: it is only ever used with ATI_DEBUG=1, and production mode refuses it.
+DEV_SECRET_KEY = "django-insecure-ati-development-key-never-use-in-production"  # noqa: S105
 
 
-def _load_secret_key() -> str:
-    global SECRET_KEY_SOURCE
+def _load_secret_key() -> tuple[str, str]:
+    """The key and where it came from: "environment", "development" or "file"."""
     key = os.environ.get("SECRET_KEY", "")
     if key:
-        return key
+        return key, "environment"
     if DEBUG:
-        SECRET_KEY_SOURCE = "development"
-        return DEV_SECRET_KEY
+        return DEV_SECRET_KEY, "development"
     # No key given: make a random one and keep it in var/ so that sessions survive
     # restarts of a single-machine install. Several machines need SECRET_KEY set.
-    SECRET_KEY_SOURCE = "file"
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    return path.read_text().strip(), "file"
 
 
 def secret_key_is_insecure(key: str) -> bool:
@@ -78,7 +75,8 @@ def secret_key_is_insecure(key: str) -> bool:
     return len(key) < 50 or len(set(key)) < 5 or any(m in lowered for m in INSECURE_KEY_MARKERS)
 
 
-SECRET_KEY = _load_secret_key()
+# SECRET_KEY_SOURCE tells the deploy check (ati.W001) whether the key came from the environment.
+SECRET_KEY, SECRET_KEY_SOURCE = _load_secret_key()
 if not DEBUG and secret_key_is_insecure(SECRET_KEY):
     sys.stderr.write(
         "\n*** ati refuses to start: SECRET_KEY is insecure for production mode. ***\n"
@@ -187,7 +185,9 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # --- Languages ---------------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
+# Each language is named in itself (an autonym), as the language switcher shows it:
+# these names are never translated.
+LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

@@ -42,7 +42,7 @@ class RegistrationForm(forms.Form):
     )
     preferred_language = forms.ChoiceField(
         label=_("Language for letters and e-mails"),
-        choices=User._meta.get_field("preferred_language").choices,
+        choices=User._meta.get_field("preferred_language").flatchoices,
     )
     password1 = forms.CharField(
         label=_("Password"),

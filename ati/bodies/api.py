@@ -8,7 +8,9 @@ from .models import Department, PublicBody
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
-    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    body: serializers.SlugRelatedField[PublicBody] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Department
@@ -16,7 +18,11 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
 
 
 class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The serializer metaclass takes declared fields out of the class, so this does not
+    # shadow Field.parent at run time, whatever the stubs say.
+    parent: serializers.SlugRelatedField[PublicBody] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = PublicBody

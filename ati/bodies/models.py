@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from ati.accounts.models import BODY_ROLES, Role
 from ati.core.i18n import pick_translation
@@ -167,7 +168,7 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.role not in {r.value for r in BODY_ROLES}:
             errors["role"] = _(
                 "Unknown role %(role)r for a membership: choose officer, department "
@@ -181,7 +182,7 @@ class Membership(models.Model):
         if self.role == Role.DEPARTMENT_STAFF and self.department_id is None:
             errors["department"] = _("Department staff must belong to a department.")
         if (
-            self.department_id is not None
+            self.department is not None
             and self.body_id is not None
             and self.department.body_id != self.body_id
         ):
@@ -192,7 +193,7 @@ class Membership(models.Model):
             user_id=self.user_id,
             body_id=self.body_id,
             role=self.role,
-            department_id=self.department_id,
+            department=self.department,
         ).exclude(pk=self.pk)
         if self.user_id is not None and duplicates.exists():
             raise ValidationError(_("This person already has this role in this body."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from ati.accounts.models import Role
 from ati.audit.models import AuditEvent
@@ -12,6 +13,14 @@ from ati.bodies.models import Department, Membership
 from tests.factories import DepartmentFactory, PublicBodyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # These tests read the messages' English wording (the msgids). Outside a web
+    # request the active language is the site's default, French.
+    with translation.override("en"):
+        yield
 
 
 def test_a_department_cannot_be_attached_to_two_bodies(administrator, department, other_body):
