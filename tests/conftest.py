@@ -66,3 +66,12 @@ def commissioner(db):
 @pytest.fixture
 def administrator(db):
     return UserFactory(role=Role.ADMINISTRATOR, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def english():
+    """Service messages in English, so tests can name them whatever the default language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -12,7 +12,7 @@ from ati.bodies import services
 from ati.bodies.models import Department, Membership
 from tests.factories import DepartmentFactory, PublicBodyFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from tests.factories import DepartmentFactory, PublicBodyFactory, member
 
 from .conftest import DUE, applicant_details, request_details
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _events(req):
