@@ -107,7 +107,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, departments: Any = None, states: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All")), ("open", _("Open")), *states]  # type: ignore[attr-defined]
+        self.fields["state"].choices = [("open", _("Still to handle")), ("all", _("All")), *states]  # type: ignore[attr-defined]
         if departments is not None:
             self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 

@@ -254,6 +254,28 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def response_period(self) -> Any:
+        """The period the body has to answer; a law without an urgent procedure
+        (most of them) treats urgent requests like the others."""
+        version = self.profile_version
+        urgent = version.optional_period("urgent_response") if self.urgent else None
+        return urgent or version.period("response")
+
+    def extension_period(self) -> Any:
+        version = self.profile_version
+        urgent = version.optional_period("urgent_extension") if self.urgent else None
+        return urgent or version.period("extension")
+
+    def deadline_in_force(self, calendar: Any) -> Any:
+        """The due date as the law computes it now: the response period from the
+        start of the clock, then each extension granted, on this calendar."""
+        from ati.law.deadlines import add_period  # pure arithmetic, no database
+
+        deadline = add_period(self.clock_started_on, self.response_period(), calendar)
+        for _i in range(self.extensions_used):
+            deadline = add_period(deadline.due, self.extension_period(), calendar)
+        return deadline
+
     # --- transitions ---------------------------------------------------------
     # Each one changes fields only; see services.py for who may call it.
 

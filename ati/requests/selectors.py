@@ -36,7 +36,7 @@ def visible_requests(user: Any) -> QuerySet[InformationRequest]:
 
 @dataclass(frozen=True)
 class QueueFilters:
-    state: str = ""
+    state: str = "open"  # the requests still to handle; "all" for every one
     department: int | None = None
     overdue: bool = False
     due_within: int | None = None  # calendar days from today
@@ -54,7 +54,7 @@ def queue(user: Any, filters: QueueFilters, today: dt.date | None = None
         qs = qs.filter(body_id=filters.body)
     if filters.state == "open":
         qs = qs.open()
-    elif filters.state:
+    elif filters.state and filters.state != "all":
         qs = qs.filter(state=filters.state)
     if filters.department:
         qs = qs.filter(department_id=filters.department)
@@ -134,3 +134,17 @@ def attachment_response(attachment: Any) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def due_explanation(req: InformationRequest, language: str) -> str:
+    """How the due date in force was computed, in the reader's language.
+
+    Recomputed from the stored start of the clock; the stored text (in the
+    applicant's language, for letters) is the fallback when the two differ.
+    """
+    from ati.law.selectors import working_calendar
+
+    deadline = req.deadline_in_force(working_calendar(req.profile_version))
+    if deadline.due != req.response_due:
+        return req.due_explanation
+    return deadline.explanation(language)

@@ -189,19 +189,6 @@ def _validate_uploads(uploads: Iterable[Upload]) -> None:
         raise ValidationError({"attachments": errors})
 
 
-def _response_period(req: InformationRequest) -> Any:
-    # A law without an urgent period (most of them) treats urgent requests like the others.
-    version = req.profile_version
-    urgent = version.optional_period("urgent_response") if req.urgent else None
-    return urgent or version.period("response")
-
-
-def _extension_period(req: InformationRequest) -> Any:
-    version = req.profile_version
-    urgent = version.optional_period("urgent_extension") if req.urgent else None
-    return urgent or version.period("extension")
-
-
 # --- submission ------------------------------------------------------------------
 
 
@@ -325,7 +312,7 @@ def provide_clarification(actor: Any, req: InformationRequest | int, *,
     def change(r: InformationRequest) -> None:
         today = _today()
         calendar = law.working_calendar(r.profile_version)
-        period = _response_period(r)
+        period = r.response_period()
         if r.profile_version.clarification_mode == "resume" and r.clock_paused_on:
             due = resume_after_pause(r.clock_started_on, r.clock_paused_on, today, period, calendar)
             started = r.clock_started_on
@@ -355,7 +342,7 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
     def change(r: InformationRequest) -> None:
         calendar = law.working_calendar(r.profile_version)
         # An extension counts from the due date in force, not from today.
-        due = add_period(r.response_due, _extension_period(r), calendar)
+        due = add_period(r.response_due, r.extension_period(), calendar)
         r.extend(reason.strip(), due.due, due.explanation(r.language))
 
     return _transition(actor, req, "extend", change, reason=reason.strip(), check=check,
@@ -553,9 +540,7 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
         .order_by("pk")
     )
     for req in rows.iterator(chunk_size=5000):
-        due = add_period(req.clock_started_on, _response_period(req), working)
-        for _i in range(req.extensions_used):
-            due = add_period(due.due, _extension_period(req), working)
+        due = req.deadline_in_force(working)
         if due.due != req.response_due:
             events.append({"action": "request.due_date_recomputed", "obj": req,
                            "before": {"response_due": req.response_due},

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -123,7 +124,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.QueueFilters(
-            state=data["state"] or "", department=data["department"].pk if data["department"]
+            state=data["state"] or "open", department=data["department"].pk if data["department"]
             else None, overdue=data["overdue"], due_within=data["due_within"],
             urgent=data["urgent"], q=data["q"],
         )
@@ -249,6 +250,7 @@ def _detail_context(request: HttpRequest, req: InformationRequest,
         "can_message": permissions.may(user, "post_message", req),
         "message_form": (bound or {}).get("message") or forms.MessageForm(),
         "grounds": req.refusal_grounds.all(),
+        "due_explanation": selectors.due_explanation(req, get_language() or "fr"),
         "successor": InformationRequest.objects.filter(transferred_from=req)
         .select_related("body").first(),
     }

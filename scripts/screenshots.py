@@ -1,0 +1,72 @@
+"""Screenshots of the main pages, logged in as the demo accounts, in French and Arabic.
+
+Usage: .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out docs/img]
+       [--width 1280]
+Needs a running, seeded site (`make demo`) and Debian's chromium (/usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+PASSWORD = "demo-ati-2026"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# (file stem, account or None, path or a function of the page that returns a path)
+PAGES = [
+    ("home", None, "/"),
+    ("register", None, "/accounts/register/"),
+    ("citizen-submit", "amina@ati.demo", "/requests/new/"),
+    ("citizen-requests", "amina@ati.demo", "/requests/mine/"),
+    ("citizen-request", "amina@ati.demo", "first-request"),
+    ("officer-queue", "officer.sante@ati.demo", "/office/"),
+    ("officer-request", "officer.sante@ati.demo", "first-request"),
+    ("officer-record", "officer.sante@ati.demo", "/office/record/"),
+]
+
+
+def login(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", default="docs/img")
+    parser.add_argument("--width", type=int, default=1280)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for lang in ("fr", "ar"):
+            for stem, account, path in PAGES:
+                context = browser.new_context(viewport={"width": args.width, "height": 900},
+                                              locale=lang, extra_http_headers={
+                                                  "Accept-Language": lang})
+                page = context.new_page()
+                if account:
+                    login(page, args.base, account)
+                if path == "first-request":
+                    page.goto(f"{args.base}/requests/mine/" if "citizen" in stem
+                              else f"{args.base}/office/")
+                    link = page.locator("main table a").first
+                    path = re.sub(r"^https?://[^/]+", "", link.get_attribute("href") or "/")
+                page.goto(f"{args.base}{path}")
+                target = out / f"{stem}-{lang}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target)
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
