@@ -144,9 +144,7 @@ class Schedule:
 
     def steps(self) -> list[tuple[str, Deadline]]:
         return [
-            (name, deadline)
-            for name in self.STEPS
-            if (deadline := getattr(self, name)) is not None
+            (name, deadline) for name in self.STEPS if (deadline := getattr(self, name)) is not None
         ]
 
     def explanation(self, language: str = "fr") -> str:
