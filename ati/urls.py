@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("", include("ati.core.urls")),
     path("accounts/", include("ati.accounts.urls")),
+    path("deadlines/", include("ati.law.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ati.api_urls")),
