@@ -12,7 +12,7 @@ from ati.audit.models import AuditEvent
 from ati.audit.services import record
 from ati.law import services
 from ati.law.deadlines import Period, Unit
-from ati.law.models import Calendar, Holiday, HolidayStatus
+from ati.law.models import Calendar, Holiday, HolidayStatus, LegalProfileVersion
 from ati.law.recompute import (
     changed_due_dates,
     recompute_open_deadlines,
@@ -226,3 +226,53 @@ def test_a_failing_recompute_rolls_the_calendar_change_back(morocco, administrat
         unregister_deadline_holder(broken)
     assert mawlid_2026(morocco).date == date(2026, 8, 25)
     assert not AuditEvent.objects.filter(action="holiday.moved").exists()
+
+
+def test_the_admin_confirm_action_goes_through_the_service(client, administrator, morocco):
+    from django.urls import reverse
+
+    client.force_login(administrator)
+    holiday = mawlid_2026(morocco)
+    response = client.post(
+        reverse("admin:law_holiday_changelist"),
+        {"action": "confirm", "_selected_action": [holiday.pk]},
+    )
+    assert response.status_code == 302
+    assert Holiday.objects.get(pk=holiday.pk).status == HolidayStatus.CONFIRMED
+    assert AuditEvent.objects.filter(action="holiday.confirmed", actor=administrator).exists()
+
+
+def test_moving_a_holiday_in_the_admin_is_audited_as_a_move(client, administrator, morocco):
+    from django.urls import reverse
+
+    client.force_login(administrator)
+    holiday = mawlid_2026(morocco)
+    response = client.post(
+        reverse("admin:law_holiday_change", args=[holiday.pk]),
+        {
+            "date": "2026-08-26",
+            "label_fr": holiday.label_fr,
+            "label_ar": holiday.label_ar,
+            "label_en": holiday.label_en,
+            "kind": holiday.kind,
+            "status": "confirmed",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Holiday.objects.get(pk=holiday.pk).date == date(2026, 8, 26)
+    assert AuditEvent.objects.filter(action="holiday.moved").exists()
+
+
+def test_admin_pages_for_the_law_open(client, administrator):
+    from django.urls import reverse
+
+    client.force_login(administrator)
+    version = LegalProfileVersion.objects.get(profile__code="ma-31-13")
+    for url in [
+        reverse("admin:law_legalprofile_changelist"),
+        reverse("admin:law_legalprofileversion_change", args=[version.pk]),
+        reverse("admin:law_calendar_changelist"),
+        reverse("admin:law_holiday_changelist"),
+        reverse("admin:law_exceptionground_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
