@@ -210,3 +210,27 @@ def test_command_bad_input_exits_with_status_2(args):
         run(*args)
     assert error.value.returncode == 2
     assert "\n" not in str(error.value)
+
+
+def test_a_new_body_follows_law_31_13_unless_told_otherwise(client, administrator):
+    from ati.bodies.models import PublicBody
+
+    client.force_login(administrator)
+    form = client.get("/admin/bodies/publicbody/add/").content.decode()
+    assert 'name="legal_profile"' in form
+    for code, profile in [("min-a", None), ("min-b", ""), ("min-c", "us-foia")]:
+        data = {
+            "code": code,
+            "name_fr": "Ministère",
+            "kind": "ministry",
+            "departments-TOTAL_FORMS": "0",
+            "departments-INITIAL_FORMS": "0",
+        }
+        if profile is not None:
+            data["legal_profile"] = LegalProfile.objects.get(code=profile).pk if profile else ""
+        assert client.post("/admin/bodies/publicbody/add/", data).status_code == 302
+    assert dict(PublicBody.objects.values_list("code", "legal_profile__code")) == {
+        "min-a": "ma-31-13",
+        "min-b": "ma-31-13",
+        "min-c": "us-foia",
+    }
