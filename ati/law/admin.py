@@ -76,7 +76,7 @@ class ExceptionGroundInline(admin.TabularInline[ExceptionGround, LegalProfileVer
     ]
 
 
-def _period_fieldset(name: str, title: Any) -> tuple[Any, dict[str, Any]]:
+def _period_fieldset(name: str, title: Any) -> Any:
     return (title, {"fields": [(f"{name}_amount", f"{name}_unit")]})
 
 
