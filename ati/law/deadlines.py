@@ -355,6 +355,11 @@ def format_date(d: date, language: str = "fr", *, weekday: bool = True) -> str:
     return f"{_WEEKDAYS[lang][d.weekday()]} {text}" if weekday else text
 
 
+def month_name(month: int, language: str = "fr") -> str:
+    """The month's name as ati writes it (Moroccan usage in Arabic: "غشت", not "أغسطس")."""
+    return _MONTHS[_lang(language)][month - 1]
+
+
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)

@@ -8,11 +8,12 @@ from datetime import date
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from .deadlines import format_date, month_name
 from .forms import DeadlineForm
 from .models import Calendar
 from .selectors import (
@@ -52,7 +53,12 @@ def when_is_my_answer_due(request: HttpRequest) -> HttpResponse:
     language = get_language() or "fr"
     steps = (
         [
-            (STEP_TITLES[name], deadline, deadline.explanation(language))
+            (
+                STEP_TITLES[name],
+                deadline,
+                format_date(deadline.due, language),
+                deadline.explanation(language),
+            )
             for name, deadline in schedule.steps()
         ]
         if schedule
@@ -114,7 +120,7 @@ def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "calendars": Calendar.objects.all(),
             "year": year,
             "month": month,
-            "month_name": MONTHS[month],
+            "month_name": month_name(month, get_language() or "fr"),
             "first_day": date(year, month, 1),
             "weekdays": [(WEEKDAYS[i], WEEKDAYS_ABBR[i]) for i in range(7)],
             "weeks": weeks,

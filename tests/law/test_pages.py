@@ -99,3 +99,9 @@ def test_an_impossible_month_is_not_found(client, args):
 def test_the_calendar_opens_on_this_month(client):
     response = client.get(reverse("law:calendar"))
     assert response.url == reverse("law:calendar-month", args=[2026, 8])
+
+
+def test_arabic_pages_use_the_moroccan_month_names(client):
+    client.cookies["django_language"] = "ar"
+    page = client.get(reverse("law:calendar-month", args=[2026, 8])).content.decode()
+    assert "غشت 2026" in page
