@@ -276,3 +276,25 @@ def test_admin_pages_for_the_law_open(client, administrator):
         reverse("admin:law_exceptionground_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_rolled_back_change_does_not_leave_a_stale_cached_calendar(morocco, administrator):
+    from django.db import transaction
+
+    holiday = mawlid_2026(morocco)
+
+    def peek(calendar, actor, reason):
+        working_calendar(Calendar.objects.get(pk=calendar.pk))  # cached inside the transaction
+        raise RuntimeError("rolled back")
+
+    register_deadline_holder(peek)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.remove_holiday(administrator, holiday, reason="rolled back")
+    finally:
+        unregister_deadline_holder(peek)
+    # The next change reuses the same stamp number; the cache must still see it.
+    services.add_closure(administrator, morocco, date(2026, 9, 7), label_fr="Fermeture")
+    fresh = working_calendar(Calendar.objects.get(pk=morocco.pk))
+    assert not fresh.is_working_day(holiday.date)
+    assert not fresh.is_working_day(date(2026, 9, 7))
