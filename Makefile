@@ -57,5 +57,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy ati
 
+# make bench [QUICK=1]: one line per measure, JSON under var/bench/.
+bench: $(VENV)/.installed
+	$(PY) bench/run.py $(if $(QUICK),--quick)
+
 clean:
 	rm -rf $(VENV) var/ .mypy_cache .ruff_cache .pytest_cache

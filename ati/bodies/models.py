@@ -43,13 +43,16 @@ class PublicBody(models.Model):
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    # The law whose deadlines and grounds apply to this body's requests.
+    # The law whose deadlines and grounds apply to this body's requests. Every
+    # body has one (NOT NULL); a form that leaves it out gets Law 31-13.
     legal_profile = models.ForeignKey(
         "law.LegalProfile",
         verbose_name=_("legal profile"),
         on_delete=models.PROTECT,
         related_name="bodies",
         default=default_legal_profile,
+        blank=True,
+        help_text=_("The law whose deadlines and refusal grounds apply (Law 31-13 by default)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -67,6 +70,8 @@ class PublicBody(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.legal_profile_id is None:
+            self.legal_profile_id = default_legal_profile()
         # A body cannot be its own ancestor: walk up from the proposed parent.
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:

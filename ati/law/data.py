@@ -77,7 +77,12 @@ MOROCCO_FIXED = [
     # Declared in late 2025 (after 31 October 2025): first observed in 2026.
     FixedHoliday("unity-day", 10, 31, "Fête de l'Unité", "عيد الوحدة", "Unity Day", since=2026),
     FixedHoliday(
-        "green-march", 11, 6, "Anniversaire de la Marche verte", "ذكرى المسيرة الخضراء", "Green March"
+        "green-march",
+        11,
+        6,
+        "Anniversaire de la Marche verte",
+        "ذكرى المسيرة الخضراء",
+        "Green March",
     ),
     FixedHoliday(
         "independence-day", 11, 18, "Fête de l'Indépendance", "عيد الاستقلال", "Independence Day"

@@ -34,7 +34,7 @@ holidays that pushed the end further.
 from __future__ import annotations
 
 import calendar as _pycalendar
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -137,9 +137,7 @@ class WorkingCalendar:
 
     def _closed_between(self, start: date, end: date) -> int:
         """Closed weekdays in (start, end]."""
-        return bisect_right(self._closed_weekdays, end) - bisect_right(
-            self._closed_weekdays, start
-        )
+        return bisect_right(self._closed_weekdays, end) - bisect_right(self._closed_weekdays, start)
 
     def _add_weekdays(self, start: date, n: int) -> date:
         """The nth open weekday after ``start`` (holidays ignored), n >= 1."""
@@ -290,19 +288,54 @@ def resume_after_pause(
 # does not depend on a catalogue being compiled.
 
 _MONTHS = {
-    "fr": (
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-    ).split(),
-    "en": (
-        "January February March April May June July August September October November December"
-    ).split(),
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
     # The month names used by the Moroccan administration.
-    "ar": "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر".split(),
+    "ar": [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "ماي",
+        "يونيو",
+        "يوليوز",
+        "غشت",
+        "شتنبر",
+        "أكتوبر",
+        "نونبر",
+        "دجنبر",
+    ],
 }
 _WEEKDAYS = {
-    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
-    "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split(),
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "ar": ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"],
 }
 
 
@@ -316,10 +349,15 @@ def _day(d: date, lang: str) -> str:
 
 
 def format_date(d: date, language: str = "fr", *, weekday: bool = True) -> str:
-    """"Friday 30 October 2026" / "vendredi 30 octobre 2026" / "الجمعة 30 أكتوبر 2026"."""
+    """ "Friday 30 October 2026" / "vendredi 30 octobre 2026" / "الجمعة 30 أكتوبر 2026"."""
     lang = _lang(language)
     text = f"{_day(d, lang)} {_MONTHS[lang][d.month - 1]} {d.year}"
     return f"{_WEEKDAYS[lang][d.weekday()]} {text}" if weekday else text
+
+
+def month_name(month: int, language: str = "fr") -> str:
+    """The month's name as ati writes it (Moroccan usage in Arabic: "غشت", not "أغسطس")."""
+    return _MONTHS[_lang(language)][month - 1]
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -331,7 +369,7 @@ def _join(items: list[str], lang: str) -> str:
 
 
 def _format_skipped(dates: list[date], lang: str, due_year: int) -> str:
-    """"6 and 18 November": days grouped by month, the year only when it differs."""
+    """ "6 and 18 November": days grouped by month, the year only when it differs."""
     groups: list[tuple[tuple[int, int], list[date]]] = []
     for d in sorted(dates):
         if groups and groups[-1][0] == (d.year, d.month):
@@ -383,8 +421,7 @@ _TEMPLATES = {
         "moved": ", ending on {nominal}, a non-working day",
         "due": ": due {due}",
         "pause": (
-            "Clock paused on {paused} after {used} of {total} working days, "
-            "resumed on {resumed}: "
+            "Clock paused on {paused} after {used} of {total} working days, resumed on {resumed}: "
         ),
         "pause_days": "Clock paused on {paused}, resumed on {resumed}: ",
     },

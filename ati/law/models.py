@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from ati.core.i18n import pick_translation
 
@@ -192,7 +193,7 @@ class LegalProfile(models.Model):
         return pick_translation(self, "name")
 
 
-def _amount_field(label: str, help_text: str = "") -> models.PositiveIntegerField:
+def _amount_field(label: StrOrPromise, help_text: StrOrPromise = "") -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, null=True, blank=True, help_text=help_text)
 
 

@@ -71,4 +71,3 @@ def changed_due_dates(
         if new_due != old_due:
             changed.append((pk, old_due, new_due))
     return changed
-

@@ -63,24 +63,26 @@ def exception_grounds(version: LegalProfileVersion) -> list[ExceptionGround]:
 
 
 # --- Calendars ---------------------------------------------------------------
-_cache: dict[int, tuple[int, WorkingCalendar]] = {}
+_cache: dict[int, tuple[tuple[int, Any], WorkingCalendar]] = {}
 _cache_lock = threading.Lock()
 
 
 def working_calendar(calendar_or_version: Calendar | LegalProfileVersion) -> WorkingCalendar:
     """The calendar as the pure engine needs it, cached per process.
 
-    The cache is keyed by the calendar's ``stamp``, which every calendar service
-    bumps: a process holding an older WorkingCalendar rebuilds it the first
-    time it sees a freshly loaded Calendar with a newer stamp.
+    The cache is keyed by the calendar's ``stamp`` and ``updated_at``, which
+    every calendar service changes: a process holding an older WorkingCalendar
+    rebuilds it the first time it sees a freshly loaded Calendar. The time is
+    part of the key because a rolled-back change may have used the same stamp.
     """
     calendar = (
         calendar_or_version.calendar
         if isinstance(calendar_or_version, LegalProfileVersion)
         else calendar_or_version
     )
+    version = (calendar.stamp, calendar.updated_at)
     cached = _cache.get(calendar.pk)
-    if cached is not None and cached[0] == calendar.stamp:
+    if cached is not None and cached[0] == version:
         return cached[1]
     closed: dict[date, str] = {}
     rows = (
@@ -93,7 +95,7 @@ def working_calendar(calendar_or_version: Calendar | LegalProfileVersion) -> Wor
         closed[day] = f"{closed[day]}; {label}" if day in closed else label
     built = WorkingCalendar(weekend=calendar.weekend_days, closed=closed)
     with _cache_lock:
-        _cache[calendar.pk] = (calendar.stamp, built)
+        _cache[calendar.pk] = (version, built)
     return built
 
 
@@ -144,9 +146,7 @@ class Schedule:
 
     def steps(self) -> list[tuple[str, Deadline]]:
         return [
-            (name, deadline)
-            for name in self.STEPS
-            if (deadline := getattr(self, name)) is not None
+            (name, deadline) for name in self.STEPS if (deadline := getattr(self, name)) is not None
         ]
 
     def explanation(self, language: str = "fr") -> str:

@@ -36,7 +36,9 @@ class Migration(migrations.Migration):
             model_name="publicbody",
             name="legal_profile",
             field=models.ForeignKey(
+                blank=True,
                 default=ati.law.models.default_legal_profile,
+                help_text="The law whose deadlines and refusal grounds apply (Law 31-13 by default).",
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="bodies",
                 to="law.legalprofile",
