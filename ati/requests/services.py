@@ -525,32 +525,42 @@ def post_message(actor: Any, req: InformationRequest | int, *, text: str, intern
 def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     """Recompute the due dates of open requests counted on this calendar, in bulk.
 
-    Registered with `ati.law.recompute` (see apps.py). One audit event per
-    request whose due date changed.
+    Registered with `ati.law.recompute` (see apps.py). Requests that share a
+    start date, profile version, urgency, extension count and language share
+    their deadline: each distinct case is computed once, and each resulting due
+    date is written with one UPDATE. One audit event per request that moved.
     """
     working = law.working_calendar(calendar)
-    changed: list[InformationRequest] = []
-    events: list[dict[str, Any]] = []
     rows = (
         InformationRequest.objects.open()
         .filter(profile_version__calendar=calendar)
         .select_related("profile_version")
-        .only("pk", "reference", "subject", "urgent", "extensions_used", "clock_started_on",
+        .only("pk", "state", "reference", "urgent", "extensions_used", "clock_started_on",
               "response_due", "language", "profile_version")
         .order_by("pk")
     )
+    deadlines: dict[tuple[Any, ...], Any] = {}
+    moved: dict[tuple[dt.date, str], list[int]] = {}
+    events: list[dict[str, Any]] = []
     for req in rows.iterator(chunk_size=5000):
-        due = req.deadline_in_force(working)
-        if due.due != req.response_due:
-            events.append({"action": "request.due_date_recomputed", "obj": req,
+        key = (req.profile_version_id, req.clock_started_on, req.urgent, req.extensions_used,
+               req.language)
+        if key not in deadlines:
+            due = req.deadline_in_force(working)
+            deadlines[key] = (due.due, due.explanation(req.language))
+        new_due, explanation = deadlines[key]
+        if new_due != req.response_due:
+            moved.setdefault((new_due, explanation), []).append(req.pk)
+            events.append({"action": "request.due_date_recomputed",
+                           "object_type": InformationRequest._meta.label_lower,
+                           "object_id": str(req.pk), "object_repr": req.reference,
                            "before": {"response_due": req.response_due},
-                           "after": {"response_due": due.due}, "reason": reason})
-            req.response_due = due.due
-            req.due_explanation = due.explanation(req.language)
-            changed.append(req)
+                           "after": {"response_due": new_due}, "reason": reason})
     with transaction.atomic():
-        # bulk_update bypasses save(): the FSM state is not touched here.
-        InformationRequest.objects.bulk_update(changed, ["response_due", "due_explanation"],
-                                               batch_size=2000)
+        for (new_due, explanation), pks in moved.items():
+            for start in range(0, len(pks), 5000):
+                # update() bypasses save(): the FSM state is not touched here.
+                InformationRequest.objects.filter(pk__in=pks[start:start + 5000]).update(
+                    response_due=new_due, due_explanation=explanation)
         record_many(events, actor=actor)
-    return len(changed)
+    return len(events)
