@@ -531,30 +531,33 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     date is written with one UPDATE. One audit event per request that moved.
     """
     working = law.working_calendar(calendar)
+    versions = {v.pk: v for v in calendar.versions.all()}
     rows = (
         InformationRequest.objects.open()
-        .filter(profile_version__calendar=calendar)
-        .select_related("profile_version")
-        .only("pk", "state", "reference", "urgent", "extensions_used", "clock_started_on",
-              "response_due", "language", "profile_version")
+        .filter(profile_version__in=list(versions))
         .order_by("pk")
+        .values_list("pk", "reference", "profile_version_id", "clock_started_on", "urgent",
+                     "extensions_used", "language", "response_due")
     )
-    deadlines: dict[tuple[Any, ...], Any] = {}
+    deadlines: dict[tuple[Any, ...], tuple[dt.date, str]] = {}
     moved: dict[tuple[dt.date, str], list[int]] = {}
     events: list[dict[str, Any]] = []
-    for req in rows.iterator(chunk_size=5000):
-        key = (req.profile_version_id, req.clock_started_on, req.urgent, req.extensions_used,
-               req.language)
+    label = InformationRequest._meta.label_lower
+    for pk, reference, version_id, started, urgent, extensions, language, stored in rows.iterator(
+        chunk_size=5000
+    ):
+        key = (version_id, started, urgent, extensions, language)
         if key not in deadlines:
-            due = req.deadline_in_force(working)
-            deadlines[key] = (due.due, due.explanation(req.language))
+            case = InformationRequest(profile_version=versions[version_id], urgent=urgent,
+                                      extensions_used=extensions, clock_started_on=started)
+            due = case.deadline_in_force(working)
+            deadlines[key] = (due.due, due.explanation(language))
         new_due, explanation = deadlines[key]
-        if new_due != req.response_due:
-            moved.setdefault((new_due, explanation), []).append(req.pk)
-            events.append({"action": "request.due_date_recomputed",
-                           "object_type": InformationRequest._meta.label_lower,
-                           "object_id": str(req.pk), "object_repr": req.reference,
-                           "before": {"response_due": req.response_due},
+        if new_due != stored:
+            moved.setdefault((new_due, explanation), []).append(pk)
+            events.append({"action": "request.due_date_recomputed", "object_type": label,
+                           "object_id": str(pk), "object_repr": reference,
+                           "before": {"response_due": stored},
                            "after": {"response_due": new_due}, "reason": reason})
     with transaction.atomic():
         for (new_due, explanation), pks in moved.items():
