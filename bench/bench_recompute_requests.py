@@ -46,8 +46,9 @@ def child(n: int) -> dict[str, Any]:
     from ati.requests.models import InformationRequest
 
     call_command("migrate", verbosity=0)
-    admin = User.objects.create(email="bench@ati.invalid", full_name="Bench", role=Role.ADMINISTRATOR,
-                                is_superuser=True)
+    admin = User.objects.create(
+        email="bench@ati.invalid", full_name="Bench", role=Role.ADMINISTRATOR, is_superuser=True
+    )
     body = PublicBody.objects.create(code="bench", name_fr="Organisme de mesure", kind="ministry")
     version = default_profile_version()
     calendar = working_calendar(version)
@@ -56,13 +57,25 @@ def child(n: int) -> dict[str, Any]:
     for i in range(n):
         received = start + dt.timedelta(days=i % 90)
         due = received  # wrong on purpose: every row is recomputed by the change below
-        rows.append(InformationRequest(
-            reference=f"B-{i:07d}", body=body, profile_version=version,
-            applicant_first_name="A", applicant_last_name="B", applicant_address="x",
-            applicant_id_number="AB1", applicant_email="a@b.invalid", subject="s",
-            information_requested="x", received_on=received, clock_started_on=received,
-            response_due=due, original_response_due=due, urgent=False,
-        ))
+        rows.append(
+            InformationRequest(
+                reference=f"B-{i:07d}",
+                body=body,
+                profile_version=version,
+                applicant_first_name="A",
+                applicant_last_name="B",
+                applicant_address="x",
+                applicant_id_number="AB1",
+                applicant_email="a@b.invalid",
+                subject="s",
+                information_requested="x",
+                received_on=received,
+                clock_started_on=received,
+                response_due=due,
+                original_response_due=due,
+                urgent=False,
+            )
+        )
     InformationRequest.objects.bulk_create(rows, batch_size=5000)
     del rows
 
@@ -86,18 +99,36 @@ def child(n: int) -> dict[str, Any]:
 
     ma = Calendar.objects.get(code="ma")
     t0 = time.perf_counter()
-    _, changed = law_services.add_closure(admin, ma, dt.date(2026, 11, 20),
-                                          label_fr="Fermeture (mesure)", reason="bench")
+    _, changed = law_services.add_closure(
+        admin, ma, dt.date(2026, 11, 20), label_fr="Fermeture (mesure)", reason="bench"
+    )
     elapsed = time.perf_counter() - t0
-    return {"vendor": connection.vendor, "requests": n, "changed": changed,
-            "seconds": elapsed, "baseline_row_by_row_s": baseline, "sample": SAMPLE}
+    return {
+        "vendor": connection.vendor,
+        "requests": n,
+        "changed": changed,
+        "seconds": elapsed,
+        "baseline_row_by_row_s": baseline,
+        "sample": SAMPLE,
+    }
 
 
 def run(label: str, database_url: str, n: int, var: str) -> dict[str, Any] | None:
-    env = {**os.environ, "DATABASE_URL": database_url, "ATI_VAR_DIR": var,
-           "SECRET_KEY": "bench-only-" + "k" * 60, "ATI_DEBUG": "0", "ATI_HTTPS": "0"}
-    out = subprocess.run([sys.executable, __file__, "--child", str(n)], env=env,
-                         capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ATI_VAR_DIR": var,
+        "SECRET_KEY": "bench-only-" + "k" * 60,
+        "ATI_DEBUG": "0",
+        "ATI_HTTPS": "0",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(n)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         print(f"# {label}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
         return None
@@ -137,9 +168,11 @@ def main() -> int:
         print(f"# postgresql skipped: {exc}", file=sys.stderr)
     for r in results:
         ratio = r["seconds"] / r["baseline_row_by_row_s"]
-        print(f"recompute_{n}_requests_{r['vendor']}: {r['seconds']:.2f} s "
-              f"({ratio:.3f}x row-by-row baseline, {r['baseline_row_by_row_s']:.1f} s "
-              f"scaled from {r['sample']} rows; {r['changed']} due dates moved; target 30 s)")
+        print(
+            f"recompute_{n}_requests_{r['vendor']}: {r['seconds']:.2f} s "
+            f"({ratio:.3f}x row-by-row baseline, {r['baseline_row_by_row_s']:.1f} s "
+            f"scaled from {r['sample']} rows; {r['changed']} due dates moved; target 30 s)"
+        )
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench_recompute_requests.json").write_text(json.dumps(results, indent=2))

@@ -72,8 +72,14 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction."""
     spec = {
-        "action": action, "obj": obj, "before": before, "after": after, "reason": reason,
-        "object_type": object_type, "object_id": object_id, "object_repr": object_repr,
+        "action": action,
+        "obj": obj,
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
     }
     return _append([spec], actor, ip_address)[0]
 

@@ -16,8 +16,9 @@ from .errors import TransitionConflict
 
 class ErrorSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   required=False)
+    fields = serializers.DictField(  # type: ignore[assignment]  # the JSON key is "fields"
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 class ConflictSerializer(serializers.Serializer[Any]):
@@ -37,8 +38,10 @@ def _field_map(error: ValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, TransitionConflict):
-        return Response({"message": exc.message, "state": exc.state, "allowed": exc.allowed},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"message": exc.message, "state": exc.state, "allowed": exc.allowed},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, ValidationError):
         fields = _field_map(exc)
         first = next(iter(fields.values()))[0]

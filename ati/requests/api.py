@@ -6,6 +6,7 @@ requests and an officer only their body's; anything else is a 404.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse
@@ -29,11 +30,17 @@ from .models import (
     InformationRequest,
     Message,
     Outcome,
-
 )
 
-IDENTITY_FIELDS = ["applicant_first_name", "applicant_last_name", "applicant_address",
-                   "applicant_id_kind", "applicant_id_number", "applicant_email", "applicant_phone"]
+IDENTITY_FIELDS = [
+    "applicant_first_name",
+    "applicant_last_name",
+    "applicant_address",
+    "applicant_id_kind",
+    "applicant_id_number",
+    "applicant_email",
+    "applicant_phone",
+]
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
@@ -51,29 +58,64 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
 
 
 class InformationRequestSerializer(serializers.ModelSerializer[InformationRequest]):
-    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    body: serializers.SlugRelatedField[PublicBody] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     is_overdue = serializers.SerializerMethodField()
-    refusal_grounds = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    refusal_grounds: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", many=True, read_only=True
+    )
     transferred_to = serializers.SerializerMethodField()
-    transferred_from = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    transferred_from: serializers.SlugRelatedField[InformationRequest] = (
+        serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    )
     profile = serializers.CharField(source="profile_version.profile.code", read_only=True)
 
     class Meta:
         model = InformationRequest
-        fields = ["id", "reference", "body", "department", "state", "subject",
-                  "information_requested", "delivery_form", "urgent", "urgency_reason", "channel",
-                  "language", "submitted_at", "received_on", "response_due",
-                  "original_response_due", "due_explanation", "is_overdue", "extensions_used",
-                  "extension_reason", "clarification_question", "clarification_answer",
-                  "outcome", "answer_text", "withheld_description", "holder_name",
-                  "refusal_grounds", "reproduction_cost", "answered_at", "transferred_from",
-                  "transferred_to", "profile", *IDENTITY_FIELDS]
+        fields = [
+            "id",
+            "reference",
+            "body",
+            "department",
+            "state",
+            "subject",
+            "information_requested",
+            "delivery_form",
+            "urgent",
+            "urgency_reason",
+            "channel",
+            "language",
+            "submitted_at",
+            "received_on",
+            "response_due",
+            "original_response_due",
+            "due_explanation",
+            "is_overdue",
+            "extensions_used",
+            "extension_reason",
+            "clarification_question",
+            "clarification_answer",
+            "outcome",
+            "answer_text",
+            "withheld_description",
+            "holder_name",
+            "refusal_grounds",
+            "reproduction_cost",
+            "answered_at",
+            "transferred_from",
+            "transferred_to",
+            "profile",
+            *IDENTITY_FIELDS,
+        ]
         read_only_fields = fields
 
     def get_is_overdue(self, obj: InformationRequest) -> bool:
         flag = getattr(obj, "is_overdue", None)
-        return bool(flag) if not callable(flag) else obj.is_overdue()
+        return obj.past_due() if flag is None else bool(flag)
 
     def get_transferred_to(self, obj: InformationRequest) -> str | None:
         successor = getattr(obj, "transferred_to", None)
@@ -94,21 +136,22 @@ class SubmitSerializer(serializers.Serializer[Any]):
     information_requested = serializers.CharField(max_length=10000)
     delivery_form = serializers.ChoiceField(DeliveryForm.choices, default=DeliveryForm.ELECTRONIC)
     urgent = serializers.BooleanField(default=False)
-    urgency_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                           default="")
+    urgency_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     address = serializers.CharField(max_length=500)
     id_kind = serializers.ChoiceField(IdDocument.choices, default=IdDocument.CIN)
     id_number = serializers.RegexField(r"^[A-Za-z]{0,3}\d{3,10}$", max_length=20)
     email = serializers.EmailField(required=False)
-    phone = serializers.RegexField(r"^\+?[\d .\-()]{6,25}$", required=False, allow_blank=True,
-                                   default="")
+    phone = serializers.RegexField(
+        r"^\+?[\d .\-()]{6,25}$", required=False, allow_blank=True, default=""
+    )
     language = serializers.ChoiceField(["fr", "ar", "en"], required=False)
     channel = serializers.ChoiceField(Channel.choices, default=Channel.ONLINE)
     received_on = serializers.DateField(required=False)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False,
-                                        default=list)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class AssignSerializer(serializers.Serializer[Any]):
@@ -152,10 +195,14 @@ class AnswerSerializer(serializers.Serializer[Any]):
     grounds = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     withheld = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     holder = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False,
-                                    default=0)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False,
-                                        default=list)
+    cost = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        default=Decimal("0"),
+    )
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class EmptySerializer(serializers.Serializer[Any]):
@@ -165,8 +212,7 @@ class EmptySerializer(serializers.Serializer[Any]):
 class MessageCreateSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=10000)
     internal = serializers.BooleanField(default=False)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False,
-                                        default=list)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 def _uploads(files: list[Any]) -> list[services.Upload]:
@@ -186,12 +232,18 @@ TRANSITION_RESPONSES = {
     list=extend_schema(summary="Requests you may see, soonest due first"),
     retrieve=extend_schema(summary="One request"),
 )
-class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                                viewsets.GenericViewSet[InformationRequest]):
+class InformationRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[InformationRequest]
+):
     serializer_class = InformationRequestSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filterset_fields = {"state": ["exact"], "urgent": ["exact"], "body__code": ["exact"],
-                        "department": ["exact"], "response_due": ["lte", "gte"]}
+    filterset_fields = {
+        "state": ["exact"],
+        "urgent": ["exact"],
+        "body__code": ["exact"],
+        "department": ["exact"],
+        "response_due": ["lte", "gte"],
+    }
 
     def get_queryset(self) -> Any:
         qs = selectors.visible_requests(self.request.user).with_overdue()
@@ -201,8 +253,9 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
             qs = qs.overdue()
         return qs.order_by("response_due", "pk")
 
-    def _run(self, request: Request, serializer_class: type[serializers.Serializer[Any]],
-             call: Any) -> Response:
+    def _run(
+        self, request: Request, serializer_class: type[serializers.Serializer[Any]], call: Any
+    ) -> Response:
         req = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -210,17 +263,22 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(InformationRequestSerializer(fresh, context={"request": request}).data)
 
-    @extend_schema(request=SubmitSerializer, responses={201: InformationRequestSerializer,
-                                                        400: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={201: InformationRequestSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
     def create(self, request: Request) -> Response:
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = request.user
+        user: Any = request.user
         on_behalf = not permissions.roles.is_citizen(user)
         applicant = services.ApplicantDetails(
-            first_name=data["first_name"], last_name=data["last_name"], address=data["address"],
-            id_kind=data["id_kind"], id_number=data["id_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            address=data["address"],
+            id_kind=data["id_kind"],
+            id_number=data["id_number"],
             email=data.get("email") or ("" if on_behalf else user.email),
             phone=data["phone"],
             language=data.get("language") or getattr(user, "preferred_language", "fr"),
@@ -228,16 +286,26 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         if not applicant.email:
             raise serializers.ValidationError({"email": ["The applicant's e-mail is required."]})
         details = services.RequestDetails(
-            subject=data["subject"], information_requested=data["information_requested"],
-            delivery_form=data["delivery_form"], urgent=data["urgent"],
-            urgency_reason=data["urgency_reason"], attachments=_uploads(data["attachments"]),
+            subject=data["subject"],
+            information_requested=data["information_requested"],
+            delivery_form=data["delivery_form"],
+            urgent=data["urgent"],
+            urgency_reason=data["urgency_reason"],
+            attachments=_uploads(data["attachments"]),
         )
-        req = services.submit_request(user, body=data["body"], applicant=applicant,
-                                      details=details, channel=data["channel"],
-                                      received_on=data.get("received_on"))
+        req = services.submit_request(
+            user,
+            body=data["body"],
+            applicant=applicant,
+            details=details,
+            channel=data["channel"],
+            received_on=data.get("received_on"),
+        )
         fresh = self.get_queryset().get(pk=req.pk)
-        return Response(InformationRequestSerializer(fresh, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            InformationRequestSerializer(fresh, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=AssignSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -256,53 +324,90 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     @extend_schema(request=QuestionSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def request_clarification(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, QuestionSerializer, lambda req, d: services.request_clarification(
-            request.user, req, question=d["question"]))
+        return self._run(
+            request,
+            QuestionSerializer,
+            lambda req, d: services.request_clarification(
+                request.user, req, question=d["question"]
+            ),
+        )
 
     @extend_schema(request=ClarificationSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def provide_clarification(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, ClarificationSerializer,
-                         lambda req, d: services.provide_clarification(request.user, req,
-                                                                       answer=d["answer"]))
+        return self._run(
+            request,
+            ClarificationSerializer,
+            lambda req, d: services.provide_clarification(request.user, req, answer=d["answer"]),
+        )
 
     @extend_schema(request=ReasonSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, ReasonSerializer,
-                         lambda req, d: services.extend(request.user, req, reason=d["reason"]))
+        return self._run(
+            request,
+            ReasonSerializer,
+            lambda req, d: services.extend(request.user, req, reason=d["reason"]),
+        )
 
     @extend_schema(request=TransferSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, TransferSerializer, lambda req, d: services.transfer(
-            request.user, req, to_body=d["to_body"], reason=d["reason"]))
+        return self._run(
+            request,
+            TransferSerializer,
+            lambda req, d: services.transfer(
+                request.user, req, to_body=d["to_body"], reason=d["reason"]
+            ),
+        )
 
     @extend_schema(request=DraftSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def submit_draft(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, DraftSerializer, lambda req, d: services.submit_draft(
-            request.user, req, outcome=d["outcome"], text=d["text"]))
+        return self._run(
+            request,
+            DraftSerializer,
+            lambda req, d: services.submit_draft(
+                request.user, req, outcome=d["outcome"], text=d["text"]
+            ),
+        )
 
     @extend_schema(request=CommentSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def return_draft(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, CommentSerializer, lambda req, d: services.return_draft(
-            request.user, req, comment=d["comment"]))
+        return self._run(
+            request,
+            CommentSerializer,
+            lambda req, d: services.return_draft(request.user, req, comment=d["comment"]),
+        )
 
     @extend_schema(request=AnswerSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, AnswerSerializer, lambda req, d: services.answer(
-            request.user, req, outcome=d["outcome"], text=d["text"], grounds=d["grounds"],
-            withheld=d["withheld"], holder=d["holder"], cost=d["cost"],
-            attachments=_uploads(d["attachments"])))
+        return self._run(
+            request,
+            AnswerSerializer,
+            lambda req, d: services.answer(
+                request.user,
+                req,
+                outcome=d["outcome"],
+                text=d["text"],
+                grounds=d["grounds"],
+                withheld=d["withheld"],
+                holder=d["holder"],
+                cost=d["cost"],
+                attachments=_uploads(d["attachments"]),
+            ),
+        )
 
     @extend_schema(request=OptionalReasonSerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, OptionalReasonSerializer,
-                         lambda req, d: services.withdraw(request.user, req, reason=d["reason"]))
+        return self._run(
+            request,
+            OptionalReasonSerializer,
+            lambda req, d: services.withdraw(request.user, req, reason=d["reason"]),
+        )
 
     @extend_schema(request=EmptySerializer, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -310,8 +415,11 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._run(request, EmptySerializer, lambda req, d: services.close(request.user, req))
 
     @extend_schema(methods=["get"], responses=MessageSerializer(many=True))
-    @extend_schema(methods=["post"], request=MessageCreateSerializer,
-                   responses={201: MessageSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        methods=["post"],
+        request=MessageCreateSerializer,
+        responses={201: MessageSerializer, 400: ErrorSerializer},
+    )
     @action(detail=True, methods=["get", "post"])
     def messages(self, request: Request, pk: str | None = None) -> Response:
         req = self.get_object()
@@ -320,9 +428,13 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
             return Response(MessageSerializer(items, many=True).data)
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = services.post_message(request.user, req, text=serializer.validated_data["text"],
-                                        internal=serializer.validated_data["internal"],
-                                        attachments=_uploads(serializer.validated_data["attachments"]))
+        message = services.post_message(
+            request.user,
+            req,
+            text=serializer.validated_data["text"],
+            internal=serializer.validated_data["internal"],
+            attachments=_uploads(serializer.validated_data["attachments"]),
+        )
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=AttachmentSerializer(many=True))
@@ -334,12 +446,11 @@ class InformationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
-    def download(self, request: Request, pk: str | None = None,
-                 attachment_id: str | None = None) -> FileResponse:
+    def download(
+        self, request: Request, pk: str | None = None, attachment_id: str | None = None
+    ) -> FileResponse:
         req = self.get_object()
-        attachment = get_object_or_404(selectors.attachments_for(request.user, req),
-                                       pk=attachment_id)
+        attachment = get_object_or_404(
+            selectors.attachments_for(request.user, req), pk=attachment_id
+        )
         return selectors.attachment_response(attachment)
-
-
-

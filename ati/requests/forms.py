@@ -34,38 +34,64 @@ class SubmitForm(forms.Form):
     """The request form of Law 31-13 (§ 1). Help texts say why each field is asked."""
 
     body = forms.ModelChoiceField(
-        PublicBody.objects.filter(is_active=True), label=_("Public body"),
-        help_text=_("The body you think holds the information. If it does not, it will "
-                    "transfer your request."),
+        PublicBody.objects.filter(is_active=True),
+        label=_("Public body"),
+        help_text=_(
+            "The body you think holds the information. If it does not, it will "
+            "transfer your request."
+        ),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     information_requested = forms.CharField(
-        label=_("Information requested"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Describe the information as precisely as you can: documents, period, place. "
-                    "You do not have to say why you want it."),
+        label=_("Information requested"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Describe the information as precisely as you can: documents, period, place. "
+            "You do not have to say why you want it."
+        ),
     )
     delivery_form = forms.ChoiceField(label=_("Form of delivery"), choices=DeliveryForm.choices)
     urgent = forms.BooleanField(
-        label=_("Urgent: a life, safety or liberty is at stake"), required=False,
+        label=_("Urgent: a life, safety or liberty is at stake"),
+        required=False,
         help_text=_("The body then has 3 working days instead of 20."),
     )
-    urgency_reason = forms.CharField(label=_("Why it is urgent"), required=False, max_length=2000,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
-    first_name = forms.CharField(label=_("First name"), max_length=100,
-                                 help_text=_("Required by law: the request must identify you."))
+    urgency_reason = forms.CharField(
+        label=_("Why it is urgent"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        help_text=_("Required by law: the request must identify you."),
+    )
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    address = forms.CharField(label=_("Postal address"), max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_("Required by law, and for sending paper copies."))
+    address = forms.CharField(
+        label=_("Postal address"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required by law, and for sending paper copies."),
+    )
     id_kind = forms.ChoiceField(label=_("Identity document"), choices=IdDocument.choices)
     id_number = forms.RegexField(
-        label=_("Document number"), regex=r"^[A-Za-z]{0,3}\d{3,10}$", max_length=20,
-        help_text=_("Your CIN number, or your residence card number if you are a foreign "
-                    "resident. It is seen only by the people who handle your request."),
+        label=_("Document number"),
+        regex=r"^[A-Za-z]{0,3}\d{3,10}$",
+        max_length=20,
+        help_text=_(
+            "Your CIN number, or your residence card number if you are a foreign "
+            "resident. It is seen only by the people who handle your request."
+        ),
         error_messages={"invalid": _("Letters then digits, as on the card (e.g. AB123456).")},
     )
-    phone = forms.RegexField(label=_("Telephone (optional)"), regex=r"^\+?[\d .\-()]{6,25}$",
-                             required=False, max_length=30)
+    phone = forms.RegexField(
+        label=_("Telephone (optional)"),
+        regex=r"^\+?[\d .\-()]{6,25}$",
+        required=False,
+        max_length=30,
+    )
     attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         help_text=_("PDF, images, office documents or text; 10 MB at most per file."),
@@ -82,12 +108,16 @@ class RecordForm(SubmitForm):
     """An officer records a paper, e-mail or in-person request on the applicant's behalf."""
 
     email = forms.EmailField(label=_("Applicant's e-mail address"))
-    language = forms.ChoiceField(label=_("Language of the letters"),
-                                 choices=[("fr", "Français"), ("ar", "العربية"), ("en", "English")])
-    channel = forms.ChoiceField(label=_("Received by"),
-                                choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
-    received_on = forms.DateField(label=_("Received on"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(
+        label=_("Language of the letters"),
+        choices=[("fr", "Français"), ("ar", "العربية"), ("en", "English")],
+    )
+    channel = forms.ChoiceField(
+        label=_("Received by"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, bodies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,15 +127,19 @@ class RecordForm(SubmitForm):
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
-    department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"),
-                                        required=False)
+    department = forms.ModelChoiceField(
+        Department.objects.none(), label=_("Department"), required=False
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    due_within = forms.IntegerField(label=_("Due within (days)"), required=False, min_value=0,
-                                    max_value=365)
+    due_within = forms.IntegerField(
+        label=_("Due within (days)"), required=False, min_value=0, max_value=365
+    )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     q = forms.CharField(label=_("Reference or subject"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, departments: Any = None, states: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, departments: Any = None, states: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("open", _("Still to handle")), ("all", _("All")), *states]  # type: ignore[attr-defined]
         if departments is not None:
@@ -122,53 +156,77 @@ class AssignForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label=_("What needs clarifying"), max_length=5000,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    question = forms.CharField(
+        label=_("What needs clarifying"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ClarificationForm(forms.Form):
-    answer = forms.CharField(label=_("Your clarification"), max_length=10000,
-                             widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(
+        label=_("Your clarification"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(label=_("Why the body needs more time"), max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Sent to the applicant, as the law requires."))
+    reason = forms.CharField(
+        label=_("Why the body needs more time"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the applicant, as the law requires."),
+    )
 
 
 class TransferForm(forms.Form):
-    to_body = forms.ModelChoiceField(PublicBody.objects.filter(is_active=True),
-                                     label=_("Body that holds the information"))
-    reason = forms.CharField(label=_("Reason"), max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    to_body = forms.ModelChoiceField(
+        PublicBody.objects.filter(is_active=True), label=_("Body that holds the information")
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DraftForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Proposed outcome"), choices=Outcome.choices)
-    text = forms.CharField(label=_("Draft answer"), max_length=20000,
-                           widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Draft answer"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class ReturnDraftForm(forms.Form):
-    comment = forms.CharField(label=_("What must change"), max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("What must change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    text = forms.CharField(label=_("Answer to the applicant"), max_length=20000,
-                           widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Answer to the applicant"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     grounds = forms.MultipleChoiceField(
-        label=_("Legal grounds (for a refusal or a partial answer)"), required=False,
+        label=_("Legal grounds (for a refusal or a partial answer)"),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    withheld = forms.CharField(label=_("What is withheld (partial answer)"), required=False,
-                               max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    holder = forms.CharField(label=_("Body that holds the information (not held)"),
-                             required=False, max_length=300)
-    cost = forms.DecimalField(label=_("Cost of reproduction and sending (MAD)"), required=False,
-                              min_value=0, max_digits=10, decimal_places=2, initial=0)
+    withheld = forms.CharField(
+        label=_("What is withheld (partial answer)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    holder = forms.CharField(
+        label=_("Body that holds the information (not held)"), required=False, max_length=300
+    )
+    cost = forms.DecimalField(
+        label=_("Cost of reproduction and sending (MAD)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        initial=0,
+    )
     attachments = MultipleFileField(label=_("Documents sent with the answer"))
 
     def __init__(self, *args: Any, grounds: Any = (), **kwargs: Any) -> None:
@@ -181,8 +239,10 @@ class WithdrawForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Message"), max_length=10000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    internal = forms.BooleanField(label=_("Internal note (not shown to the applicant)"),
-                                  required=False)
+    text = forms.CharField(
+        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    internal = forms.BooleanField(
+        label=_("Internal note (not shown to the applicant)"), required=False
+    )
     attachments = MultipleFileField(label=_("Attachments (optional)"))

@@ -20,11 +20,18 @@ def _pdf(template: str, req: InformationRequest, context: dict[str, Any]) -> byt
     from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
 
     with translation.override(req.language):
-        html = render_to_string(template, {
-            "req": req, "now": timezone.localtime(), "site_url": settings.ATI_SITE_URL,
-            "rtl": translation.get_language_bidi(), "lang": req.language, **context,
-        })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+        html = render_to_string(
+            template,
+            {
+                "req": req,
+                "now": timezone.localtime(),
+                "site_url": settings.ATI_SITE_URL,
+                "rtl": translation.get_language_bidi(),
+                "lang": req.language,
+                **context,
+            },
+        )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def receipt_pdf(req: InformationRequest) -> bytes:

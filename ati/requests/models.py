@@ -94,7 +94,10 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
 class InformationRequest(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     body = models.ForeignKey(
-        "bodies.PublicBody", verbose_name=_("body"), on_delete=models.PROTECT, related_name="requests"
+        "bodies.PublicBody",
+        verbose_name=_("body"),
+        on_delete=models.PROTECT,
+        related_name="requests",
     )
     department = models.ForeignKey(
         "bodies.Department",
@@ -147,7 +150,9 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     information_requested = models.TextField(_("information requested"), max_length=10000)
     delivery_form = models.CharField(
-        _("form of delivery"), max_length=16, choices=DeliveryForm.choices,
+        _("form of delivery"),
+        max_length=16,
+        choices=DeliveryForm.choices,
         default=DeliveryForm.ELECTRONIC,
     )
     urgent = models.BooleanField(_("urgent (life, safety or liberty)"), default=False)
@@ -164,8 +169,14 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
 
-    state = FSMField(_("state"), max_length=32, choices=State.choices, default=State.SUBMITTED,
-                     protected=True, db_index=True)
+    state = FSMField(
+        _("state"),
+        max_length=32,
+        choices=State.choices,
+        default=State.SUBMITTED,
+        protected=True,
+        db_index=True,
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     received_on = models.DateField(_("received on"))
     # Where the response period now counts from: the receipt, or the clarification's answer.
@@ -181,26 +192,32 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     clarification_answer = models.TextField(_("clarification given"), blank=True)
 
     # The draft prepared by department staff, approved (or returned) by the officer.
-    draft_outcome = models.CharField(_("proposed outcome"), max_length=20,
-                                     choices=Outcome.choices, blank=True)
+    draft_outcome = models.CharField(
+        _("proposed outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
     draft_text = models.TextField(_("draft answer"), blank=True)
     draft_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True,
-                               db_index=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, db_index=True
+    )
     answer_text = models.TextField(_("answer"), blank=True)
     withheld_description = models.TextField(_("what is withheld"), blank=True)
-    holder_name = models.CharField(_("body that holds the information"), max_length=300,
-                                   blank=True)
+    holder_name = models.CharField(_("body that holds the information"), max_length=300, blank=True)
     refusal_grounds = models.ManyToManyField(
-        "law.ExceptionGround", verbose_name=_("legal grounds cited"), blank=True,
+        "law.ExceptionGround",
+        verbose_name=_("legal grounds cited"),
+        blank=True,
         related_name="requests",
     )
     reproduction_cost = models.DecimalField(
-        _("cost of reproduction and sending (MAD)"), max_digits=10, decimal_places=2,
-        default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))],
+        _("cost of reproduction and sending (MAD)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -246,7 +263,8 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def applicant_name(self) -> str:
         return f"{self.applicant_first_name} {self.applicant_last_name}".strip()
 
-    def is_overdue(self, today: dt.date | None = None) -> bool:
+    def past_due(self, today: dt.date | None = None) -> bool:
+        """Overdue now (querysets annotate the same as `is_overdue`, see `with_overdue`)."""
         today = today or timezone.localdate()
         return self.state in CLOCK_RUNNING and self.response_due < today
 
@@ -279,22 +297,30 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     # --- transitions ---------------------------------------------------------
     # Each one changes fields only; see services.py for who may call it.
 
-    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY],
-                target=State.ASSIGNED)
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY],
+        target=State.ASSIGNED,
+    )
     def assign(self, department: Any, assignee: Any = None) -> None:
         self.department = department
         self.assignee = assignee
 
-    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED],
-                target=State.AWAITING_CLARIFICATION)
+    @transition(
+        field=state, source=[State.SUBMITTED, State.ASSIGNED], target=State.AWAITING_CLARIFICATION
+    )
     def request_clarification(self, question: str, today: dt.date) -> None:
         self.clarification_question = question
         self.clock_paused_on = today
 
-    @transition(field=state, source=State.AWAITING_CLARIFICATION,
-                target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED))
-    def provide_clarification(self, answer: str, started: dt.date, due: dt.date,
-                              explanation: str) -> str:
+    @transition(
+        field=state,
+        source=State.AWAITING_CLARIFICATION,
+        target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED),
+    )
+    def provide_clarification(
+        self, answer: str, started: dt.date, due: dt.date, explanation: str
+    ) -> str:
         self.clarification_answer = answer
         self.clock_paused_on = None
         self.clock_started_on = started
@@ -306,16 +332,23 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def can_extend(self) -> bool:
         return self.extensions_used < self.profile_version.max_extensions
 
-    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY],
-                target=None, conditions=[can_extend])
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY],
+        target=None,
+        conditions=[can_extend],  # type: ignore[list-item]
+    )
     def extend(self, reason: str, due: dt.date, explanation: str) -> None:
         self.extensions_used += 1
         self.extension_reason = reason
         self.response_due = due
         self.due_explanation = explanation
 
-    @transition(field=state, source=[State.SUBMITTED, State.ASSIGNED, State.AWAITING_CLARIFICATION],
-                target=State.TRANSFERRED)
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.ASSIGNED, State.AWAITING_CLARIFICATION],
+        target=State.TRANSFERRED,
+    )
     def transfer(self, reason: str) -> None:
         self.transfer_reason = reason
         self.clock_paused_on = None
@@ -330,10 +363,20 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def return_draft(self) -> None:
         pass
 
-    @transition(field=state, source=[*CLOCK_RUNNING, State.AWAITING_CLARIFICATION],
-                target=State.ANSWERED)
-    def answer(self, *, outcome: str, text: str, withheld: str, holder: str, cost: Decimal,
-               by: Any, at: dt.datetime) -> None:
+    @transition(
+        field=state, source=[*CLOCK_RUNNING, State.AWAITING_CLARIFICATION], target=State.ANSWERED
+    )
+    def answer(
+        self,
+        *,
+        outcome: str,
+        text: str,
+        withheld: str,
+        holder: str,
+        cost: Decimal,
+        by: Any,
+        at: dt.datetime,
+    ) -> None:
         self.outcome = outcome
         self.answer_text = text
         self.withheld_description = withheld
@@ -375,10 +418,12 @@ class Direction(models.TextChoices):
 class Message(models.Model):
     """A message on a request, in either direction, or an internal note of the body."""
 
-    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE,
-                                related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    request = models.ForeignKey(
+        InformationRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     direction = models.CharField(max_length=16, choices=Direction.choices)
     text = models.TextField(_("message"), max_length=10000)
     created_at = models.DateTimeField(default=timezone.now)
@@ -404,10 +449,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE,
-                                related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
+    request = models.ForeignKey(
+        InformationRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     kind = models.CharField(max_length=16, choices=AttachmentKind.choices)
     token = models.CharField(max_length=64, unique=True)
     file = models.FileField(upload_to=attachment_path, max_length=300)
@@ -415,8 +462,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

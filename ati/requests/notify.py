@@ -22,8 +22,14 @@ from .models import InformationRequest, Message
 log = logging.getLogger(__name__)
 
 
-def _send(to: list[str], language: str, subject: str, template: str, context: dict[str, Any],
-          attachments: list[tuple[str, bytes, str]] | None = None) -> None:
+def _send(
+    to: list[str],
+    language: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> None:
     if not to:
         return
     req = context.get("req")
@@ -41,18 +47,26 @@ def _send(to: list[str], language: str, subject: str, template: str, context: di
         log.exception("could not send %s to %s", template, to)
 
 
-def _to_applicant(req: InformationRequest, template: str, subject: str,
-                  attachments: list[tuple[str, bytes, str]] | None = None,
-                  **extra: Any) -> None:
+def _to_applicant(
+    req: InformationRequest,
+    template: str,
+    subject: str,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    **extra: Any,
+) -> None:
     with translation.override(req.language):
         subject = subject % {"reference": req.reference}
-    _send([req.applicant_email], req.language, subject, template, {"req": req, **extra},
-          attachments)
+    _send(
+        [req.applicant_email], req.language, subject, template, {"req": req, **extra}, attachments
+    )
 
 
 def _officer_emails(req: InformationRequest) -> list[str]:
-    emails = list(req.body.memberships.filter(role=Role.OFFICER, user__is_active=True)
-                  .values_list("user__email", flat=True))
+    emails = list(
+        req.body.memberships.filter(role=Role.OFFICER, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
     return emails or ([req.body.email] if req.body.email else [])
 
 
@@ -65,31 +79,44 @@ def _to_officers(req: InformationRequest, template: str, subject: str, **extra: 
 def request_submitted(req: InformationRequest) -> None:
     from .letters import receipt_pdf
 
-    _to_applicant(req, "submitted", _("Receipt of your request %(reference)s"),
-                  attachments=[(f"recepisse-{req.reference}.pdf", receipt_pdf(req),
-                                "application/pdf")])
+    _to_applicant(
+        req,
+        "submitted",
+        _("Receipt of your request %(reference)s"),
+        attachments=[(f"recepisse-{req.reference}.pdf", receipt_pdf(req), "application/pdf")],
+    )
     _to_officers(req, "new_request", _("New information request %(reference)s"))
 
 
 def request_assigned(req: InformationRequest) -> None:
-    emails = list(req.department.memberships.filter(user__is_active=True)
-                  .values_list("user__email", flat=True)) if req.department else []
+    emails = (
+        list(
+            req.department.memberships.filter(user__is_active=True).values_list(
+                "user__email", flat=True
+            )
+        )
+        if req.department
+        else []
+    )
     if req.assignee is not None:
         emails = [req.assignee.email]
     with translation.override("fr"):
         subject = _("Request %(reference)s assigned to your department") % {
-            "reference": req.reference}
+            "reference": req.reference
+        }
     _send(emails, "fr", subject, "assigned", {"req": req})
 
 
 def clarification_requested(req: InformationRequest) -> None:
-    _to_applicant(req, "clarification_requested",
-                  _("Your request %(reference)s: a clarification is needed"))
+    _to_applicant(
+        req, "clarification_requested", _("Your request %(reference)s: a clarification is needed")
+    )
 
 
 def clarification_provided(req: InformationRequest) -> None:
-    _to_officers(req, "clarification_provided",
-                 _("Request %(reference)s: the applicant has clarified"))
+    _to_officers(
+        req, "clarification_provided", _("Request %(reference)s: the applicant has clarified")
+    )
 
 
 def request_extended(req: InformationRequest) -> None:
@@ -97,8 +124,7 @@ def request_extended(req: InformationRequest) -> None:
 
 
 def request_transferred(old: InformationRequest, new: InformationRequest) -> None:
-    _to_applicant(old, "transferred", _("Your request %(reference)s has been transferred"),
-                  new=new)
+    _to_applicant(old, "transferred", _("Your request %(reference)s has been transferred"), new=new)
     _to_officers(new, "new_request", _("New information request %(reference)s"))
 
 
@@ -109,9 +135,12 @@ def draft_submitted(req: InformationRequest) -> None:
 def request_answered(req: InformationRequest) -> None:
     from .letters import answer_pdf
 
-    _to_applicant(req, "answered", _("Answer to your request %(reference)s"),
-                  attachments=[(f"reponse-{req.reference}.pdf", answer_pdf(req),
-                                "application/pdf")])
+    _to_applicant(
+        req,
+        "answered",
+        _("Answer to your request %(reference)s"),
+        attachments=[(f"reponse-{req.reference}.pdf", answer_pdf(req), "application/pdf")],
+    )
 
 
 def request_withdrawn(req: InformationRequest) -> None:
@@ -121,8 +150,13 @@ def request_withdrawn(req: InformationRequest) -> None:
 def message_posted(message: Message) -> None:
     req = message.request
     if message.direction == "to_applicant":
-        _to_applicant(req, "message", _("New message about your request %(reference)s"),
-                      message=message)
+        _to_applicant(
+            req, "message", _("New message about your request %(reference)s"), message=message
+        )
     elif message.direction == "from_applicant":
-        _to_officers(req, "message", _("Request %(reference)s: new message from the applicant"),
-                     message=message)
+        _to_officers(
+            req,
+            "message",
+            _("Request %(reference)s: new message from the applicant"),
+            message=message,
+        )

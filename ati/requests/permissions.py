@@ -25,8 +25,7 @@ def handles(user: Any, request: InformationRequest) -> bool:
 def drafts(user: Any, request: InformationRequest) -> bool:
     """Department staff of the department the request is assigned to."""
     return (
-        request.department_id is not None
-        and roles.is_staff_of(user, request.department)  # type: ignore[arg-type]
+        request.department_id is not None and roles.is_staff_of(user, request.department)  # type: ignore[arg-type]
     )
 
 
@@ -43,8 +42,12 @@ def can_view(user: Any, request: InformationRequest) -> bool:
 
 def can_see_identity(user: Any, request: InformationRequest) -> bool:
     """Law 09-08: the applicant's identity only to those who handle the request."""
-    return is_applicant(user, request) or handles(user, request) or drafts(user, request) \
+    return (
+        is_applicant(user, request)
+        or handles(user, request)
+        or drafts(user, request)
         or roles.is_head_of(user, request.body_id)
+    )
 
 
 def can_submit_on_behalf(user: Any, body: Any) -> bool:
@@ -64,8 +67,9 @@ ACTION_RULES = {
     "answer": handles,
     "withdraw": is_applicant,
     "close": handles,
-    "post_message": lambda user, req: is_applicant(user, req) or handles(user, req)
-    or drafts(user, req),
+    "post_message": lambda user, req: (
+        is_applicant(user, req) or handles(user, req) or drafts(user, req)
+    ),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse
@@ -14,24 +14,23 @@ from ati.accounts import permissions as roles
 from ati.audit.models import AuditEvent
 
 from . import permissions
-from .models import CLOCK_RUNNING, InformationRequest, Message, State
+from .models import CLOCK_RUNNING, InformationRequest, InformationRequestQuerySet, Message, State
 
 QUEUE_RELATED = ("body", "department", "assignee", "profile_version")
 
 
-def visible_requests(user: Any) -> QuerySet[InformationRequest]:
+def visible_requests(user: Any) -> InformationRequestQuerySet:
     """Every request this person may open; nothing else (404 for the rest)."""
-    qs = InformationRequest.objects.select_related(*QUEUE_RELATED)
+    qs = cast(InformationRequestQuerySet, InformationRequest.objects.select_related(*QUEUE_RELATED))
     if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if roles.is_administrator(user) or roles.is_commission_member(user):
-        return qs
-    if roles.is_citizen(user):
-        return qs.filter(applicant=user)
-    departments = roles.department_ids(user)
-    if departments:
-        return qs.filter(department_id__in=departments)
-    return qs.filter(body_id__in=roles.body_ids(user))
+        qs = qs.none()
+    elif roles.is_citizen(user):
+        qs = qs.filter(applicant=user)
+    elif roles.department_ids(user):
+        qs = qs.filter(department_id__in=roles.department_ids(user))
+    elif not (roles.is_administrator(user) or roles.is_commission_member(user)):
+        qs = qs.filter(body_id__in=roles.body_ids(user))
+    return cast(InformationRequestQuerySet, qs)
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,9 @@ class QueueFilters:
     q: str = ""
 
 
-def queue(user: Any, filters: QueueFilters, today: dt.date | None = None
-          ) -> QuerySet[InformationRequest]:
+def queue(
+    user: Any, filters: QueueFilters, today: dt.date | None = None
+) -> QuerySet[InformationRequest]:
     """The officer's queue: the body's requests, soonest due first, with the overdue flag."""
     today = today or timezone.localdate()
     qs = visible_requests(user).with_overdue(today)
@@ -61,8 +61,9 @@ def queue(user: Any, filters: QueueFilters, today: dt.date | None = None
     if filters.overdue:
         qs = qs.overdue(today)
     if filters.due_within is not None:
-        qs = qs.filter(state__in=CLOCK_RUNNING,
-                       response_due__lte=today + dt.timedelta(days=filters.due_within))
+        qs = qs.filter(
+            state__in=CLOCK_RUNNING, response_due__lte=today + dt.timedelta(days=filters.due_within)
+        )
     if filters.urgent:
         qs = qs.filter(urgent=True)
     if filters.q:
@@ -81,13 +82,17 @@ def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
 
 
 def my_requests(user: Any) -> QuerySet[InformationRequest]:
-    return (InformationRequest.objects.filter(applicant=user)
-            .select_related("body").with_overdue().order_by("-submitted_at"))
+    return (
+        InformationRequest.objects.filter(applicant=user)
+        .select_related("body")
+        .with_overdue()
+        .order_by("-submitted_at")
+    )
 
 
 def get_request(user: Any, reference: str) -> InformationRequest:
     """The request by reference, if this person may see it (DoesNotExist otherwise)."""
-    return visible_requests(user).get(reference=reference)
+    return visible_requests(user).with_overdue().get(reference=reference)
 
 
 def messages_for(user: Any, req: InformationRequest) -> QuerySet[Message]:
@@ -128,9 +133,12 @@ def attachments_for(user: Any, req: InformationRequest) -> QuerySet[Any]:
 
 def attachment_response(attachment: Any) -> FileResponse:
     """Serve a stored file as a download, under its sanitised name, never inline."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

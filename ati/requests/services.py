@@ -140,12 +140,18 @@ def _transition(
         except (TransitionNotAllowed, ConcurrentTransition) as exc:
             raise TransitionConflict(
                 _("This action is not possible while the request is “%(state)s”.")
-                % {"state": locked.get_state_display()},  # type: ignore[attr-defined]
+                % {"state": locked.get_state_display()},
                 state=locked.state,
                 allowed=_allowed_actions(locked),
             ) from exc
-        record(f"request.{audit_action or action}", actor=actor, obj=locked, before=before,
-               after=_state_snapshot(locked), reason=reason)
+        record(
+            f"request.{audit_action or action}",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_state_snapshot(locked),
+            reason=reason,
+        )
         if after_commit is not None:
             transaction.on_commit(lambda: after_commit(locked))
     return locked
@@ -160,15 +166,25 @@ def _next_reference(year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{counter.last:05d}"
 
 
-def _store_attachments(req: InformationRequest, uploads: Iterable[Upload], kind: str, actor: Any,
-                       message: Message | None = None) -> list[Attachment]:
+def _store_attachments(
+    req: InformationRequest,
+    uploads: Iterable[Upload],
+    kind: str,
+    actor: Any,
+    message: Message | None = None,
+) -> list[Attachment]:
     stored = []
     for upload in uploads:
         name, content_type = check_upload(upload.file, upload.name, upload.size)
         data = upload.file.read()
         attachment = Attachment(
-            request=req, message=message, kind=kind, token=secrets.token_urlsafe(24),
-            original_name=name, content_type=content_type, size=len(data),
+            request=req,
+            message=message,
+            kind=kind,
+            token=secrets.token_urlsafe(24),
+            original_name=name,
+            content_type=content_type,
+            size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -216,9 +232,15 @@ def submit_request(
     if not on_behalf and not actor.email_verified:
         raise PermissionDenied(_("Confirm your e-mail address before submitting a request."))
     if details.urgent and not details.urgency_reason.strip():
-        raise ValidationError({"urgency_reason": _("Say why the request is urgent: the law "
-                                                   "shortens the deadline only for a threat to "
-                                                   "life, safety or liberty.")})
+        raise ValidationError(
+            {
+                "urgency_reason": _(
+                    "Say why the request is urgent: the law "
+                    "shortens the deadline only for a threat to "
+                    "life, safety or liberty."
+                )
+            }
+        )
     if not body.is_active:
         raise ValidationError({"body": _("This body no longer receives requests.")})
     today = _today()
@@ -263,10 +285,19 @@ def submit_request(
         req.reference = _next_reference(received.year)
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
-        record("request.submitted", actor=actor, obj=req, after={
-            **_state_snapshot(req), "channel": channel, "received_on": received,
-            "profile_version": version.pk, "urgent": req.urgent,
-        }, reason=due.explanation("en"))
+        record(
+            "request.submitted",
+            actor=actor,
+            obj=req,
+            after={
+                **_state_snapshot(req),
+                "channel": channel,
+                "received_on": received,
+                "profile_version": version.pk,
+                "urgent": req.urgent,
+            },
+            reason=due.explanation("en"),
+        )
         transaction.on_commit(lambda: notify.request_submitted(req))
     return req
 
@@ -274,18 +305,28 @@ def submit_request(
 # --- handling by the body ----------------------------------------------------------
 
 
-def assign(actor: Any, req: InformationRequest | int, *, department: Department,
-           assignee: Any = None) -> InformationRequest:
+def assign(
+    actor: Any, req: InformationRequest | int, *, department: Department, assignee: Any = None
+) -> InformationRequest:
     def check(locked: InformationRequest) -> None:
         if department.body_id != locked.body_id:
             raise ValidationError({"department": _("This department belongs to another body.")})
-        if assignee is not None and not roles.is_staff_of(assignee, department) \
-                and not roles.is_officer_of(assignee, locked.body_id):
+        if (
+            assignee is not None
+            and not roles.is_staff_of(assignee, department)
+            and not roles.is_officer_of(assignee, locked.body_id)
+        ):
             raise ValidationError({"assignee": _("This person does not work in this department.")})
 
     action = "reassign" if _current_state(req) == State.ASSIGNED else "assign"
-    return _transition(actor, req, action, lambda r: r.assign(department, assignee), check=check,
-                       after_commit=notify.request_assigned)
+    return _transition(
+        actor,
+        req,
+        action,
+        lambda r: r.assign(department, assignee),
+        check=check,
+        after_commit=notify.request_assigned,
+    )
 
 
 def _current_state(req: InformationRequest | int) -> str:
@@ -293,18 +334,25 @@ def _current_state(req: InformationRequest | int) -> str:
     return InformationRequest.objects.filter(pk=pk).values_list("state", flat=True).get()
 
 
-def request_clarification(actor: Any, req: InformationRequest | int, *,
-                          question: str) -> InformationRequest:
+def request_clarification(
+    actor: Any, req: InformationRequest | int, *, question: str
+) -> InformationRequest:
     """Ask the applicant to clarify: the response clock stops until they answer."""
     if not question.strip():
         raise ValidationError({"question": _("Say what needs clarifying.")})
-    return _transition(actor, req, "request_clarification",
-                       lambda r: r.request_clarification(question.strip(), _today()),
-                       reason=question.strip(), after_commit=notify.clarification_requested)
+    return _transition(
+        actor,
+        req,
+        "request_clarification",
+        lambda r: r.request_clarification(question.strip(), _today()),
+        reason=question.strip(),
+        after_commit=notify.clarification_requested,
+    )
 
 
-def provide_clarification(actor: Any, req: InformationRequest | int, *,
-                          answer: str) -> InformationRequest:
+def provide_clarification(
+    actor: Any, req: InformationRequest | int, *, answer: str
+) -> InformationRequest:
     """The applicant answers: the response period restarts (or resumes) from today."""
     if not answer.strip():
         raise ValidationError({"answer": _("Write your clarification.")})
@@ -320,8 +368,14 @@ def provide_clarification(actor: Any, req: InformationRequest | int, *,
             due, started = add_period(today, period, calendar), today
         r.provide_clarification(answer.strip(), started, due.due, due.explanation(r.language))
 
-    return _transition(actor, req, "provide_clarification", change, reason=answer.strip()[:500],
-                       after_commit=notify.clarification_provided)
+    return _transition(
+        actor,
+        req,
+        "provide_clarification",
+        change,
+        reason=answer.strip()[:500],
+        after_commit=notify.clarification_provided,
+    )
 
 
 def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> InformationRequest:
@@ -333,11 +387,13 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
         if r.state in OPEN_STATES and not r.can_extend():
             raise TransitionConflict(
                 _("The deadline has already been extended as often as the law allows."),
-                state=r.state, allowed=[a for a in _allowed_actions(r) if a != "extend"],
+                state=r.state,
+                allowed=[a for a in _allowed_actions(r) if a != "extend"],
             )
         if r.state in OPEN_STATES and _today() > r.response_due:
-            raise ValidationError({"reason": _("The deadline has passed: it can only be extended "
-                                               "before it expires.")})
+            raise ValidationError(
+                {"reason": _("The deadline has passed: it can only be extended before it expires.")}
+            )
 
     def change(r: InformationRequest) -> None:
         calendar = law.working_calendar(r.profile_version)
@@ -345,12 +401,20 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
         due = add_period(r.response_due, r.extension_period(), calendar)
         r.extend(reason.strip(), due.due, due.explanation(r.language))
 
-    return _transition(actor, req, "extend", change, reason=reason.strip(), check=check,
-                       after_commit=notify.request_extended)
+    return _transition(
+        actor,
+        req,
+        "extend",
+        change,
+        reason=reason.strip(),
+        check=check,
+        after_commit=notify.request_extended,
+    )
 
 
-def transfer(actor: Any, req: InformationRequest | int, *, to_body: PublicBody,
-             reason: str) -> InformationRequest:
+def transfer(
+    actor: Any, req: InformationRequest | int, *, to_body: PublicBody, reason: str
+) -> InformationRequest:
     """Send the request to the body that holds the information; a new clock starts there."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the request goes to another body.")})
@@ -368,53 +432,99 @@ def transfer(actor: Any, req: InformationRequest | int, *, to_body: PublicBody,
         version = law.current_version(to_body.legal_profile.code, today)
         due = law.request_schedule(version, today, urgent=r.urgent).response_due
         copy = InformationRequest(
-            body=to_body, profile_version=version, applicant=r.applicant,
-            **{f: getattr(r, f) for f in (
-                "applicant_first_name", "applicant_last_name", "applicant_address",
-                "applicant_id_kind", "applicant_id_number", "applicant_email", "applicant_phone",
-                "language", "subject", "information_requested", "delivery_form", "urgent",
-                "urgency_reason", "channel")},
-            recorded_by=actor, received_on=today, clock_started_on=today,
-            response_due=due.due, original_response_due=due.due,
-            due_explanation=due.explanation(r.language), transferred_from=r,
+            body=to_body,
+            profile_version=version,
+            applicant=r.applicant,
+            **{
+                f: getattr(r, f)
+                for f in (
+                    "applicant_first_name",
+                    "applicant_last_name",
+                    "applicant_address",
+                    "applicant_id_kind",
+                    "applicant_id_number",
+                    "applicant_email",
+                    "applicant_phone",
+                    "language",
+                    "subject",
+                    "information_requested",
+                    "delivery_form",
+                    "urgent",
+                    "urgency_reason",
+                    "channel",
+                )
+            },
+            recorded_by=actor,
+            received_on=today,
+            clock_started_on=today,
+            response_due=due.due,
+            original_response_due=due.due,
+            due_explanation=due.explanation(r.language),
+            transferred_from=r,
             reference=_next_reference(today.year),
         )
         r.save()
         copy.save()
         for attachment in r.attachments.filter(kind=AttachmentKind.REQUEST):
             Attachment.objects.create(
-                request=copy, kind=attachment.kind, token=secrets.token_urlsafe(24),
-                file=attachment.file.name, original_name=attachment.original_name,
-                content_type=attachment.content_type, size=attachment.size,
-                sha256=attachment.sha256, uploaded_by=attachment.uploaded_by,
+                request=copy,
+                kind=attachment.kind,
+                token=secrets.token_urlsafe(24),
+                file=attachment.file.name,
+                original_name=attachment.original_name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                uploaded_by=attachment.uploaded_by,
             )
-        record("request.submitted", actor=actor, obj=copy, after={
-            **_state_snapshot(copy), "transferred_from": r.reference, "received_on": today,
-        }, reason=f"transfer from {r.reference}")
+        record(
+            "request.submitted",
+            actor=actor,
+            obj=copy,
+            after={
+                **_state_snapshot(copy),
+                "transferred_from": r.reference,
+                "received_on": today,
+            },
+            reason=f"transfer from {r.reference}",
+        )
         new_request.append(copy)
 
-    result = _transition(actor, req, "transfer", change, reason=reason.strip(), check=check,
-                         after_commit=lambda r: notify.request_transferred(r, new_request[0]))
+    result = _transition(
+        actor,
+        req,
+        "transfer",
+        change,
+        reason=reason.strip(),
+        check=check,
+        after_commit=lambda r: notify.request_transferred(r, new_request[0]),
+    )
     return result
 
 
-def submit_draft(actor: Any, req: InformationRequest | int, *, outcome: str,
-                 text: str) -> InformationRequest:
+def submit_draft(
+    actor: Any, req: InformationRequest | int, *, outcome: str, text: str
+) -> InformationRequest:
     """Department staff propose the answer; the officer approves it with `answer`."""
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
     if not text.strip():
         raise ValidationError({"text": _("Write the proposed answer.")})
-    return _transition(actor, req, "submit_draft",
-                       lambda r: r.submit_draft(outcome, text.strip(), actor),
-                       after_commit=notify.draft_submitted)
+    return _transition(
+        actor,
+        req,
+        "submit_draft",
+        lambda r: r.submit_draft(outcome, text.strip(), actor),
+        after_commit=notify.draft_submitted,
+    )
 
 
 def return_draft(actor: Any, req: InformationRequest | int, *, comment: str) -> InformationRequest:
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must change in the draft.")})
-    return _transition(actor, req, "return_draft", lambda r: r.return_draft(),
-                       reason=comment.strip())
+    return _transition(
+        actor, req, "return_draft", lambda r: r.return_draft(), reason=comment.strip()
+    )
 
 
 def answer(
@@ -458,32 +568,59 @@ def answer(
         chosen.extend(r.profile_version.grounds.filter(code__in=grounds))
         unknown = set(grounds) - {g.code for g in chosen}
         if unknown:
-            raise ValidationError({"grounds": _("Not a ground of this request's law: %(codes)s.")
-                                   % {"codes": ", ".join(sorted(unknown))}})
+            raise ValidationError(
+                {
+                    "grounds": _("Not a ground of this request's law: %(codes)s.")
+                    % {"codes": ", ".join(sorted(unknown))}
+                }
+            )
         if r.state == State.AWAITING_CLARIFICATION and (
             outcome != Outcome.REFUSED or UNCLEAR_GROUND not in grounds
         ):
             raise TransitionConflict(
-                _("While a clarification is awaited, the only answer is a refusal because the "
-                  "request is too unclear."),
-                state=r.state, allowed=_allowed_actions(r),
+                _(
+                    "While a clarification is awaited, the only answer is a refusal because the "
+                    "request is too unclear."
+                ),
+                state=r.state,
+                allowed=_allowed_actions(r),
             )
 
     def change(r: InformationRequest) -> None:
-        r.answer(outcome=outcome, text=text.strip(), withheld=withheld.strip(),
-                 holder=holder.strip(), cost=cost_value, by=actor, at=timezone.now())
+        r.answer(
+            outcome=outcome,
+            text=text.strip(),
+            withheld=withheld.strip(),
+            holder=holder.strip(),
+            cost=cost_value,
+            by=actor,
+            at=timezone.now(),
+        )
         r.save()
         r.refusal_grounds.set(chosen)
         _store_attachments(r, attachments, AttachmentKind.ANSWER, actor)
 
-    return _transition(actor, req, "answer", change, check=check,
-                       audit_action=f"answered.{outcome}", reason=",".join(sorted(grounds)),
-                       after_commit=notify.request_answered)
+    return _transition(
+        actor,
+        req,
+        "answer",
+        change,
+        check=check,
+        audit_action=f"answered.{outcome}",
+        reason=",".join(sorted(grounds)),
+        after_commit=notify.request_answered,
+    )
 
 
 def withdraw(actor: Any, req: InformationRequest | int, *, reason: str = "") -> InformationRequest:
-    return _transition(actor, req, "withdraw", lambda r: r.withdraw(timezone.now()),
-                       reason=reason.strip(), after_commit=notify.request_withdrawn)
+    return _transition(
+        actor,
+        req,
+        "withdraw",
+        lambda r: r.withdraw(timezone.now()),
+        reason=reason.strip(),
+        after_commit=notify.request_withdrawn,
+    )
 
 
 def close(actor: Any, req: InformationRequest | int) -> InformationRequest:
@@ -493,8 +630,14 @@ def close(actor: Any, req: InformationRequest | int) -> InformationRequest:
 # --- messages ----------------------------------------------------------------------
 
 
-def post_message(actor: Any, req: InformationRequest | int, *, text: str, internal: bool = False,
-                 attachments: Iterable[Upload] = ()) -> Message:
+def post_message(
+    actor: Any,
+    req: InformationRequest | int,
+    *,
+    text: str,
+    internal: bool = False,
+    attachments: Iterable[Upload] = (),
+) -> Message:
     attachments = list(attachments)
     if not text.strip():
         raise ValidationError({"text": _("Write a message.")})
@@ -508,13 +651,23 @@ def post_message(actor: Any, req: InformationRequest | int, *, text: str, intern
         from_applicant = permissions.is_applicant(actor, locked)
         if internal and from_applicant:
             raise ValidationError({"internal": _("Internal notes are for the body's staff.")})
-        direction = (Direction.FROM_APPLICANT if from_applicant
-                     else Direction.INTERNAL if internal else Direction.TO_APPLICANT)
-        message = Message.objects.create(request=locked, author=actor, direction=direction,
-                                         text=text.strip())
+        direction = (
+            Direction.FROM_APPLICANT
+            if from_applicant
+            else Direction.INTERNAL
+            if internal
+            else Direction.TO_APPLICANT
+        )
+        message = Message.objects.create(
+            request=locked, author=actor, direction=direction, text=text.strip()
+        )
         _store_attachments(locked, attachments, AttachmentKind.MESSAGE, actor, message)
-        record("request.message", actor=actor, obj=locked, after={"direction": direction,
-                                                                  "message": message.pk})
+        record(
+            "request.message",
+            actor=actor,
+            obj=locked,
+            after={"direction": direction, "message": message.pk},
+        )
         transaction.on_commit(lambda: notify.message_posted(message))
     return message
 
@@ -536,8 +689,16 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
         InformationRequest.objects.open()
         .filter(profile_version__in=list(versions))
         .order_by("pk")
-        .values_list("pk", "reference", "profile_version_id", "clock_started_on", "urgent",
-                     "extensions_used", "language", "response_due")
+        .values_list(
+            "pk",
+            "reference",
+            "profile_version_id",
+            "clock_started_on",
+            "urgent",
+            "extensions_used",
+            "language",
+            "response_due",
+        )
     )
     deadlines: dict[tuple[Any, ...], tuple[dt.date, str]] = {}
     moved: dict[tuple[dt.date, str], list[int]] = {}
@@ -548,22 +709,34 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     ):
         key = (version_id, started, urgent, extensions, language)
         if key not in deadlines:
-            case = InformationRequest(profile_version=versions[version_id], urgent=urgent,
-                                      extensions_used=extensions, clock_started_on=started)
+            case = InformationRequest(
+                profile_version=versions[version_id],
+                urgent=urgent,
+                extensions_used=extensions,
+                clock_started_on=started,
+            )
             due = case.deadline_in_force(working)
             deadlines[key] = (due.due, due.explanation(language))
         new_due, explanation = deadlines[key]
         if new_due != stored:
             moved.setdefault((new_due, explanation), []).append(pk)
-            events.append({"action": "request.due_date_recomputed", "object_type": label,
-                           "object_id": str(pk), "object_repr": reference,
-                           "before": {"response_due": stored},
-                           "after": {"response_due": new_due}, "reason": reason})
+            events.append(
+                {
+                    "action": "request.due_date_recomputed",
+                    "object_type": label,
+                    "object_id": str(pk),
+                    "object_repr": reference,
+                    "before": {"response_due": stored},
+                    "after": {"response_due": new_due},
+                    "reason": reason,
+                }
+            )
     with transaction.atomic():
         for (new_due, explanation), pks in moved.items():
             for start in range(0, len(pks), 5000):
                 # update() bypasses save(): the FSM state is not touched here.
-                InformationRequest.objects.filter(pk__in=pks[start:start + 5000]).update(
-                    response_due=new_due, due_explanation=explanation)
+                InformationRequest.objects.filter(pk__in=pks[start : start + 5000]).update(
+                    response_due=new_due, due_explanation=explanation
+                )
         record_many(events, actor=actor)
     return len(events)

@@ -94,8 +94,11 @@ def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
     uploaded.seek(0)
     if content_type is None:
         raise ValidationError(
-            _("%(name)s is not an accepted kind of file: send a PDF, an image, an office "
-              "document or plain text.") % {"name": sanitise_filename(name)}
+            _(
+                "%(name)s is not an accepted kind of file: send a PDF, an image, an office "
+                "document or plain text."
+            )
+            % {"name": sanitise_filename(name)}
         )
     if content_type == "application/pdf":
         body = uploaded.read()

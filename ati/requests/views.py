@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -50,16 +50,23 @@ def _uploads(files: list[Any]) -> list[services.Upload]:
 
 def _applicant(data: dict[str, Any], email: str, language: str) -> services.ApplicantDetails:
     return services.ApplicantDetails(
-        first_name=data["first_name"], last_name=data["last_name"], address=data["address"],
-        id_kind=data["id_kind"], id_number=data["id_number"], email=email,
-        phone=data.get("phone") or "", language=language,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        address=data["address"],
+        id_kind=data["id_kind"],
+        id_number=data["id_number"],
+        email=email,
+        phone=data.get("phone") or "",
+        language=language,
     )
 
 
 def _details(data: dict[str, Any]) -> services.RequestDetails:
     return services.RequestDetails(
-        subject=data["subject"], information_requested=data["information_requested"],
-        delivery_form=data["delivery_form"], urgent=data["urgent"],
+        subject=data["subject"],
+        information_requested=data["information_requested"],
+        delivery_form=data["delivery_form"],
+        urgent=data["urgent"],
         urgency_reason=data.get("urgency_reason") or "",
         attachments=_uploads(data.get("attachments") or []),
     )
@@ -76,7 +83,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         if roles.body_ids(user, roles.Role.OFFICER):
             return redirect("requests:record")
         raise PermissionDenied(_("Requests are submitted by citizens."))
-    initial = {}
+    initial: dict[str, Any] = {}
     if request.GET.get("body"):
         initial["body"] = PublicBody.objects.filter(code=request.GET["body"]).first()
     name = user.full_name.split(" ", 1)
@@ -86,23 +93,28 @@ def submit(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             req = services.submit_request(
-                user, body=data["body"], details=_details(data),
+                user,
+                body=data["body"],
+                details=_details(data),
                 applicant=_applicant(data, user.email, user.preferred_language),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Your request is registered under %(ref)s. Your receipt "
-                                        "has been sent by e-mail.") % {"ref": req.reference})
+            messages.success(
+                request,
+                _("Your request is registered under %(ref)s. Your receipt has been sent by e-mail.")
+                % {"ref": req.reference},
+            )
             return redirect("requests:detail", reference=req.reference)
-    return render(request, "requests/submit.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "requests/submit.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
-    return render(request, "requests/mine.html",
-                  {"requests": selectors.my_requests(request.user)})
+    return render(request, "requests/mine.html", {"requests": selectors.my_requests(request.user)})
 
 
 # --- the body ----------------------------------------------------------------------
@@ -118,21 +130,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not roles.body_ids(user) and not roles.is_administrator(user):
         raise PermissionDenied(_("The queue is for the staff of public bodies."))
     departments = Department.objects.filter(body__in=_staff_bodies(user)).select_related("body")
-    form = forms.QueueFilterForm(request.GET or None, departments=departments,
-                                 states=State.choices)
+    form = forms.QueueFilterForm(request.GET or None, departments=departments, states=State.choices)
     filters = selectors.QueueFilters()
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.QueueFilters(
-            state=data["state"] or "open", department=data["department"].pk if data["department"]
-            else None, overdue=data["overdue"], due_within=data["due_within"],
-            urgent=data["urgent"], q=data["q"],
+            state=data["state"] or "open",
+            department=data["department"].pk if data["department"] else None,
+            overdue=data["overdue"],
+            due_within=data["due_within"],
+            urgent=data["urgent"],
+            q=data["q"],
         )
     rows = list(selectors.queue(user, filters)[:200])
-    return render(request, "requests/queue.html", {
-        "form": form, "rows": rows, "counts": selectors.queue_counts(user),
-        "assign_departments": departments, "can_assign": bool(roles.body_ids(user, roles.Role.OFFICER)),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "requests/queue.html",
+        {
+            "form": form,
+            "rows": rows,
+            "counts": selectors.queue_counts(user),
+            "assign_departments": departments,
+            "can_assign": bool(roles.body_ids(user, roles.Role.OFFICER)),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -153,8 +175,9 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             failed.append(req.reference)
     messages.success(request, _("%(n)d request(s) assigned.") % {"n": done})
     if failed:
-        messages.error(request, _("Not assigned (not possible now): %(refs)s")
-                       % {"refs": ", ".join(failed)})
+        messages.error(
+            request, _("Not assigned (not possible now): %(refs)s") % {"refs": ", ".join(failed)}
+        )
     return redirect("requests:queue")
 
 
@@ -165,24 +188,35 @@ def record_request(request: HttpRequest) -> HttpResponse:
     bodies = PublicBody.objects.filter(pk__in=roles.body_ids(user, roles.Role.OFFICER))
     if not bodies.exists():
         raise PermissionDenied(_("Only information officers record requests."))
-    form = forms.RecordForm(request.POST or None, request.FILES or None, bodies=bodies,
-                            initial={"body": bodies.first(), "received_on": None})
+    form = forms.RecordForm(
+        request.POST or None,
+        request.FILES or None,
+        bodies=bodies,
+        initial={"body": bodies.first(), "received_on": None},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             req = services.submit_request(
-                user, body=data["body"], details=_details(data),
+                user,
+                body=data["body"],
+                details=_details(data),
                 applicant=_applicant(data, data["email"], data["language"]),
-                channel=data["channel"], received_on=data["received_on"],
+                channel=data["channel"],
+                received_on=data["received_on"],
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Request recorded under %(ref)s; the receipt was sent to "
-                                        "the applicant.") % {"ref": req.reference})
+            messages.success(
+                request,
+                _("Request recorded under %(ref)s; the receipt was sent to the applicant.")
+                % {"ref": req.reference},
+            )
             return redirect("requests:detail", reference=req.reference)
-    return render(request, "requests/record.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "requests/record.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 # --- the request page --------------------------------------------------------------
@@ -195,11 +229,15 @@ ACTION_FORMS: dict[str, Callable[..., Form]] = {
     "extend": lambda req, data=None: forms.ExtendForm(data),
     "transfer": lambda req, data=None: forms.TransferForm(data),
     "submit_draft": lambda req, data=None, files=None: forms.DraftForm(
-        data, initial={"outcome": req.draft_outcome, "text": req.draft_text}),
+        data, initial={"outcome": req.draft_outcome, "text": req.draft_text}
+    ),
     "return_draft": lambda req, data=None: forms.ReturnDraftForm(data),
     "answer": lambda req, data=None, files=None: forms.AnswerForm(
-        data, files, grounds=req.profile_version.grounds.all(),
-        initial={"outcome": req.draft_outcome, "text": req.draft_text}),
+        data,
+        files,
+        grounds=req.profile_version.grounds.all(),
+        initial={"outcome": req.draft_outcome, "text": req.draft_text},
+    ),
     "withdraw": lambda req, data=None: forms.WithdrawForm(data),
     "close": lambda req, data=None: Form(data),
 }
@@ -208,18 +246,28 @@ ACTION_SERVICES: dict[str, Callable[[Any, InformationRequest, dict[str, Any]], A
     "assign": lambda u, r, d: services.assign(u, r, department=d["department"]),
     "reassign": lambda u, r, d: services.assign(u, r, department=d["department"]),
     "request_clarification": lambda u, r, d: services.request_clarification(
-        u, r, question=d["question"]),
-    "provide_clarification": lambda u, r, d: services.provide_clarification(u, r,
-                                                                            answer=d["answer"]),
+        u, r, question=d["question"]
+    ),
+    "provide_clarification": lambda u, r, d: services.provide_clarification(
+        u, r, answer=d["answer"]
+    ),
     "extend": lambda u, r, d: services.extend(u, r, reason=d["reason"]),
     "transfer": lambda u, r, d: services.transfer(u, r, to_body=d["to_body"], reason=d["reason"]),
-    "submit_draft": lambda u, r, d: services.submit_draft(u, r, outcome=d["outcome"],
-                                                          text=d["text"]),
+    "submit_draft": lambda u, r, d: services.submit_draft(
+        u, r, outcome=d["outcome"], text=d["text"]
+    ),
     "return_draft": lambda u, r, d: services.return_draft(u, r, comment=d["comment"]),
     "answer": lambda u, r, d: services.answer(
-        u, r, outcome=d["outcome"], text=d["text"], grounds=d["grounds"],
-        withheld=d["withheld"], holder=d["holder"], cost=d["cost"] or 0,
-        attachments=_uploads(d["attachments"])),
+        u,
+        r,
+        outcome=d["outcome"],
+        text=d["text"],
+        grounds=d["grounds"],
+        withheld=d["withheld"],
+        holder=d["holder"],
+        cost=d["cost"] or 0,
+        attachments=_uploads(d["attachments"]),
+    ),
     "withdraw": lambda u, r, d: services.withdraw(u, r, reason=d["reason"]),
     "close": lambda u, r, d: services.close(u, r),
 }
@@ -232,8 +280,9 @@ def _make_form(name: str, req: InformationRequest, data: Any = None, files: Any 
     return factory(req, data)
 
 
-def _detail_context(request: HttpRequest, req: InformationRequest,
-                    bound: dict[str, Form] | None = None) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, req: InformationRequest, bound: dict[str, Form] | None = None
+) -> dict[str, Any]:
     user = request.user
     actions = selectors.available_actions(user, req)
     action_forms = {name: (bound or {}).get(name) or _make_form(name, req) for name in actions}
@@ -252,7 +301,8 @@ def _detail_context(request: HttpRequest, req: InformationRequest,
         "grounds": req.refusal_grounds.all(),
         "due_explanation": selectors.due_explanation(req, get_language() or "fr"),
         "successor": InformationRequest.objects.filter(transferred_from=req)
-        .select_related("body").first(),
+        .select_related("body")
+        .first(),
     }
 
 
@@ -278,13 +328,18 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         except TransitionConflict as conflict:
             messages.error(request, conflict.message)
             req = _get(request, reference)
-            return render(request, "requests/detail.html", _detail_context(request, req),
-                          status=409)
+            return render(
+                request, "requests/detail.html", _detail_context(request, req), status=409
+            )
         else:
             messages.success(request, _("Done."))
             return redirect("requests:detail", reference=req.reference)
-    return render(request, "requests/detail.html",
-                  _detail_context(request, req, {action: form}), status=status)
+    return render(
+        request,
+        "requests/detail.html",
+        _detail_context(request, req, {action: form}),
+        status=status,
+    )
 
 
 @login_required
@@ -294,16 +349,24 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.post_message(request.user, req, text=form.cleaned_data["text"],
-                                  internal=form.cleaned_data["internal"],
-                                  attachments=_uploads(form.cleaned_data["attachments"]))
+            services.post_message(
+                request.user,
+                req,
+                text=form.cleaned_data["text"],
+                internal=form.cleaned_data["internal"],
+                attachments=_uploads(form.cleaned_data["attachments"]),
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Message sent."))
             return redirect("requests:detail", reference=req.reference)
-    return render(request, "requests/detail.html",
-                  _detail_context(request, req, {"message": form}), status=400)
+    return render(
+        request,
+        "requests/detail.html",
+        _detail_context(request, req, {"message": form}),
+        status=400,
+    )
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -329,7 +392,7 @@ def answer_letter(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+def download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     req = _get(request, reference)
     attachment = selectors.attachments_for(request.user, req).filter(pk=attachment_id).first()
     if attachment is None:

@@ -21,8 +21,12 @@ def clock():
 
 def applicant_details(**overrides):
     values = {
-        "first_name": "Amina", "last_name": "Ouazzani", "address": "12 rue Oued Fès, Rabat",
-        "id_number": "AB123456", "email": "amina@example.org", "phone": "0661 23 45 67",
+        "first_name": "Amina",
+        "last_name": "Ouazzani",
+        "address": "12 rue Oued Fès, Rabat",
+        "id_number": "AB123456",
+        "email": "amina@example.org",
+        "phone": "0661 23 45 67",
         "language": "fr",
     }
     values.update(overrides)
@@ -41,7 +45,11 @@ def request_details(**overrides):
 @pytest.fixture
 def submit(body, citizen, clock):
     def _submit(actor=None, **details):
-        return services.submit_request(actor or citizen, body=body,
-                                       applicant=applicant_details(email=citizen.email),
-                                       details=request_details(**details))
+        return services.submit_request(
+            actor or citizen,
+            body=body,
+            applicant=applicant_details(email=citizen.email),
+            details=request_details(**details),
+        )
+
     return _submit

@@ -39,17 +39,24 @@ def _race(functions):
     return results, errors
 
 
-def test_two_officers_answering_at_once_one_wins_the_other_gets_a_conflict(body, citizen, officer,
-                                                                           clock):
+def test_two_officers_answering_at_once_one_wins_the_other_gets_a_conflict(
+    body, citizen, officer, clock
+):
     from tests.factories import member
 
     second_officer = member("officer", body)
-    req = services.submit_request(citizen, body=body, details=request_details(),
-                                  applicant=applicant_details(email=citizen.email))
-    results, errors = _race([
-        lambda: services.answer(officer, req.pk, outcome="granted", text="Réponse A"),
-        lambda: services.answer(second_officer, req.pk, outcome="not_held", text="Réponse B"),
-    ])
+    req = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email),
+    )
+    results, errors = _race(
+        [
+            lambda: services.answer(officer, req.pk, outcome="granted", text="Réponse A"),
+            lambda: services.answer(second_officer, req.pk, outcome="not_held", text="Réponse B"),
+        ]
+    )
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], TransitionConflict) and errors[0].state == State.ANSWERED
     req.refresh_from_db()
@@ -58,11 +65,19 @@ def test_two_officers_answering_at_once_one_wins_the_other_gets_a_conflict(body,
 
 def test_simultaneous_submissions_get_unique_gapless_references(body, citizen, clock):
     n = 8
-    results, errors = _race([
-        (lambda: services.submit_request(citizen, body=body, details=request_details(),
-                                         applicant=applicant_details(email=citizen.email)))
-        for _ in range(n)
-    ])
+    _results, errors = _race(
+        [
+            (
+                lambda: services.submit_request(
+                    citizen,
+                    body=body,
+                    details=request_details(),
+                    applicant=applicant_details(email=citizen.email),
+                )
+            )
+            for _ in range(n)
+        ]
+    )
     assert errors == []
     references = sorted(InformationRequest.objects.values_list("reference", flat=True))
     assert references == [f"DAI-2026-{i:05d}" for i in range(1, n + 1)]

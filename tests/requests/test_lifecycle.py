@@ -23,12 +23,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _events(req):
-    return list(AuditEvent.objects.filter(object_id=str(req.pk),
-                                          object_type="requests.informationrequest")
-                .values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(
+            object_id=str(req.pk), object_type="requests.informationrequest"
+        ).values_list("action", flat=True)
+    )
 
 
-def test_submission_gives_a_reference_and_the_legal_due_date(submit, django_capture_on_commit_callbacks):
+def test_submission_gives_a_reference_and_the_legal_due_date(
+    submit, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         req = submit()
     assert req.reference == "DAI-2026-00001"
@@ -69,8 +73,12 @@ def test_an_unverified_citizen_cannot_submit(submit, citizen):
 
 def test_an_officer_records_a_paper_request_from_its_day_of_receipt(body, officer, clock):
     req = services.submit_request(
-        officer, body=body, applicant=applicant_details(), details=request_details(),
-        channel="post", received_on=dt.date(2026, 10, 29),
+        officer,
+        body=body,
+        applicant=applicant_details(),
+        details=request_details(),
+        channel="post",
+        received_on=dt.date(2026, 10, 29),
     )
     assert req.applicant is None and req.recorded_by == officer and req.channel == "post"
     # Thursday 29 October + 20 working days, skipping 6 and 18 November.
@@ -80,8 +88,13 @@ def test_an_officer_records_a_paper_request_from_its_day_of_receipt(body, office
 def test_an_officer_of_another_body_cannot_record_for_this_one(body, other_body, clock):
     stranger = member(Role.OFFICER, other_body)
     with pytest.raises(PermissionDenied):
-        services.submit_request(stranger, body=body, applicant=applicant_details(),
-                                details=request_details(), channel="post")
+        services.submit_request(
+            stranger,
+            body=body,
+            applicant=applicant_details(),
+            details=request_details(),
+            channel="post",
+        )
 
 
 def test_a_refusal_must_cite_a_legal_ground(submit, officer):
@@ -96,16 +109,23 @@ def test_a_refusal_must_cite_a_legal_ground(submit, officer):
 def test_a_ground_must_belong_to_the_requests_law(submit, officer):
     req = submit()
     with pytest.raises(ValidationError, match="not-a-ground"):
-        services.answer(officer, req, outcome=Outcome.REFUSED, text="Refus.",
-                        grounds=["not-a-ground"])
+        services.answer(
+            officer, req, outcome=Outcome.REFUSED, text="Refus.", grounds=["not-a-ground"]
+        )
 
 
-def test_refusal_with_a_ground_is_recorded_and_lettered(submit, officer,
-                                                        django_capture_on_commit_callbacks):
+def test_refusal_with_a_ground_is_recorded_and_lettered(
+    submit, officer, django_capture_on_commit_callbacks
+):
     req = submit()
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer(officer, req, outcome=Outcome.REFUSED, text="Information couverte.",
-                        grounds=["national-defence"])
+        services.answer(
+            officer,
+            req,
+            outcome=Outcome.REFUSED,
+            text="Information couverte.",
+            grounds=["national-defence"],
+        )
     req.refresh_from_db()
     assert req.state == State.ANSWERED and req.outcome == Outcome.REFUSED
     assert [g.code for g in req.refusal_grounds.all()] == ["national-defence"]
@@ -117,18 +137,31 @@ def test_refusal_with_a_ground_is_recorded_and_lettered(submit, officer,
 def test_partial_answer_says_what_is_withheld_and_why(submit, officer):
     req = submit()
     with pytest.raises(ValidationError, match="withheld"):
-        services.answer(officer, req, outcome=Outcome.PARTIALLY_GRANTED, text="Voici.",
-                        grounds=["private-life"])
-    services.answer(officer, req, outcome=Outcome.PARTIALLY_GRANTED, text="Voici le budget.",
-                    grounds=["private-life"], withheld="Les salaires nominatifs.", cost="12.50")
+        services.answer(
+            officer, req, outcome=Outcome.PARTIALLY_GRANTED, text="Voici.", grounds=["private-life"]
+        )
+    services.answer(
+        officer,
+        req,
+        outcome=Outcome.PARTIALLY_GRANTED,
+        text="Voici le budget.",
+        grounds=["private-life"],
+        withheld="Les salaires nominatifs.",
+        cost="12.50",
+    )
     req.refresh_from_db()
     assert req.outcome == Outcome.PARTIALLY_GRANTED and req.reproduction_cost == Decimal("12.50")
 
 
 def test_not_held_may_name_the_holder(submit, officer):
     req = submit()
-    services.answer(officer, req, outcome=Outcome.NOT_HELD, text="Nous ne détenons pas.",
-                    holder="Cour des comptes")
+    services.answer(
+        officer,
+        req,
+        outcome=Outcome.NOT_HELD,
+        text="Nous ne détenons pas.",
+        holder="Cour des comptes",
+    )
     req.refresh_from_db()
     assert req.outcome == Outcome.NOT_HELD and req.holder_name == "Cour des comptes"
 
@@ -148,9 +181,15 @@ def test_assign_then_staff_draft_then_officer_approves(submit, officer, staff, d
     services.close(officer, req)
     req.refresh_from_db()
     assert req.state == State.CLOSED
-    assert _events(req) == ["request.submitted", "request.assign", "request.submit_draft",
-                            "request.return_draft", "request.submit_draft",
-                            "request.answered.granted", "request.close"]
+    assert _events(req) == [
+        "request.submitted",
+        "request.assign",
+        "request.submit_draft",
+        "request.return_draft",
+        "request.submit_draft",
+        "request.answered.granted",
+        "request.close",
+    ]
     assert verify_chain()[1] is None
 
 
@@ -191,8 +230,13 @@ def test_an_unanswered_clarification_ends_as_refused_for_unclear_request(submit,
     services.request_clarification(officer, req, question="Quel document ?")
     with pytest.raises(TransitionConflict):
         services.answer(officer, req, outcome=Outcome.GRANTED, text="x")
-    services.answer(officer, req, outcome=Outcome.REFUSED, text="Demande imprécise.",
-                    grounds=["unclear-request"])
+    services.answer(
+        officer,
+        req,
+        outcome=Outcome.REFUSED,
+        text="Demande imprécise.",
+        grounds=["unclear-request"],
+    )
     req.refresh_from_db()
     assert req.state == State.ANSWERED
 
@@ -277,8 +321,13 @@ def test_a_calendar_change_recomputes_open_due_dates(submit, administrator):
     closed = submit()
     services.withdraw(closed.applicant, closed)
     calendar = Calendar.objects.get(code="ma")
-    law_services.add_closure(administrator, calendar, dt.date(2026, 11, 20),
-                             label_fr="Fermeture exceptionnelle", reason="Intempéries")
+    law_services.add_closure(
+        administrator,
+        calendar,
+        dt.date(2026, 11, 20),
+        label_fr="Fermeture exceptionnelle",
+        reason="Intempéries",
+    )
     req.refresh_from_db()
     closed.refresh_from_db()
     assert req.response_due == dt.date(2026, 12, 2)

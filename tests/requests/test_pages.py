@@ -24,9 +24,14 @@ def pdf_text(content: bytes) -> str:
 
 
 FORM = {
-    "subject": "Permis de construire", "information_requested": "Les permis délivrés en 2025.",
-    "delivery_form": "electronic", "first_name": "Amina", "last_name": "Ouazzani",
-    "address": "12 rue Oued Fès, Rabat", "id_kind": "cin", "id_number": "AB123456",
+    "subject": "Permis de construire",
+    "information_requested": "Les permis délivrés en 2025.",
+    "delivery_form": "electronic",
+    "first_name": "Amina",
+    "last_name": "Ouazzani",
+    "address": "12 rue Oued Fès, Rabat",
+    "id_kind": "cin",
+    "id_number": "AB123456",
 }
 
 
@@ -45,8 +50,9 @@ def test_citizen_submits_from_the_form_and_sees_the_request(client, body, citize
 
 def test_the_form_says_what_is_wrong(client, body, citizen, clock):
     client.force_login(citizen)
-    response = client.post("/requests/new/", {**FORM, "body": body.pk, "id_number": "???",
-                                              "urgent": "on"})
+    response = client.post(
+        "/requests/new/", {**FORM, "body": body.pk, "id_number": "???", "urgent": "on"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'aria-invalid="true"' in html
@@ -54,8 +60,12 @@ def test_the_form_says_what_is_wrong(client, body, citizen, clock):
 
 
 def test_receipt_pdf_has_the_reference_and_due_date_in_french(client, body, citizen, clock):
-    req = services.submit_request(citizen, body=body, details=request_details(),
-                                  applicant=applicant_details(email=citizen.email))
+    req = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email),
+    )
     client.force_login(citizen)
     response = client.get(f"/requests/{req.reference}/receipt.pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -64,30 +74,51 @@ def test_receipt_pdf_has_the_reference_and_due_date_in_french(client, body, citi
     assert "1 décembre 2026" in text and "01/12/2026" in text
 
 
-def test_receipt_pdf_in_arabic_is_right_to_left_with_the_reference_and_due_date(body, citizen, clock):
-    req = services.submit_request(citizen, body=body, details=request_details(),
-                                  applicant=applicant_details(email=citizen.email, language="ar"))
+def test_receipt_pdf_in_arabic_is_right_to_left_with_the_reference_and_due_date(
+    body, citizen, clock
+):
+    req = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email, language="ar"),
+    )
     text = pdf_text(letters.receipt_pdf(req))
     assert req.reference in text and "01/12/2026" in text
     assert "دجنبر" in text or "ديسمبر" in text  # December, as written in Morocco or the Mashreq
 
 
 def test_answer_letter_names_the_grounds_in_the_applicants_language(body, citizen, officer, clock):
-    req = services.submit_request(citizen, body=body, details=request_details(),
-                                  applicant=applicant_details(email=citizen.email))
-    services.answer(officer, req, outcome="refused", text="Refus motivé.",
-                    grounds=["national-defence"])
+    req = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email),
+    )
+    services.answer(
+        officer, req, outcome="refused", text="Refus motivé.", grounds=["national-defence"]
+    )
     req.refresh_from_db()
     text = pdf_text(letters.answer_pdf(req))
     assert req.reference in text and "Refus motivé." in text
     assert req.refusal_grounds.get().label_fr.split()[0] in text
 
 
-def test_officer_queue_lists_the_bodys_requests_soonest_first(client, body, citizen, officer, clock):
-    first = services.submit_request(citizen, body=body, details=request_details(),
-                                    applicant=applicant_details(email=citizen.email))
-    urgent = services.submit_request(citizen, body=body, applicant=applicant_details(
-        email=citizen.email), details=request_details(urgent=True, urgency_reason="Santé."))
+def test_officer_queue_lists_the_bodys_requests_soonest_first(
+    client, body, citizen, officer, clock
+):
+    first = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email),
+    )
+    urgent = services.submit_request(
+        citizen,
+        body=body,
+        applicant=applicant_details(email=citizen.email),
+        details=request_details(urgent=True, urgency_reason="Santé."),
+    )
     client.force_login(officer)
     html = client.get("/office/").content.decode()
     assert html.index(urgent.reference) < html.index(first.reference)
@@ -99,15 +130,20 @@ def test_officer_queue_lists_the_bodys_requests_soonest_first(client, body, citi
 
 
 def test_officer_acts_from_the_request_page(client, body, citizen, officer, department, clock):
-    req = services.submit_request(citizen, body=body, details=request_details(),
-                                  applicant=applicant_details(email=citizen.email))
+    req = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email),
+    )
     client.force_login(officer)
     page = client.get(f"/requests/{req.reference}/").content.decode()
     assert "Assign" in page or "Affecter" in page or "assign" in page
     response = client.post(f"/requests/{req.reference}/do/assign/", {"department": department.pk})
     assert response.status_code == 302
-    refused = client.post(f"/requests/{req.reference}/do/answer/",
-                          {"outcome": "refused", "text": "Non."})
+    refused = client.post(
+        f"/requests/{req.reference}/do/answer/", {"outcome": "refused", "text": "Non."}
+    )
     assert refused.status_code == 400
     req.refresh_from_db()
     assert req.state == State.ASSIGNED
@@ -116,9 +152,15 @@ def test_officer_acts_from_the_request_page(client, body, citizen, officer, depa
 
 
 def test_bulk_assignment_from_the_queue(client, body, citizen, officer, department, clock):
-    refs = [services.submit_request(citizen, body=body, details=request_details(),
-                                    applicant=applicant_details(email=citizen.email)).reference
-            for _ in range(2)]
+    refs = [
+        services.submit_request(
+            citizen,
+            body=body,
+            details=request_details(),
+            applicant=applicant_details(email=citizen.email),
+        ).reference
+        for _ in range(2)
+    ]
     client.force_login(officer)
     response = client.post("/office/assign/", {"selected": refs, "department": department.pk})
     assert response.status_code == 302
@@ -126,8 +168,12 @@ def test_bulk_assignment_from_the_queue(client, body, citizen, officer, departme
 
 
 def test_other_citizens_and_other_bodies_get_404(client, body, other_body, citizen, clock):
-    req = services.submit_request(citizen, body=body, details=request_details(),
-                                  applicant=applicant_details(email=citizen.email))
+    req = services.submit_request(
+        citizen,
+        body=body,
+        details=request_details(),
+        applicant=applicant_details(email=citizen.email),
+    )
     for user in (UserFactory(role=Role.CITIZEN), member(Role.OFFICER, other_body)):
         client.force_login(user)
         assert client.get(f"/requests/{req.reference}/").status_code == 404
@@ -136,10 +182,17 @@ def test_other_citizens_and_other_bodies_get_404(client, body, other_body, citiz
 
 def test_officer_records_a_paper_request(client, body, officer, clock):
     client.force_login(officer)
-    response = client.post("/office/record/", {
-        **FORM, "body": body.pk, "email": "lettre@example.org", "language": "ar",
-        "channel": "post", "received_on": "2026-10-29",
-    })
+    response = client.post(
+        "/office/record/",
+        {
+            **FORM,
+            "body": body.pk,
+            "email": "lettre@example.org",
+            "language": "ar",
+            "channel": "post",
+            "received_on": "2026-10-29",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     req = InformationRequest.objects.get()
     assert req.channel == "post" and req.language == "ar" and req.recorded_by == officer
