@@ -53,7 +53,7 @@ class SubmitForm(forms.Form):
     )
     delivery_form = forms.ChoiceField(label=_("Form of delivery"), choices=DeliveryForm.choices)
     urgent = forms.BooleanField(
-        label=_("Urgent: a life, safety or liberty is at stake"),
+        label=_("Urgent (a life, safety or liberty is at stake)"),
         required=False,
         help_text=_("The body then has 3 working days instead of 20."),
     )

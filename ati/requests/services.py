@@ -381,7 +381,9 @@ def provide_clarification(
 def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> InformationRequest:
     """Extend once, before the deadline passes, telling the applicant why."""
     if not reason.strip():
-        raise ValidationError({"reason": _("The applicant must be told why the answer is late.")})
+        raise ValidationError(
+            {"reason": _("Give the reason for the extension: the applicant is told.")}
+        )
 
     def check(r: InformationRequest) -> None:
         if r.state in OPEN_STATES and not r.can_extend():
@@ -558,7 +560,7 @@ def answer(
     except ArithmeticError:
         cost_value = Decimal("-1")
     if cost_value < 0 or cost_value > Decimal("99999999"):
-        errors["cost"] = _("The cost of reproduction must be a positive amount.")
+        errors["cost"] = _("The cost of reproduction cannot be negative.")
     if errors:
         raise ValidationError(errors)
     _validate_uploads(attachments)

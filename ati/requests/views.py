@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ati.accounts import permissions as roles
@@ -173,7 +174,9 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
             done += 1
         except (ValidationError, PermissionDenied, TransitionConflict):
             failed.append(req.reference)
-    messages.success(request, _("%(n)d request(s) assigned.") % {"n": done})
+    messages.success(
+        request, ngettext("%(n)d request assigned.", "%(n)d requests assigned.", done) % {"n": done}
+    )
     if failed:
         messages.error(
             request, _("Not assigned (not possible now): %(refs)s") % {"refs": ", ".join(failed)}

@@ -71,7 +71,7 @@ def test_receipt_pdf_has_the_reference_and_due_date_in_french(client, body, citi
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert req.reference in text
-    assert "1 décembre 2026" in text and "01/12/2026" in text
+    assert "1er décembre 2026" in text and "01/12/2026" in text
 
 
 def test_receipt_pdf_in_arabic_is_right_to_left_with_the_reference_and_due_date(
