@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .context import current_ip
@@ -52,9 +52,38 @@ def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> 
             event.hash = compute_hash(prev_hash, event.content())
             events.append(event)
             prev_hash, next_id = event.hash, next_id + 1
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        if len(events) > BULK_THRESHOLD:
+            _insert_raw(events)
+        else:
+            AuditEvent.objects.bulk_create(events)
         AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash, last_id=next_id - 1)
     return events
+
+
+#: Above this many events, rows are written with one plain executemany: the ORM's
+#: per-row preparation costs more than the hashing (see bench/bench_recompute_requests.py).
+BULK_THRESHOLD = 500
+
+
+def _insert_raw(events: list[AuditEvent]) -> None:
+    fields = list(AuditEvent._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    json_fields = {"before", "after"}
+    rows = [
+        [
+            canonical_json(getattr(e, f.attname))
+            if f.name in json_fields and getattr(e, f.attname) is not None
+            else f.get_db_prep_save(getattr(e, f.attname), connection)
+            for f in fields
+        ]
+        for e in events
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def record(

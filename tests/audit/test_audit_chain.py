@@ -130,3 +130,31 @@ def test_admin_shows_the_log_read_only(client, administrator):
     assert client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
     assert client.get("/admin/audit/auditevent/add/").status_code == 403
+
+
+def test_a_bulk_append_keeps_the_chain_intact(citizen):
+    """A calendar change audits thousands of due dates at once (record_many)."""
+    from ati.audit.services import record_many
+
+    record("before.bulk", after={"x": 1})
+    specs = [
+        {
+            "action": "request.due_date_recomputed",
+            "object_type": "requests.informationrequest",
+            "object_id": str(i),
+            "before": {"response_due": "2026-12-01"},
+            "after": None if i % 2 else {"response_due": "2026-12-02", "note": "é"},
+            "reason": "r",
+        }
+        for i in range(1200)
+    ]
+    assert record_many(specs, actor=citizen) == 1200
+    record("after.bulk")
+    assert verify_chain() == (1202, None)
+    event = AuditEvent.objects.get(object_id="4", action="request.due_date_recomputed")
+    assert event.after == {"response_due": "2026-12-02", "note": "é"}
+    assert event.actor_id == citizen.pk
+    with connection.cursor() as cursor:
+        table = AuditEvent._meta.db_table
+        cursor.execute(f"UPDATE {table} SET reason = 'x' WHERE id = %s", [event.pk])  # noqa: S608
+    assert verify_chain()[1].event_id == event.pk
