@@ -418,6 +418,7 @@ _TEMPLATES = {
     "en": {
         "from": "{amount} from {start}",
         "skipping": ", skipping {days} (holidays)",
+        "skipping_one": ", skipping {days} (a holiday)",
         "moved": ", ending on {nominal}, a non-working day",
         "due": ": due {due}",
         "pause": (
@@ -428,6 +429,7 @@ _TEMPLATES = {
     "fr": {
         "from": "{amount} à compter du {start}",
         "skipping": ", sans compter les {days} (jours fériés)",
+        "skipping_one": ", sans compter le {days} (jour férié)",
         "moved": ", soit le {nominal}, jour non ouvrable",
         "due": " : échéance le {due}",
         "pause": (
@@ -439,6 +441,7 @@ _TEMPLATES = {
     "ar": {
         "from": "{amount} ابتداءً من {start}",
         "skipping": "، دون احتساب {days} (عطل)",
+        "skipping_one": "، دون احتساب {days} (يوم عطلة)",
         "moved": "، أي {nominal}، وهو يوم عطلة",
         "due": ": آخر أجل {due}",
         "pause": (
@@ -472,6 +475,7 @@ def explain(deadline: Deadline, language: str = "fr") -> str:
         text += t["moved"].format(nominal=format_date(deadline.nominal_due, lang))
     if deadline.skipped:
         days = _format_skipped([d for d, _ in deadline.skipped], lang, deadline.due.year)
-        text += t["skipping"].format(days=days)
+        key = "skipping_one" if len(deadline.skipped) == 1 else "skipping"
+        text += t[key].format(days=days)
     text += t["due"].format(due=format_date(deadline.due, lang))
     return text

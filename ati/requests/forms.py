@@ -246,3 +246,8 @@ class MessageForm(forms.Form):
         label=_("Internal note (not shown to the applicant)"), required=False
     )
     attachments = MultipleFileField(label=_("Attachments (optional)"))
+
+    def __init__(self, *args: Any, applicant: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if applicant:  # internal notes are the body's, never the applicant's
+            del self.fields["internal"]

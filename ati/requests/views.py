@@ -299,7 +299,8 @@ def _detail_context(
         "is_applicant": permissions.is_applicant(user, req),
         "is_handler": permissions.handles(user, req),
         "can_message": permissions.may(user, "post_message", req),
-        "message_form": (bound or {}).get("message") or forms.MessageForm(),
+        "message_form": (bound or {}).get("message")
+        or forms.MessageForm(applicant=permissions.is_applicant(user, req)),
         "grounds": req.refusal_grounds.all(),
         "due_explanation": selectors.due_explanation(req, get_language() or "fr"),
         "successor": InformationRequest.objects.filter(transferred_from=req)
@@ -348,14 +349,16 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 @require_POST
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
-    form = forms.MessageForm(request.POST, request.FILES)
+    form = forms.MessageForm(
+        request.POST, request.FILES, applicant=permissions.is_applicant(request.user, req)
+    )
     if form.is_valid():
         try:
             services.post_message(
                 request.user,
                 req,
                 text=form.cleaned_data["text"],
-                internal=form.cleaned_data["internal"],
+                internal=form.cleaned_data.get("internal", False),
                 attachments=_uploads(form.cleaned_data["attachments"]),
             )
         except ValidationError as error:
