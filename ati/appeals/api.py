@@ -24,7 +24,9 @@ from .models import Appeal, Complaint, Decision, Ground, InadmissibilityReason
 
 
 class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
-    request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    request: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
     body = serializers.CharField(source="request.body.code", read_only=True)
 
     class Meta:
@@ -48,9 +50,13 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
 
 
 class AppealSerializer(serializers.ModelSerializer[Appeal]):
-    request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    request: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
     body = serializers.CharField(source="request.body.code", read_only=True)
-    rapporteur = serializers.PrimaryKeyRelatedField(read_only=True)
+    rapporteur: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     is_overdue = serializers.SerializerMethodField()
     admissibility_concerns = serializers.SerializerMethodField()
 
@@ -373,10 +379,10 @@ class AppealViewSet(
 
     @extend_schema(responses={(200, "application/pdf"): bytes, 404: ErrorSerializer})
     @action(detail=True, methods=["get"], url_path="decision.pdf")
-    def decision_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+    def decision_pdf(self, request: Request, pk: str | None = None) -> HttpResponse | Response:
         found = self.get_object()
         if not found.decision_number:
-            return Response({"message": "No decision yet."}, status=404)  # type: ignore[return-value]
+            return Response({"message": "No decision yet."}, status=404)
         response = HttpResponse(letters.decision_pdf(found), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="decision-{found.decision_number}.pdf"'

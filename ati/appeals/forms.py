@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ati.accounts.models import User
 from ati.bodies.models import PublicBody
 
 from .models import AppealState, Decision, Ground, InadmissibilityReason
@@ -32,7 +33,9 @@ class FileComplaintForm(forms.Form):
     def __init__(self, *args: Any, grounds: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if grounds is not None:
-            self.fields["ground"].choices = [c for c in Ground.choices if c[0] in grounds]
+            field = self.fields["ground"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in Ground.choices if c[0] in grounds]
 
 
 class FileAppealForm(forms.Form):
@@ -55,7 +58,9 @@ class InadmissibleForm(forms.Form):
 
 
 class RapporteurForm(forms.Form):
-    rapporteur = forms.ModelChoiceField(queryset=None, label=_("Rapporteur"))  # type: ignore[arg-type]
+    rapporteur: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Rapporteur")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .selectors import rapporteurs
@@ -119,10 +124,8 @@ class DashboardFilterForm(forms.Form):
         label=_("Ground of appeal"), required=False, choices=[("", _("All")), *Ground.choices]
     )
     legal_ground = forms.SlugField(label=_("Legal ground cited (code)"), required=False)
-    rapporteur = forms.ModelChoiceField(
-        queryset=None,
-        label=_("Rapporteur"),  # type: ignore[arg-type]
-        required=False,
+    rapporteur: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Rapporteur"), required=False
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Reference or decision number"), required=False, max_length=100)

@@ -31,4 +31,4 @@ def decision_pdf(appeal: Appeal) -> bytes:
                 "lang": req.language,
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return,unused-ignore]

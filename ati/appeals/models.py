@@ -90,7 +90,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.request.reference} · {self.get_ground_display()}"  # type: ignore[attr-defined]
+        return f"{self.request.reference} · {self.get_ground_display()}"
 
     @property
     def decision_date(self) -> dt.date | None:
@@ -159,6 +159,11 @@ class Decision(models.TextChoices):
 
 
 ORDERS = (Decision.DISCLOSURE_ORDERED, Decision.PARTIAL_DISCLOSURE_ORDERED)
+
+
+def _is_an_order(appeal: Any) -> bool:
+    """Condition of the compliance transitions: only an order is complied with."""
+    return appeal.decision in ORDERS
 
 
 class Appeal(ConcurrentTransitionMixin, models.Model):
@@ -330,14 +335,11 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
         self.decided_by, self.decided_at = by, at
         self.compliance_due = compliance_due if decision in ORDERS else None
 
-    def is_an_order(self) -> bool:
-        return self.decision in ORDERS
-
     @transition(
         field=state,
         source=AppealState.DECIDED,
         target=AppealState.COMPLIED,
-        conditions=[is_an_order],
+        conditions=[_is_an_order],
     )
     def record_complied(self, *, note: str, at: dt.datetime) -> None:
         self.compliance_note, self.compliance_recorded_at = note, at
@@ -346,7 +348,7 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AppealState.DECIDED,
         target=AppealState.NOT_COMPLIED,
-        conditions=[is_an_order],
+        conditions=[_is_an_order],
     )
     def record_not_complied(self, *, note: str, at: dt.datetime) -> None:
         self.compliance_note, self.compliance_recorded_at = note, at

@@ -6,6 +6,7 @@ may not see the request may not see its complaints or appeals (a 404).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ati.accounts import permissions as roles
@@ -60,7 +61,7 @@ def can_be_rapporteur(user: Any) -> bool:
 
 
 #: appeal action -> who may perform it
-APPEAL_RULES = {
+APPEAL_RULES: dict[str, Callable[[Any, Appeal], bool]] = {
     "declare_admissible": is_commission,
     "declare_inadmissible": is_commission,
     "assign_rapporteur": is_commission,
@@ -74,7 +75,7 @@ APPEAL_RULES = {
     "publish": is_commission,
 }
 
-COMPLAINT_RULES = {
+COMPLAINT_RULES: dict[str, Callable[[Any, Complaint], bool]] = {
     "confirm": may_decide_complaint,
     "overturn": may_decide_complaint,
 }

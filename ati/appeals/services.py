@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,7 +74,7 @@ def _snapshot(obj: Complaint | Appeal) -> dict[str, Any]:
 def _locked(model: type[Obj], obj: Obj | int) -> Obj:
     pk = obj if isinstance(obj, int) else obj.pk
     return (
-        model.objects.select_for_update(of=("self",))  # type: ignore[attr-defined,no-any-return]
+        model.objects.select_for_update(of=("self",))
         .select_related("request__body", "request__profile_version__calendar")
         .get(pk=pk)
     )
@@ -86,7 +87,7 @@ def _allowed(obj: Complaint | Appeal) -> list[str]:
 def _conflict(obj: Complaint | Appeal) -> TransitionConflict:
     return TransitionConflict(
         _("This action is not possible while it is “%(state)s”.")
-        % {"state": obj.get_state_display()},  # type: ignore[union-attr]
+        % {"state": obj.get_state_display()},
         state=obj.state,
         allowed=_allowed(obj),
     )
@@ -106,13 +107,15 @@ def _frame(
 ) -> Obj:
     """Lock, permit, change, save, audit, notify. ``system``: a consequence, not a choice."""
     prefix = "appeal" if model is Appeal else "complaint"
-    may = permissions.may_on_appeal if model is Appeal else permissions.may_on_complaint
+    may: Callable[[Any, str, Any], bool] = (
+        permissions.may_on_appeal if model is Appeal else permissions.may_on_complaint
+    )
     with transaction.atomic():
         locked = _locked(model, obj)
         if not system:
             if not permissions.can_view(actor, locked):
                 raise model.DoesNotExist  # never reveal that it exists
-            if not may(actor, action, locked):  # type: ignore[operator]
+            if not may(actor, action, locked):
                 raise PermissionDenied(_("You may not do this."))
         if check is not None:
             check(locked)
@@ -575,7 +578,7 @@ def record_compliance_from_answer(actor: Any, req: InformationRequest) -> None:
                 "record_complied",
                 lambda a: a.record_complied(
                     note=_("The body answered again: %(outcome)s")
-                    % {"outcome": req.get_outcome_display()},  # type: ignore[attr-defined]
+                    % {"outcome": req.get_outcome_display()},
                     at=timezone.now(),
                 ),
                 system=True,
@@ -637,7 +640,7 @@ def send_compliance_reminders(today: dt.date | None = None) -> int:
                 obj=locked,
                 after={"compliance_due": locked.compliance_due, "overdue": overdue},
             )
-            transaction.on_commit(lambda a=locked, o=overdue: notify.compliance_reminder(a, o))
+            transaction.on_commit(partial(notify.compliance_reminder, locked, overdue))
         sent += 1
     return sent
 

@@ -208,7 +208,7 @@ def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 # --- appeals ---------------------------------------------------------------------------
 
-APPEAL_FORMS: dict[str, Callable[[Appeal, Any], Form]] = {
+APPEAL_FORMS: dict[str, Callable[..., Form]] = {
     "declare_admissible": lambda a, data=None: Form(data),
     "declare_inadmissible": lambda a, data=None: forms.InadmissibleForm(
         data,

@@ -53,7 +53,7 @@ def grounds_against(req: InformationRequest, today: dt.date | None = None) -> li
         return [Ground.DEEMED_REFUSAL]
     if req.state not in (State.ANSWERED, State.CLOSED) or req.answered_at is None:
         return []
-    grounds = []
+    grounds: list[str] = []
     if req.outcome == Outcome.REFUSED:
         grounds.append(Ground.REFUSAL)
     elif req.outcome == Outcome.PARTIALLY_GRANTED:
