@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from ati.appeals.api import AppealViewSet, ComplaintViewSet
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
 from ati.requests.api import InformationRequestViewSet
 
@@ -9,5 +10,7 @@ router = DefaultRouter()
 router.register("bodies", PublicBodyViewSet, basename="body")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", InformationRequestViewSet, basename="request")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("appeals", AppealViewSet, basename="appeal")
 
 urlpatterns = router.urls

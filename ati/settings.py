@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "ati.bodies",
     "ati.law",
     "ati.requests",
+    "ati.appeals",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryFormEnum": "ati.requests.models.DeliveryForm",
         "ChannelEnum": "ati.requests.models.Channel",
         "RequestStateEnum": "ati.requests.models.State",
+        "ComplaintGroundEnum": "ati.appeals.models.Ground",
+        "ComplaintStateEnum": "ati.appeals.models.ComplaintState",
+        "AppealStateEnum": "ati.appeals.models.AppealState",
+        "AppealDecisionEnum": "ati.appeals.models.Decision",
+        "InadmissibilityReasonEnum": "ati.appeals.models.InadmissibilityReason",
     },
 }
 

@@ -394,6 +394,35 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def close(self, at: dt.datetime) -> None:
         self.closed_at = at
 
+    @transition(field=state, source=[State.ANSWERED, State.CLOSED, *CLOCK_RUNNING],
+                target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY))
+    def reopen(self, *, started: dt.date, due: dt.date, explanation: str) -> str:
+        """An order to disclose (the head of the body's or the commission's) reopens the request.
+
+        The body owes a new answer within the response period counted from the
+        order. The previous answer is cleared here; the service keeps it in the
+        audit event, so the trail still shows what was answered and overturned.
+        A request still being handled (silence overturned) keeps its state and
+        only gets the new deadline.
+        """
+        self.clock_started_on = started
+        self.response_due = due
+        self.due_explanation = explanation
+        self.clock_paused_on = None
+        if self.state in CLOCK_RUNNING:
+            return self.state
+        self.outcome = ""
+        self.answer_text = ""
+        self.withheld_description = ""
+        self.holder_name = ""
+        self.reproduction_cost = Decimal("0")
+        self.answered_at = None
+        self.answered_by = None
+        self.closed_at = None
+        self.draft_outcome = ""
+        self.draft_text = ""
+        return State.ASSIGNED if self.department_id is not None else State.SUBMITTED
+
 
 class ReferenceCounter(models.Model):
     """The last reference number given in a year, locked while a new one is taken.

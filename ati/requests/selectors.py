@@ -116,6 +116,7 @@ def timeline(user: Any, req: InformationRequest) -> list[AuditEvent]:
 def available_actions(user: Any, req: InformationRequest) -> list[str]:
     """The transitions this person can make now."""
     names = {t.name for t in req.get_available_state_transitions()}  # type: ignore[attr-defined]
+    names.discard("reopen")  # the effect of an order (ati.appeals), not an action of its own
     if "assign" in names and req.state == State.ASSIGNED:
         names.add("reassign")
         names.discard("assign")

@@ -48,6 +48,9 @@ from .models import (
 from .uploads import check_upload
 
 REFERENCE_PREFIX = "DAI"
+#: Called inside the answer's transaction, after the answer is saved, with (actor, request).
+#: `ati.appeals` registers the one that records compliance with a disclosure order.
+ANSWER_HOOKS: list[Callable[[Any, InformationRequest], None]] = []
 #: The profile's ground for "request too unclear", used when a clarification goes unanswered.
 UNCLEAR_GROUND = "unclear-request"
 
@@ -601,6 +604,8 @@ def answer(
         r.save()
         r.refusal_grounds.set(chosen)
         _store_attachments(r, attachments, AttachmentKind.ANSWER, actor)
+        for hook in ANSWER_HOOKS:
+            hook(actor, r)
 
     return _transition(
         actor,
@@ -612,6 +617,33 @@ def answer(
         reason=",".join(sorted(grounds)),
         after_commit=notify.request_answered,
     )
+
+
+def reopen_after_order(actor: Any, req: InformationRequest | int, *,
+                       reason: str) -> InformationRequest:
+    """An order to disclose reopens the request with a new deadline for the answer.
+
+    Called by `ati.appeals` when the head of the body overturns a refusal or the
+    commission orders disclosure, inside their transaction. The response period
+    (urgent or not) is counted again from the day of the order; extensions
+    already used stay used. The cleared answer (outcome, text, grounds, cost) is
+    kept in a `request.previous_answer` audit event written just before.
+    """
+    def change(r: InformationRequest) -> None:
+        if r.answered_at is not None:
+            record("request.previous_answer", actor=actor, obj=r, reason=reason, before={
+                "outcome": r.outcome, "answer_text": r.answer_text,
+                "withheld": r.withheld_description, "holder": r.holder_name,
+                "grounds": sorted(g.code for g in r.refusal_grounds.all()),
+                "cost": r.reproduction_cost, "answered_at": r.answered_at,
+            })
+        today = _today()
+        due = add_period(today, r.response_period(), law.working_calendar(r.profile_version))
+        r.reopen(started=today, due=due.due, explanation=due.explanation(r.language))
+        r.save()
+        r.refusal_grounds.clear()
+
+    return _transition(actor, req, "reopen", change, reason=reason)
 
 
 def withdraw(actor: Any, req: InformationRequest | int, *, reason: str = "") -> InformationRequest:

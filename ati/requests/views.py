@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ati.accounts import permissions as roles
+from ati.appeals.views import request_panel_context
 from ati.bodies.models import Department, PublicBody
 from ati.core.errors import TransitionConflict
 
@@ -306,6 +307,7 @@ def _detail_context(
         "successor": InformationRequest.objects.filter(transferred_from=req)
         .select_related("body")
         .first(),
+        **request_panel_context(request, req),  # complaints and appeals (ati.appeals)
     }
 
 

@@ -1,0 +1,225 @@
+"""Notices about complaints and appeals, sent after the change has committed.
+
+Mirrors `ati.requests.notify` (one function per event, e-mail in the
+recipient's language); the outbox of the notifications issue will replace both.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+
+from ati.accounts.models import Role, User
+
+from .models import Appeal, Complaint
+
+log = logging.getLogger(__name__)
+
+
+def _send(
+    to: list[str],
+    language: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> None:
+    to = [address for address in to if address]
+    if not to:
+        return
+    with translation.override(language):
+        body = render_to_string(f"appeals/email/{template}.txt", context)
+        subject = str(subject)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
+    try:
+        message.send()
+    except Exception:  # the change is committed; a lost e-mail must not undo it
+        log.exception("could not send %s to %s", template, to)
+
+
+def _url(obj: Complaint | Appeal) -> str:
+    name = "appeals:appeal" if isinstance(obj, Appeal) else "appeals:complaint"
+    return f"{settings.ATI_SITE_URL}{reverse(name, args=[obj.pk])}"
+
+
+def _to_applicant(
+    obj: Complaint | Appeal,
+    template: str,
+    subject: str,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> None:
+    req = obj.request
+    with translation.override(req.language):
+        subject = _(subject) % {"reference": req.reference}
+    _send(
+        [req.applicant_email],
+        req.language,
+        subject,
+        template,
+        {"obj": obj, "req": req, "url": _url(obj), "to_applicant": True},
+        attachments,
+    )
+
+
+def _body_emails(obj: Complaint | Appeal, *roles: str) -> list[str]:
+    body = obj.request.body
+    emails = list(
+        body.memberships.filter(role__in=roles, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    return emails or ([body.email] if body.email else [])
+
+
+def _to_body(obj: Complaint | Appeal, template: str, subject: str, *roles: str) -> None:
+    with translation.override("fr"):
+        subject = _(subject) % {"reference": obj.request.reference}
+    _send(
+        _body_emails(obj, *roles),
+        "fr",
+        subject,
+        template,
+        {"obj": obj, "req": obj.request, "url": _url(obj)},
+    )
+
+
+def _to_commission(appeal: Appeal, template: str, subject: str) -> None:
+    if appeal.rapporteur is not None:
+        emails = [appeal.rapporteur.email]
+    else:
+        emails = list(
+            User.objects.filter(role=Role.COMMISSION_MEMBER, is_active=True).values_list(
+                "email", flat=True
+            )
+        )
+    with translation.override("fr"):
+        subject = _(subject) % {"reference": appeal.request.reference}
+    _send(
+        emails, "fr", subject, template, {"obj": appeal, "req": appeal.request, "url": _url(appeal)}
+    )
+
+
+def complaint_filed(complaint: Complaint) -> None:
+    _to_applicant(
+        complaint,
+        "complaint_filed",
+        _noop("Your complaint about request %(reference)s is registered"),
+    )
+    _to_body(
+        complaint,
+        "complaint_to_decide",
+        _noop("Complaint about request %(reference)s: your decision is due"),
+        Role.HEAD_OF_BODY,
+        Role.OFFICER,
+    )
+
+
+def complaint_decided(complaint: Complaint) -> None:
+    _to_applicant(
+        complaint,
+        "complaint_decided",
+        _noop("The head of the body has decided your complaint (%(reference)s)"),
+    )
+    if complaint.state == "overturned":
+        _to_body(
+            complaint,
+            "complaint_decided",
+            _noop("Request %(reference)s reopened: disclosure ordered"),
+            Role.OFFICER,
+        )
+
+
+def complaint_lapsed(complaint: Complaint) -> None:
+    _to_applicant(
+        complaint,
+        "complaint_lapsed",
+        _noop("No decision on your complaint (%(reference)s): you may appeal"),
+    )
+
+
+def appeal_filed(appeal: Appeal) -> None:
+    _to_applicant(
+        appeal, "appeal_filed", _noop("Your appeal about request %(reference)s is registered")
+    )
+    _to_commission(appeal, "appeal_filed", _noop("New appeal about request %(reference)s"))
+
+
+def appeal_admissibility(appeal: Appeal) -> None:
+    _to_applicant(
+        appeal,
+        "appeal_admissibility",
+        _noop("Your appeal about request %(reference)s: admissibility"),
+    )
+
+
+def rapporteur_assigned(appeal: Appeal) -> None:
+    _to_commission(
+        appeal,
+        "appeal_filed",
+        _noop("You are rapporteur on the appeal about request %(reference)s"),
+    )
+
+
+def observations_requested(appeal: Appeal) -> None:
+    _to_body(
+        appeal,
+        "observations_requested",
+        _noop("The commission asks for your observations (request %(reference)s)"),
+        Role.OFFICER,
+        Role.HEAD_OF_BODY,
+    )
+
+
+def observations_submitted(appeal: Appeal) -> None:
+    _to_commission(
+        appeal,
+        "observations_submitted",
+        _noop("Observations received on the appeal about request %(reference)s"),
+    )
+
+
+def appeal_decided(appeal: Appeal) -> None:
+    from .letters import decision_pdf
+
+    pdf = [(f"decision-{appeal.decision_number}.pdf", decision_pdf(appeal), "application/pdf")]
+    _to_applicant(
+        appeal,
+        "appeal_decided",
+        _noop("The commission has decided your appeal (%(reference)s)"),
+        pdf,
+    )
+    _to_body(
+        appeal,
+        "appeal_decided",
+        _noop("Decision of the commission on request %(reference)s"),
+        Role.OFFICER,
+        Role.HEAD_OF_BODY,
+    )
+
+
+def compliance_reminder(appeal: Appeal, overdue: bool) -> None:
+    _to_body(
+        appeal,
+        "compliance_reminder",
+        _noop("Reminder: the commission's order on request %(reference)s"),
+        Role.OFFICER,
+        Role.HEAD_OF_BODY,
+    )
+
+
+def compliance_recorded(appeal: Appeal) -> None:
+    _to_applicant(
+        appeal,
+        "compliance_recorded",
+        _noop("The commission's order on request %(reference)s: compliance"),
+    )

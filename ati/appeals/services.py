@@ -1,0 +1,653 @@
+"""Every write on complaints and appeals: one function per use case.
+
+Same frame as `ati.requests.services`: lock the row, check the person's right
+(`permissions`), run the model's transition, save, write one audit event and
+queue the notices for after commit, in one transaction. A transition the
+current state does not allow raises `TransitionConflict` (HTTP 409); a person
+who may not see the object gets `DoesNotExist` (404).
+
+An order to disclose (the head overturning, or the commission ordering
+disclosure in whole or part) reopens the request through
+`ati.requests.services.reopen_after_order`, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from ati.audit.services import record
+from ati.core.errors import TransitionConflict
+from ati.law import selectors as law
+from ati.law.deadlines import add_period, format_date
+from ati.requests import permissions as request_permissions
+from ati.requests import services as request_services
+from ati.requests.models import InformationRequest, Outcome
+
+from . import conf, notify, permissions, windows
+from .models import (
+    APPEAL_PENDING,
+    ORDERS,
+    Appeal,
+    AppealState,
+    Complaint,
+    ComplaintState,
+    Decision,
+    DecisionCounter,
+    InadmissibilityReason,
+)
+
+DECISION_PREFIX = "CDAI"
+Obj = TypeVar("Obj", Complaint, Appeal)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _date(d: dt.date) -> str:
+    return format_date(d, translation.get_language() or "fr", weekday=False)
+
+
+def _snapshot(obj: Complaint | Appeal) -> dict[str, Any]:
+    data: dict[str, Any] = {"state": obj.state, "request": obj.request.reference}
+    if isinstance(obj, Appeal):
+        data.update(
+            decision=obj.decision or None,
+            number=obj.decision_number or None,
+            rapporteur=obj.rapporteur_id,
+            compliance_due=obj.compliance_due,
+        )
+    else:
+        data.update(decision_due=obj.decision_due)
+    return data
+
+
+def _locked(model: type[Obj], obj: Obj | int) -> Obj:
+    pk = obj if isinstance(obj, int) else obj.pk
+    return (
+        model.objects.select_for_update(of=("self",))
+        .select_related("request__body", "request__profile_version__calendar")
+        .get(pk=pk)
+    )
+
+
+def _allowed(obj: Complaint | Appeal) -> list[str]:
+    return [t.name for t in obj.get_available_state_transitions()]  # type: ignore[union-attr]
+
+
+def _conflict(obj: Complaint | Appeal) -> TransitionConflict:
+    return TransitionConflict(
+        _("This action is not possible while it is “%(state)s”.")
+        % {"state": obj.get_state_display()},
+        state=obj.state,
+        allowed=_allowed(obj),
+    )
+
+
+def _frame(
+    model: type[Obj],
+    actor: Any,
+    obj: Obj | int,
+    action: str,
+    change: Callable[[Obj], Any],
+    *,
+    reason: str = "",
+    check: Callable[[Obj], None] | None = None,
+    after_commit: Callable[[Obj], None] | None = None,
+    system: bool = False,
+) -> Obj:
+    """Lock, permit, change, save, audit, notify. ``system``: a consequence, not a choice."""
+    prefix = "appeal" if model is Appeal else "complaint"
+    may: Callable[[Any, str, Any], bool] = (
+        permissions.may_on_appeal if model is Appeal else permissions.may_on_complaint
+    )
+    with transaction.atomic():
+        locked = _locked(model, obj)
+        if not system:
+            if not permissions.can_view(actor, locked):
+                raise model.DoesNotExist  # never reveal that it exists
+            if not may(actor, action, locked):
+                raise PermissionDenied(_("You may not do this."))
+        if check is not None:
+            check(locked)
+        before = _snapshot(locked)
+        try:
+            change(locked)
+            locked.save()
+        except (TransitionNotAllowed, ConcurrentTransition) as exc:
+            raise _conflict(locked) from exc
+        record(
+            f"{prefix}.{action}",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_snapshot(locked),
+            reason=reason,
+        )
+        if after_commit is not None:
+            transaction.on_commit(lambda: after_commit(locked))
+    return locked
+
+
+def _required(value: str, field: str, message: str) -> str:
+    if not value.strip():
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+def _late(start: dt.date, end: dt.date, what: str) -> ValidationError:
+    return ValidationError(
+        {
+            "__all__": _(
+                "The time limit for %(what)s ran from %(start)s to %(end)s: it has passed."
+            )
+            % {"what": what, "start": _date(start), "end": _date(end)}
+        }
+    )
+
+
+def _lock_request(req: InformationRequest | int) -> InformationRequest:
+    pk = req if isinstance(req, int) else req.pk
+    return (
+        InformationRequest.objects.select_for_update(of=("self",))
+        .select_related("body", "profile_version__calendar")
+        .get(pk=pk)
+    )
+
+
+# --- complaint to the head of the body -------------------------------------------
+
+
+def file_complaint(
+    actor: Any, req: InformationRequest | int, *, ground: str, reasons: str
+) -> Complaint:
+    """The applicant complains to the head of the body, within the profile's window.
+
+    Refused (ValidationError naming the window's dates) when late; refused when
+    the law has no such step (the applicant then appeals to the commission).
+    """
+    reasons = _required(reasons, "reasons", _("Say why you disagree with the answer."))
+    with transaction.atomic():
+        locked = _lock_request(req)
+        if not request_permissions.can_view(actor, locked):
+            raise InformationRequest.DoesNotExist
+        if not permissions.may_file(actor, locked):
+            raise PermissionDenied(_("Only the applicant may complain about this request."))
+        today = _today()
+        if not windows.has_head_step(locked):
+            raise ValidationError(
+                {
+                    "__all__": _(
+                        "This law has no complaint to the head of the body: appeal directly to the "
+                        "commission."
+                    )
+                }
+            )
+        if ground not in windows.grounds_against(locked, today):
+            raise ValidationError(
+                {"ground": _("There is nothing of this kind to complain of on this request now.")}
+            )
+        window = windows.complaint_window(locked, ground)
+        assert window is not None
+        if not window.is_open(today):
+            raise _late(window.start, window.end, _("a complaint to the head of the body"))
+        if locked.complaints.filter(window_start__gte=window.start).exists():
+            raise ValidationError(
+                {"__all__": _("A complaint about this answer has already been filed.")}
+            )
+        due = windows.head_decision_deadline(locked, today)
+        assert due is not None  # a profile with a complaint step has the head's period
+        complaint = Complaint.objects.create(
+            request=locked,
+            ground=ground,
+            reasons=reasons,
+            filed_by=actor,
+            filed_on=today,
+            window_start=window.start,
+            window_end=window.end,
+            decision_due=due.due,
+            due_explanation=due.explanation(locked.language),
+        )
+        record(
+            "complaint.filed", actor=actor, obj=complaint, after=_snapshot(complaint), reason=ground
+        )
+        transaction.on_commit(lambda: notify.complaint_filed(complaint))
+    return complaint
+
+
+def confirm_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> Complaint:
+    """The head of the body confirms the answer (with reasons): the applicant may appeal."""
+    text = _required(text, "text", _("Give the reasons of the decision."))
+    return _frame(
+        Complaint,
+        actor,
+        complaint,
+        "confirm",
+        lambda c: c.confirm(text=text, by=actor, at=timezone.now()),
+        reason=text,
+        after_commit=notify.complaint_decided,
+    )
+
+
+def overturn_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> Complaint:
+    """The head overturns and orders disclosure: the request reopens with a new deadline."""
+    text = _required(text, "text", _("Say what must be disclosed and why."))
+
+    def change(c: Complaint) -> None:
+        c.overturn(text=text, by=actor, at=timezone.now())
+        c.save()
+        request_services.reopen_after_order(
+            actor, c.request_id, reason=_("Complaint overturned by the head of the body")
+        )
+
+    return _frame(
+        Complaint,
+        actor,
+        complaint,
+        "overturn",
+        change,
+        reason=text,
+        after_commit=notify.complaint_decided,
+    )
+
+
+def _lapse(complaint: Complaint) -> Complaint:
+    return _frame(
+        Complaint,
+        None,
+        complaint,
+        "lapse",
+        lambda c: c.lapse(),
+        system=True,
+        reason="head_decision deadline passed",
+        after_commit=notify.complaint_lapsed,
+    )
+
+
+def record_lapsed_complaints(today: dt.date | None = None) -> int:
+    """The system records every complaint whose decision deadline passed undecided."""
+    today = today or _today()
+    count = 0
+    for complaint in Complaint.objects.filter(state=ComplaintState.FILED, decision_due__lt=today):
+        try:
+            _lapse(complaint)
+            count += 1
+        except TransitionConflict:  # decided meanwhile
+            continue
+    return count
+
+
+# --- appeal to the commission ------------------------------------------------------
+
+
+def file_appeal(actor: Any, req: InformationRequest | int, *, reasons: str) -> Appeal:
+    """The applicant appeals to the commission after the head's decision or its lapse.
+
+    Late: refused with the window's dates. Without a prior complaint where the
+    law requires one, the appeal is recorded and the secretariat will find it
+    inadmissible (the system shows why). A complaint whose deadline has passed
+    is first recorded as lapsed.
+    """
+    reasons = _required(reasons, "reasons", _("Say why you appeal."))
+    pk = req if isinstance(req, int) else req.pk
+    for complaint in Complaint.objects.filter(
+        request_id=pk, state=ComplaintState.FILED, decision_due__lt=_today()
+    ):
+        _lapse(complaint)
+    with transaction.atomic():
+        locked = _lock_request(pk)
+        if not request_permissions.can_view(actor, locked):
+            raise InformationRequest.DoesNotExist
+        if not permissions.may_file(actor, locked):
+            raise PermissionDenied(_("Only the applicant may appeal about this request."))
+        today = _today()
+        if not windows.has_commission_step(locked):
+            raise ValidationError(
+                {
+                    "__all__": _(
+                        "This law has no appeal to a commission: the next step is the court."
+                    )
+                }
+            )
+        pending = windows.pending_complaint(locked)
+        if pending is not None:
+            raise ValidationError(
+                {
+                    "__all__": _(
+                        "The head of the body may decide your complaint until %(due)s; you may "
+                        "appeal after the decision or after that date."
+                    )
+                    % {"due": _date(pending.decision_due)}
+                }
+            )
+        basis = windows.appeal_basis(locked, today)
+        if basis is None:
+            raise ValidationError({"__all__": _("There is no refusal to appeal against.")})
+        if not basis.window.is_open(today):
+            raise _late(basis.window.start, basis.window.end, _("an appeal to the commission"))
+        if locked.appeals.filter(window_start__gte=basis.window.start).exists():
+            raise ValidationError({"__all__": _("An appeal about this has already been filed.")})
+        due = windows.commission_decision_deadline(locked, today)
+        appeal = Appeal.objects.create(
+            request=locked,
+            complaint=basis.complaint,
+            ground=basis.window.ground,
+            reasons=reasons,
+            filed_by=actor,
+            filed_on=today,
+            window_start=basis.window.start,
+            window_end=basis.window.end,
+            decision_due=due.due if due else None,
+            due_explanation=due.explanation(locked.language) if due else "",
+        )
+        record(
+            "appeal.filed",
+            actor=actor,
+            obj=appeal,
+            after=_snapshot(appeal),
+            reason=basis.window.ground,
+        )
+        transaction.on_commit(lambda: notify.appeal_filed(appeal))
+    return appeal
+
+
+def admissibility_concerns(appeal: Appeal) -> list[str]:
+    """What the secretariat should look at: reasons (codes) the appeal may be inadmissible."""
+    concerns = []
+    if appeal.complaint_id is None and windows.has_head_step(appeal.request):
+        concerns.append(InadmissibilityReason.NO_PRIOR_COMPLAINT.value)
+    if appeal.filed_on > appeal.window_end:
+        concerns.append(InadmissibilityReason.LATE.value)
+    return concerns
+
+
+def declare_admissible(actor: Any, appeal: Appeal | int) -> Appeal:
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        "declare_admissible",
+        lambda a: a.declare_admissible(),
+        after_commit=notify.appeal_admissibility,
+    )
+
+
+def declare_inadmissible(
+    actor: Any, appeal: Appeal | int, *, reason: str, text: str = ""
+) -> Appeal:
+    """Late, no prior complaint, outside the law, or another reason, which must then be said."""
+    if reason not in InadmissibilityReason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    if reason == InadmissibilityReason.OTHER and not text.strip():
+        raise ValidationError({"text": _("Explain the reason.")})
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        "declare_inadmissible",
+        lambda a: a.declare_inadmissible(reason=reason, text=text.strip()),
+        reason=reason,
+        after_commit=notify.appeal_admissibility,
+    )
+
+
+def assign_rapporteur(actor: Any, appeal: Appeal | int, *, rapporteur: Any) -> Appeal:
+    if not permissions.can_be_rapporteur(rapporteur):
+        raise ValidationError({"rapporteur": _("The rapporteur must be a commission member.")})
+
+    def check(a: Appeal) -> None:
+        if a.state not in APPEAL_PENDING:
+            raise _conflict(a)
+
+    def change(a: Appeal) -> None:
+        a.rapporteur = rapporteur
+
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        "assign_rapporteur",
+        change,
+        check=check,
+        reason=str(rapporteur.pk),
+        after_commit=notify.rapporteur_assigned,
+    )
+
+
+def request_observations(
+    actor: Any, appeal: Appeal | int, *, note: str, due: dt.date | None = None
+) -> Appeal:
+    """Ask the body for its observations, by a date (default: ATI_OBSERVATIONS_DAYS)."""
+    note = _required(note, "note", _("Say what the body is asked."))
+
+    def change(a: Appeal) -> None:
+        today = _today()
+        deadline = (
+            due
+            or add_period(
+                today, conf.observations_period(), law.working_calendar(a.request.profile_version)
+            ).due
+        )
+        if deadline <= today:
+            raise ValidationError({"due": _("The deadline must be in the future.")})
+        a.request_observations(note=note, due=deadline)
+
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        "request_observations",
+        change,
+        reason=note,
+        after_commit=notify.observations_requested,
+    )
+
+
+def submit_observations(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
+    """The body's officer (or head) answers the commission."""
+    text = _required(text, "text", _("Write the body's observations."))
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        "submit_observations",
+        lambda a: a.submit_observations(text=text, at=timezone.now()),
+        after_commit=notify.observations_submitted,
+    )
+
+
+def record_hearing(actor: Any, appeal: Appeal | int, *, on: dt.date, minutes: str) -> Appeal:
+    minutes = _required(minutes, "minutes", _("Summarise the hearing."))
+    if on > _today():
+        raise ValidationError({"on": _("A hearing is recorded once held.")})
+    return _frame(
+        Appeal, actor, appeal, "record_hearing", lambda a: a.record_hearing(on=on, minutes=minutes)
+    )
+
+
+def draft_decision(actor: Any, appeal: Appeal | int, *, decision: str, reasons: str) -> Appeal:
+    """The rapporteur drafts the decision; the commission adopts it with `decide`."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Choose a decision.")})
+
+    def check(a: Appeal) -> None:
+        if a.state not in APPEAL_PENDING or a.state == AppealState.FILED:
+            raise _conflict(a)
+
+    def change(a: Appeal) -> None:
+        a.draft_decision, a.draft_reasons = decision, reasons.strip()
+
+    return _frame(Appeal, actor, appeal, "draft_decision", change, check=check)
+
+
+def _next_decision_number(year: int) -> str:
+    """Gapless per year: taken under a row lock inside the decision's transaction."""
+    DecisionCounter.objects.bulk_create([DecisionCounter(year=year)], ignore_conflicts=True)
+    counter = DecisionCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{DECISION_PREFIX}-{year}-{counter.last:04d}"
+
+
+def decide(actor: Any, appeal: Appeal | int, *, decision: str, reasons: str) -> Appeal:
+    """The commission decides, with reasons. An order reopens the request and starts
+    the compliance deadline (ATI_COMPLIANCE_DAYS working days)."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    reasons = _required(reasons, "reasons", _("A decision gives its reasons."))
+
+    def change(a: Appeal) -> None:
+        today = _today()
+        compliance_due = None
+        if decision in ORDERS:
+            compliance_due = add_period(
+                today, conf.compliance_period(), law.working_calendar(a.request.profile_version)
+            ).due
+        # A number taken for a transition that is then refused rolls back with it: gapless.
+        a.decide(
+            decision=decision,
+            reasons=reasons,
+            by=actor,
+            at=timezone.now(),
+            number=_next_decision_number(today.year),
+            compliance_due=compliance_due,
+        )
+        a.save()
+        if decision in ORDERS:
+            request_services.reopen_after_order(
+                actor,
+                a.request_id,
+                reason=_("Disclosure ordered by decision %(number)s")
+                % {"number": a.decision_number},
+            )
+
+    return _frame(
+        Appeal, actor, appeal, "decide", change, reason=reasons, after_commit=notify.appeal_decided
+    )
+
+
+def record_compliance(
+    actor: Any, appeal: Appeal | int, *, complied: bool, note: str = ""
+) -> Appeal:
+    """The commission records that the body complied, or did not (annual report)."""
+    if not complied and not note.strip():
+        raise ValidationError({"note": _("Say how the body failed to comply.")})
+    action = "record_complied" if complied else "record_not_complied"
+
+    def change(a: Appeal) -> None:
+        method = a.record_complied if complied else a.record_not_complied
+        method(note=note.strip(), at=timezone.now())
+
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        action,
+        change,
+        reason=note.strip(),
+        after_commit=notify.compliance_recorded,
+    )
+
+
+def record_compliance_from_answer(actor: Any, req: InformationRequest) -> None:
+    """Registered in `ati.requests.services.ANSWER_HOOKS`: a new answer after an order.
+
+    Full disclosure ordered: complied when the body grants. Partial disclosure
+    ordered: complied when it grants at least partially. Anything else leaves
+    the order open for the commission to judge.
+    """
+    accepted = {
+        Decision.DISCLOSURE_ORDERED: {Outcome.GRANTED},
+        Decision.PARTIAL_DISCLOSURE_ORDERED: {Outcome.GRANTED, Outcome.PARTIALLY_GRANTED},
+    }
+    for appeal in req.appeals.filter(state=AppealState.DECIDED, decision__in=ORDERS):
+        if req.outcome in accepted[appeal.decision]:  # type: ignore[index]
+            _frame(
+                Appeal,
+                actor,
+                appeal,
+                "record_complied",
+                lambda a: a.record_complied(
+                    note=_("The body answered again: %(outcome)s")
+                    % {"outcome": req.get_outcome_display()},
+                    at=timezone.now(),
+                ),
+                system=True,
+                after_commit=notify.compliance_recorded,
+            )
+
+
+def publish_decision(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
+    """Publish the decision, anonymised (names, identity numbers, addresses removed)."""
+    text = _required(text, "text", _("Give the anonymised text to publish."))
+
+    def check(a: Appeal) -> None:
+        if not a.decision_number:
+            raise _conflict(a)
+        req = a.request
+        leaks = [
+            v
+            for v in (req.applicant_last_name, req.applicant_id_number, req.applicant_email)
+            if v and v.lower() in text.lower()
+        ]
+        if leaks:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "The text still names the applicant: remove "
+                        "their name, identity number and e-mail."
+                    )
+                }
+            )
+
+    def change(a: Appeal) -> None:
+        a.published_text, a.published_at = text, timezone.now()
+
+    return _frame(Appeal, actor, appeal, "publish", change, check=check)
+
+
+# --- the daily sweep -----------------------------------------------------------------
+
+
+def send_compliance_reminders(today: dt.date | None = None) -> int:
+    """Remind the body once before the compliance deadline, and once after it passed."""
+    today = today or _today()
+    soon = today + dt.timedelta(days=conf.reminder_days())
+    sent = 0
+    rows = Appeal.objects.filter(
+        state=AppealState.DECIDED, decision__in=ORDERS, compliance_due__isnull=False
+    ).select_related("request__body")
+    for appeal in rows.filter(
+        models.Q(reminders_sent=0, compliance_due__lte=soon)
+        | models.Q(reminders_sent=1, compliance_due__lt=today)
+    ):
+        with transaction.atomic():
+            locked = _locked(Appeal, appeal)
+            overdue = locked.compliance_due is not None and locked.compliance_due < today
+            locked.reminders_sent = 2 if overdue else 1
+            locked.save(update_fields=["reminders_sent"])
+            record(
+                "appeal.compliance_reminder",
+                obj=locked,
+                after={"compliance_due": locked.compliance_due, "overdue": overdue},
+            )
+            transaction.on_commit(partial(notify.compliance_reminder, locked, overdue))
+        sent += 1
+    return sent
+
+
+def sweep(today: dt.date | None = None) -> dict[str, int]:
+    """Lapsed complaints and compliance reminders; run daily (command `appeals_sweep`)."""
+    return {
+        "lapsed": record_lapsed_complaints(today),
+        "reminders": send_compliance_reminders(today),
+    }

@@ -1,0 +1,395 @@
+"""Pages of complaints and appeals: the applicant files from the request page, the head
+of the body decides complaints, the commission works from its dashboard.
+
+Views only translate between HTTP and the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ati.accounts import permissions as roles
+from ati.core.errors import TransitionConflict
+from ati.requests import selectors as request_selectors
+from ati.requests.models import InformationRequest
+
+from . import forms, letters, permissions, selectors, services
+from .models import Appeal, Complaint, InadmissibilityReason
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _request(request: HttpRequest, reference: str) -> InformationRequest:
+    try:
+        return request_selectors.get_request(request.user, reference)
+    except InformationRequest.DoesNotExist as exc:
+        raise Http404(_("No such request.")) from exc
+
+
+def _complaint(request: HttpRequest, pk: int) -> Complaint:
+    found = selectors.visible_complaints(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such complaint."))
+    return found
+
+
+def _appeal(request: HttpRequest, pk: int) -> Appeal:
+    found = selectors.visible_appeals(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such appeal."))
+    return found
+
+
+def request_panel_context(
+    request: HttpRequest, req: InformationRequest, bound: dict[str, Form] | None = None
+) -> dict[str, Any]:
+    """Context for `appeals/_request_panel.html`, called from the request page's view."""
+    panel = selectors.request_panel(request.user, req)
+    if panel is None:
+        return {"appeals_panel": None}
+    bound = bound or {}
+    grounds = [w.ground for w in panel.complaint_windows]
+    return {
+        "appeals_panel": panel,
+        "complaint_form": bound.get("complaint")
+        or (forms.FileComplaintForm(grounds=grounds) if grounds else None),
+        "appeal_form": bound.get("appeal")
+        or (forms.FileAppealForm() if panel.appeal_window else None),
+    }
+
+
+def _rerender_request(
+    request: HttpRequest, req: InformationRequest, key: str, form: Form, status: int
+) -> HttpResponse:
+    from ati.requests.views import _detail_context
+
+    context = _detail_context(request, req)
+    context.update(request_panel_context(request, req, {key: form}))
+    return render(request, "requests/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def file_complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _request(request, reference)
+    form = forms.FileComplaintForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint = services.file_complaint(request.user, req, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your complaint is registered. The head of the body must decide by %(due)s.")
+                % {"due": complaint.decision_due.strftime("%d/%m/%Y")},
+            )
+            return redirect("requests:detail", reference=req.reference)
+    return _rerender_request(request, req, "complaint", form, 400)
+
+
+@login_required
+@require_POST
+def file_appeal(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _request(request, reference)
+    form = forms.FileAppealForm(request.POST)
+    if form.is_valid():
+        try:
+            appeal = services.file_appeal(request.user, req, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your appeal to the commission is registered."))
+            return redirect("appeals:appeal", pk=appeal.pk)
+    return _rerender_request(request, req, "appeal", form, 400)
+
+
+# --- the head of the body ------------------------------------------------------------
+
+COMPLAINT_FORMS: dict[str, Callable[..., Form]] = {
+    "confirm": lambda data=None: forms.DecisionTextForm(data),
+    "overturn": lambda data=None: forms.DecisionTextForm(data),
+}
+COMPLAINT_SERVICES: dict[str, Callable[[Any, Complaint, dict[str, Any]], Any]] = {
+    "confirm": lambda u, c, d: services.confirm_complaint(u, c, text=d["text"]),
+    "overturn": lambda u, c, d: services.overturn_complaint(u, c, text=d["text"]),
+}
+
+
+@login_required
+def complaints(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not roles.body_ids(user, roles.Role.HEAD_OF_BODY) and not roles.body_ids(
+        user, roles.Role.OFFICER
+    ):
+        raise PermissionDenied(_("This list is for the heads and officers of public bodies."))
+    return render(
+        request,
+        "appeals/complaints.html",
+        {
+            "to_decide": selectors.complaints_to_decide(user),
+            "all_complaints": selectors.visible_complaints(user).order_by("-filed_at")[:100],
+            "observations": selectors.observations_to_submit(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _complaint_context(
+    request: HttpRequest, complaint: Complaint, bound: dict[str, Form] | None = None
+) -> dict[str, Any]:
+    actions = selectors.complaint_actions(request.user, complaint)
+    return {
+        "complaint": complaint,
+        "req": complaint.request,
+        "action_forms": {
+            name: (bound or {}).get(name) or COMPLAINT_FORMS[name]() for name in actions
+        },
+        "appeals": complaint.appeals.all(),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    return render(request, "appeals/complaint.html", _complaint_context(request, found))
+
+
+@login_required
+@require_POST
+def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    found = _complaint(request, pk)
+    if action not in COMPLAINT_SERVICES:
+        raise Http404(_("No such action."))
+    form = COMPLAINT_FORMS[action](request.POST)
+    if form.is_valid():
+        try:
+            COMPLAINT_SERVICES[action](request.user, found, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except TransitionConflict as conflict:
+            messages.error(request, conflict.message)
+            return render(
+                request,
+                "appeals/complaint.html",
+                _complaint_context(request, _complaint(request, pk)),
+                status=409,
+            )
+        else:
+            messages.success(request, _("Done."))
+            return redirect("appeals:complaint", pk=found.pk)
+    return render(
+        request,
+        "appeals/complaint.html",
+        _complaint_context(request, found, {action: form}),
+        status=400,
+    )
+
+
+# --- appeals ---------------------------------------------------------------------------
+
+APPEAL_FORMS: dict[str, Callable[..., Form]] = {
+    "declare_admissible": lambda a, data=None: Form(data),
+    "declare_inadmissible": lambda a, data=None: forms.InadmissibleForm(
+        data,
+        initial={
+            "reason": (services.admissibility_concerns(a) or [InadmissibilityReason.OTHER])[0]
+        },
+    ),
+    "assign_rapporteur": lambda a, data=None: forms.RapporteurForm(
+        data, initial={"rapporteur": a.rapporteur_id}
+    ),
+    "request_observations": lambda a, data=None: forms.ObservationsRequestForm(data),
+    "submit_observations": lambda a, data=None: forms.ObservationsForm(data),
+    "record_hearing": lambda a, data=None: forms.HearingForm(
+        data, initial={"on": timezone.localdate()}
+    ),
+    "draft_decision": lambda a, data=None: forms.DecisionForm(
+        data, initial={"decision": a.draft_decision, "reasons": a.draft_reasons}
+    ),
+    "decide": lambda a, data=None: forms.DecisionForm(
+        data, initial={"decision": a.draft_decision, "reasons": a.draft_reasons}
+    ),
+    "record_complied": lambda a, data=None: forms.ComplianceForm(data),
+    "record_not_complied": lambda a, data=None: forms.ComplianceForm(data),
+    "publish": lambda a, data=None: forms.PublishForm(data, initial={"text": a.decision_reasons}),
+}
+
+APPEAL_SERVICES: dict[str, Callable[[Any, Appeal, dict[str, Any]], Any]] = {
+    "declare_admissible": lambda u, a, d: services.declare_admissible(u, a),
+    "declare_inadmissible": lambda u, a, d: services.declare_inadmissible(
+        u, a, reason=d["reason"], text=d["text"]
+    ),
+    "assign_rapporteur": lambda u, a, d: services.assign_rapporteur(
+        u, a, rapporteur=d["rapporteur"]
+    ),
+    "request_observations": lambda u, a, d: services.request_observations(
+        u, a, note=d["note"], due=d["due"]
+    ),
+    "submit_observations": lambda u, a, d: services.submit_observations(u, a, text=d["text"]),
+    "record_hearing": lambda u, a, d: services.record_hearing(
+        u, a, on=d["on"], minutes=d["minutes"]
+    ),
+    "draft_decision": lambda u, a, d: services.draft_decision(
+        u, a, decision=d["decision"], reasons=d["reasons"]
+    ),
+    "decide": lambda u, a, d: services.decide(u, a, decision=d["decision"], reasons=d["reasons"]),
+    "record_complied": lambda u, a, d: services.record_compliance(
+        u, a, complied=True, note=d["note"]
+    ),
+    "record_not_complied": lambda u, a, d: services.record_compliance(
+        u, a, complied=False, note=d["note"]
+    ),
+    "publish": lambda u, a, d: services.publish_decision(u, a, text=d["text"]),
+}
+
+
+def _appeal_context(
+    request: HttpRequest, found: Appeal, bound: dict[str, Form] | None = None
+) -> dict[str, Any]:
+    actions = selectors.appeal_actions(request.user, found)
+    req = found.request
+    return {
+        "appeal": found,
+        "req": req,
+        "action_forms": {
+            name: (bound or {}).get(name) or APPEAL_FORMS[name](found, None) for name in actions
+        },
+        "concerns": [InadmissibilityReason(c).label for c in services.admissibility_concerns(found)]
+        if found.state == "filed"
+        else [],
+        "is_commission": permissions.is_commission(request.user),
+        "show_identity": permissions.is_applicant(request.user, req)
+        or roles.is_officer_of(request.user, req.body_id)
+        or roles.is_head_of(request.user, req.body_id),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _appeal(request, pk)
+    return render(request, "appeals/appeal.html", _appeal_context(request, found))
+
+
+@login_required
+@require_POST
+def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    found = _appeal(request, pk)
+    if action not in APPEAL_SERVICES:
+        raise Http404(_("No such action."))
+    form = APPEAL_FORMS[action](found, request.POST)
+    if form.is_valid():
+        try:
+            APPEAL_SERVICES[action](request.user, found, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except TransitionConflict as conflict:
+            messages.error(request, conflict.message)
+            return render(
+                request,
+                "appeals/appeal.html",
+                _appeal_context(request, _appeal(request, pk)),
+                status=409,
+            )
+        else:
+            messages.success(request, _("Done."))
+            return redirect("appeals:appeal", pk=found.pk)
+    return render(
+        request, "appeals/appeal.html", _appeal_context(request, found, {action: form}), status=400
+    )
+
+
+@login_required
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _appeal(request, pk)
+    if not found.decision_number:
+        raise Http404
+    response = HttpResponse(letters.decision_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="decision-{found.decision_number}.pdf"'
+    return response
+
+
+# --- the commission ----------------------------------------------------------------------
+
+
+def _commission_only(request: HttpRequest) -> None:
+    if not permissions.sees_commission_dashboard(request.user):
+        raise PermissionDenied(_("The dashboard is for the commission."))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _commission_only(request)
+    form = forms.DashboardFilterForm(request.GET or None)
+    filters = selectors.DashboardFilters(stage="pending")
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.DashboardFilters(
+            stage=data["stage"],
+            body=data["body"].pk if data["body"] else None,
+            ground=data["ground"],
+            legal_ground=data["legal_ground"],
+            rapporteur=data["rapporteur"].pk if data["rapporteur"] else None,
+            overdue=data["overdue"],
+            q=data["q"],
+        )
+    return render(
+        request,
+        "appeals/dashboard.html",
+        {
+            "form": form,
+            "rows": list(selectors.dashboard(filters)[:200]),
+            "counts": selectors.stage_counts(),
+            "compliance": list(selectors.compliance_follow_up()[:50]),
+            "today": timezone.localdate(),
+            "year": timezone.localdate().year,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def non_compliance(request: HttpRequest) -> HttpResponse:
+    _commission_only(request)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "appeals/non_compliance.html",
+        {
+            "year": year,
+            "rows": selectors.non_compliance(year),
+            "by_body": selectors.non_compliance_by_body(year),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def published(request: HttpRequest) -> HttpResponse:
+    """Anonymised decisions of the commission, public."""
+    return render(
+        request, "appeals/published.html", {"decisions": selectors.published_decisions()[:200]}
+    )
