@@ -49,7 +49,7 @@ class Window:
 def grounds_against(req: InformationRequest, today: dt.date | None = None) -> list[str]:
     """What the applicant may complain of now: refusal, partial answer, cost, silence."""
     today = today or timezone.localdate()
-    if req.is_overdue(today):
+    if req.past_due(today):
         return [Ground.DEEMED_REFUSAL]
     if req.state not in (State.ANSWERED, State.CLOSED) or req.answered_at is None:
         return []
