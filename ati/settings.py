@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "ati.bodies",
     "ati.law",
     "ati.requests",
+    "ati.notifications",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+# Tests run tasks in-process unless they start a real worker (tests/jobs).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
+    "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
+}
+
+# --- Notifications (docs/jobs.md) ---------------------------------------------
+# Officers are reminded this many working days before a due date.
+ATI_REMINDER_WORKING_DAYS = [int(d) for d in env_list("ATI_REMINDER_WORKING_DAYS", "5,2")]
+# A failed delivery is retried after 1, 2, 4… minutes (at most 6 hours), this many times.
+ATI_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ATI_NOTIFY_MAX_ATTEMPTS", "8"))
+ATI_NOTIFY_BACKOFF_SECONDS = int(os.environ.get("ATI_NOTIFY_BACKOFF_SECONDS", "60"))
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
