@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ati.core.context_processors.site",
+                "ati.notifications.context_processors.inbox",
             ],
         },
     },
