@@ -126,7 +126,9 @@ def queue_notification(
                     kind=kind,
                     subject=rendered.subject[:300] if rendered else "",
                     text_body=rendered.text if rendered else "",
-                    html_body=rendered.html if rendered else "",
+                    html_body=(rendered.html or html_from_text(rendered.text, language,
+                                                                rendered.subject))
+                    if rendered else "",
                     related_type=related_label(related),
                     related_id=related_id,
                     dedup_key=key,

@@ -38,8 +38,6 @@ def use_broker(url: str, *, eager: bool) -> None:
         {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
          "socket_connect_timeout": 2} if url.startswith("redis") else {})
     app.conf.task_always_eager = eager
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
 
