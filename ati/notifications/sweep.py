@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -31,13 +31,13 @@ from ati.law.models import LegalProfileVersion
 from ati.law.selectors import working_calendar
 from ati.requests.models import CLOCK_RUNNING, InformationRequest
 
-from .models import JobRun, Notification
+from .models import JobRun, Notification, Status
 
 REQUEST_TYPE = "requests.informationrequest"
 REMINDER = "request.reminder"
 ESCALATION = "request.escalation"
 DEEMED_REFUSAL = "request.deemed_refusal"
-BATCH = 2000
+BATCH = 10_000
 
 
 class Sweeper(Protocol):
@@ -87,12 +87,45 @@ def sweep(today: dt.date | None = None, *, dry_run: bool = False) -> SweepResult
 def _insert(chunk: list[Notification]) -> int:
     """Insert, skipping existing keys; return how many rows were really inserted."""
     stamp = timezone.now()
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(chunk, stamp)
     for row in chunk:
         row.created_at = stamp
         row.next_attempt_at = stamp
     Notification.objects.bulk_create(chunk, ignore_conflicts=True)
     keys = [row.dedup_key for row in chunk]
     return Notification.objects.filter(dedup_key__in=keys, created_at=stamp).count()
+
+
+#: The columns a sweep notice fills, and their PostgreSQL array types.
+_ARRAY_COLUMNS = (
+    ("recipient_id", "bigint"), ("recipient_email", "text"), ("language", "text"),
+    ("kind", "text"), ("related_type", "text"), ("related_id", "bigint"), ("due_on", "date"),
+    ("days_before", "smallint"), ("dedup_key", "text"),
+)
+
+
+def _insert_postgresql(chunk: list[Notification], stamp: dt.datetime) -> int:
+    """One INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING; its rowcount is exact.
+
+    bulk_create spends most of its time preparing each value in Python; arrays
+    of columns let PostgreSQL do that work (several times faster at 10,000 rows).
+    """
+    meta = Notification._meta
+    column = {f.attname: f.column for f in meta.concrete_fields}
+    arrays = [[getattr(row, name) for row in chunk] for name, _ in _ARRAY_COLUMNS]
+    names = [column[name] for name, _ in _ARRAY_COLUMNS]
+    constants = {"subject": "''", "text_body": "''", "html_body": "''", "last_error": "''",
+                 "status": "%s", "attempts": "0", "next_attempt_at": "%s", "created_at": "%s"}
+    sql = (
+        f"INSERT INTO {meta.db_table} ({', '.join(names + [column[c] for c in constants])}) "
+        f"SELECT u.*, {', '.join(constants.values())} FROM unnest("
+        + ", ".join(f"%s::{kind}[]" for _, kind in _ARRAY_COLUMNS)
+        + f") AS u ON CONFLICT ({column['dedup_key']}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.QUEUED, stamp, stamp, *arrays])
+        return cursor.rowcount
 
 
 def _deliver_soon() -> None:
