@@ -66,9 +66,13 @@ def send_verification_email(user: User, *, base_url: str = "") -> None:
         subject = _("Confirm your e-mail address")
     # E-mail only (no inbox item): the link is for the address, not the account.
     queue_notification(
-        "account.verify_email", email=user.email, language=language, related=user,
-        rendered=render_template("accounts/email/verify.txt", {"user": user, "link": link},
-                                 language, subject),
+        "account.verify_email",
+        email=user.email,
+        language=language,
+        related=user,
+        rendered=render_template(
+            "accounts/email/verify.txt", {"user": user, "link": link}, language, subject
+        ),
     )
 
 

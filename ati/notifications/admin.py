@@ -17,8 +17,8 @@ from .models import JobRun, Notification, NotificationAttachment, Status
 class AttachmentInline(admin.TabularInline[NotificationAttachment, Notification]):
     model = NotificationAttachment
     extra = 0
-    fields = ["name", "content_type", "file"]
-    readonly_fields = fields
+    fields = ("name", "content_type", "file")
+    readonly_fields = ("name", "content_type", "file")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -27,8 +27,17 @@ class AttachmentInline(admin.TabularInline[NotificationAttachment, Notification]
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin[Notification]):
-    list_display = ["pk", "kind", "recipient_email", "language", "status", "attempts",
-                    "next_attempt_at", "created_at", "sent_at"]
+    list_display = [
+        "pk",
+        "kind",
+        "recipient_email",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient_email", "dedup_key", "subject"]
     date_hierarchy = "created_at"
@@ -47,18 +56,21 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
 
     @admin.action(description=_("Send again (failed or queued notices)"))
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        pks = list(queryset.filter(status__in=[Status.FAILED, Status.QUEUED])
-                   .values_list("pk", flat=True))
+        pks = list(
+            queryset.filter(status__in=[Status.FAILED, Status.QUEUED]).values_list("pk", flat=True)
+        )
         count = services.retry_notifications(request.user, pks)
-        self.message_user(request, ngettext("%(n)d notice queued again.",
-                                            "%(n)d notices queued again.", count) % {"n": count},
-                          messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d notice queued again.", "%(n)d notices queued again.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(JobRun)
 class JobRunAdmin(admin.ModelAdmin[JobRun]):
-    list_display = ["name", "last_started_at", "last_finished_at", "last_ok", "last_result",
-                    "runs"]
+    list_display = ["name", "last_started_at", "last_finished_at", "last_ok", "last_result", "runs"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]

@@ -44,15 +44,16 @@ class Notification(models.Model):
     related_id = models.BigIntegerField(_("about (id)"), null=True, blank=True)
     # The deadline a sweep notice is about, and how many working days before it.
     due_on = models.DateField(_("deadline"), null=True, blank=True)
-    days_before = models.PositiveSmallIntegerField(_("working days before"), null=True,
-                                                   blank=True)
+    days_before = models.PositiveSmallIntegerField(_("working days before"), null=True, blank=True)
     # What makes a notice unique: a second sweep, or a retried change, inserts nothing.
     dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True,
-                                           default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, default=timezone.now
+    )
     # A worker that claims a row owns it until then; a crashed worker's claim expires.
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -68,10 +69,14 @@ class Notification(models.Model):
             # deliver_pending: what is due for a (new) attempt.
             models.Index(fields=["status", "next_attempt_at"], name="notification_pending_idx"),
             # The sweep's anti-join: has this deadline already been noticed?
-            models.Index(fields=["related_type", "related_id", "kind"],
-                         name="notification_related_idx"),
-            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx",
-                         condition=Q(recipient__isnull=False)),
+            models.Index(
+                fields=["related_type", "related_id", "kind"], name="notification_related_idx"
+            ),
+            models.Index(
+                fields=["recipient", "read_at"],
+                name="notification_inbox_idx",
+                condition=Q(recipient__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,8 +98,9 @@ class NotificationAttachment(models.Model):
     caused them: a retry sends the same bytes, even if the request changed since.
     """
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
-                                     related_name="attachments")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="attachments"
+    )
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     file = models.FileField(upload_to=attachment_path, max_length=300)

@@ -23,7 +23,8 @@ def _request(notification: Notification) -> InformationRequest | None:
     """The request, if the deadline this notice is about still stands."""
     req = (
         InformationRequest.objects.select_related("body", "profile_version__calendar")
-        .filter(pk=notification.related_id).first()
+        .filter(pk=notification.related_id)
+        .first()
     )
     if req is None or req.state not in CLOCK_RUNNING or req.response_due != notification.due_on:
         return None
@@ -45,9 +46,15 @@ def reminder(notification: Notification) -> Rendered | None:
     if req is None:
         return None
     subject = _("Reminder: request %(reference)s is due on %(due)s") % {
-        "reference": req.reference, "due": format_date(req.response_due, notification.language)}
-    return render_template("notifications/email/reminder.txt", _context(notification, req),
-                           notification.language, subject)
+        "reference": req.reference,
+        "due": format_date(req.response_due, notification.language),
+    }
+    return render_template(
+        "notifications/email/reminder.txt",
+        _context(notification, req),
+        notification.language,
+        subject,
+    )
 
 
 @renderer(ESCALATION)
@@ -56,9 +63,14 @@ def escalation(notification: Notification) -> Rendered | None:
     if req is None:
         return None
     subject = _("Overdue: request %(reference)s was not answered in time") % {
-        "reference": req.reference}
-    return render_template("notifications/email/escalation.txt", _context(notification, req),
-                           notification.language, subject)
+        "reference": req.reference
+    }
+    return render_template(
+        "notifications/email/escalation.txt",
+        _context(notification, req),
+        notification.language,
+        subject,
+    )
 
 
 @renderer(DEEMED_REFUSAL)
@@ -72,6 +84,8 @@ def deemed_refusal(notification: Notification) -> Rendered | None:
         end = add_period(req.response_due, period, working_calendar(req.profile_version)).due
         context["complaint_until"] = format_date(end, notification.language)
     subject = _("Your request %(reference)s: no answer in time, you may complain") % {
-        "reference": req.reference}
-    return render_template("notifications/email/deemed_refusal.txt", context,
-                           notification.language, subject)
+        "reference": req.reference
+    }
+    return render_template(
+        "notifications/email/deemed_refusal.txt", context, notification.language, subject
+    )

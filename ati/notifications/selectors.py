@@ -14,8 +14,18 @@ INBOX_STATUSES = (Status.QUEUED, Status.SENDING, Status.SENT, Status.FAILED)
 
 def inbox(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, status__in=INBOX_STATUSES).only(
-        "pk", "kind", "subject", "text_body", "created_at", "read_at", "related_type",
-        "related_id", "status", "language", "due_on", "days_before",
+        "pk",
+        "kind",
+        "subject",
+        "text_body",
+        "created_at",
+        "read_at",
+        "related_type",
+        "related_id",
+        "status",
+        "language",
+        "due_on",
+        "days_before",
     )
 
 

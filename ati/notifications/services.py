@@ -52,12 +52,17 @@ class Rendered:
 RENDERERS: dict[str, Callable[[Notification], Rendered | None]] = {}
 
 
-def renderer(kind: str) -> Callable[[Callable[[Notification], Rendered | None]],
-                                    Callable[[Notification], Rendered | None]]:
-    def register(func: Callable[[Notification], Rendered | None]) -> Callable[
-            [Notification], Rendered | None]:
+def renderer(
+    kind: str,
+) -> Callable[
+    [Callable[[Notification], Rendered | None]], Callable[[Notification], Rendered | None]
+]:
+    def register(
+        func: Callable[[Notification], Rendered | None],
+    ) -> Callable[[Notification], Rendered | None]:
         RENDERERS[kind] = func
         return func
+
     return register
 
 
@@ -73,14 +78,20 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def html_from_text(text: str, language: str, subject: str) -> str:
     """The HTML alternative: the text, with links and paragraphs, in the right direction."""
-    return render_to_string("notifications/email/message.html", {
-        "text": text, "subject": subject, "language": language,
-        "direction": "rtl" if language[:2] in RTL_LANGUAGES else "ltr",
-    })
+    return render_to_string(
+        "notifications/email/message.html",
+        {
+            "text": text,
+            "subject": subject,
+            "language": language,
+            "direction": "rtl" if language[:2] in RTL_LANGUAGES else "ltr",
+        },
+    )
 
 
-def render_template(template: str, context: dict[str, Any], language: str,
-                    subject: str) -> Rendered:
+def render_template(
+    template: str, context: dict[str, Any], language: str, subject: str
+) -> Rendered:
     """Render a text template and its HTML alternative in ``language``."""
     with translation.override(language):
         text = render_to_string(template, context)
@@ -126,9 +137,11 @@ def queue_notification(
                     kind=kind,
                     subject=rendered.subject[:300] if rendered else "",
                     text_body=rendered.text if rendered else "",
-                    html_body=(rendered.html or html_from_text(rendered.text, language,
-                                                                rendered.subject))
-                    if rendered else "",
+                    html_body=(
+                        rendered.html or html_from_text(rendered.text, language, rendered.subject)
+                    )
+                    if rendered
+                    else "",
                     related_type=related_label(related),
                     related_id=related_id,
                     dedup_key=key,
@@ -136,8 +149,9 @@ def queue_notification(
         except IntegrityError:  # already queued: a retried change notices nothing twice
             return None
         for name, content, content_type in attachments:
-            attachment = NotificationAttachment(notification=notification, name=name,
-                                                content_type=content_type)
+            attachment = NotificationAttachment(
+                notification=notification, name=name, content_type=content_type
+            )
             attachment.file.save(name, ContentFile(content), save=True)
         schedule_delivery([notification.pk])
     return notification
@@ -196,16 +210,21 @@ def ensure_rendered(notification: Notification) -> bool:
     notification.subject = rendered.subject[:300]
     notification.text_body = rendered.text
     notification.html_body = rendered.html or html_from_text(
-        rendered.text, notification.language, rendered.subject)
+        rendered.text, notification.language, rendered.subject
+    )
     Notification.objects.filter(pk=notification.pk).update(
-        subject=notification.subject, text_body=notification.text_body,
-        html_body=notification.html_body)
+        subject=notification.subject,
+        text_body=notification.text_body,
+        html_body=notification.html_body,
+    )
     return True
 
 
 def send_email(notification: Notification) -> None:
     message = EmailMultiAlternatives(
-        notification.subject, notification.text_body, settings.DEFAULT_FROM_EMAIL,
+        notification.subject,
+        notification.text_body,
+        settings.DEFAULT_FROM_EMAIL,
         [notification.recipient_email],
     )
     message.attach_alternative(notification.html_body, "text/html")
@@ -223,8 +242,7 @@ def deliver_notification(pk: int) -> str:
     now = timezone.now()
     try:
         if not ensure_rendered(notification):
-            Notification.objects.filter(pk=pk).update(status=Status.CANCELLED,
-                                                      claimed_until=None)
+            Notification.objects.filter(pk=pk).update(status=Status.CANCELLED, claimed_until=None)
             return Status.CANCELLED
         if notification.recipient_email:
             send_email(notification)
@@ -233,12 +251,15 @@ def deliver_notification(pk: int) -> str:
         retry_at = now + backoff(attempts) if attempts < max_attempts() else None
         log.warning("notification %s failed (attempt %s): %s", pk, attempts, exc)
         Notification.objects.filter(pk=pk).update(
-            status=Status.FAILED, claimed_until=None, next_attempt_at=retry_at,
+            status=Status.FAILED,
+            claimed_until=None,
+            next_attempt_at=retry_at,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return Status.FAILED
     Notification.objects.filter(pk=pk).update(
-        status=Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error="")
+        status=Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
     return Status.SENT
 
 
@@ -246,7 +267,8 @@ def deliver_pending(limit: int = 500) -> dict[str, int]:
     """Deliver every row whose (next) attempt is due: the safety net behind the broker."""
     now = timezone.now()
     pks = list(
-        Notification.objects.filter(claimable(now)).order_by("next_attempt_at", "pk")
+        Notification.objects.filter(claimable(now))
+        .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
     counts: dict[str, int] = {}
@@ -263,20 +285,31 @@ def retry_notifications(actor: Any, pks: Iterable[int]) -> int:
     if not permissions.is_administrator(actor):
         raise PermissionDenied(_("Only an administrator can retry notifications."))
     with transaction.atomic():
-        rows = list(Notification.objects.select_for_update()
-                    .filter(pk__in=list(pks), status__in=[Status.FAILED, Status.QUEUED])
-                    .only("pk", "status", "attempts", "last_error", "kind"))
+        rows = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=list(pks), status__in=[Status.FAILED, Status.QUEUED])
+            .only("pk", "status", "attempts", "last_error", "kind")
+        )
         ids = [row.pk for row in rows]
         Notification.objects.filter(pk__in=ids).update(
-            status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(),
-            claimed_until=None)
-        record_many([
-            {"action": "notification.retried", "obj": row,
-             "before": {"status": row.status, "attempts": row.attempts,
-                        "last_error": row.last_error},
-             "after": {"status": Status.QUEUED, "attempts": 0}}
-            for row in rows
-        ], actor=actor)
+            status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+        )
+        record_many(
+            [
+                {
+                    "action": "notification.retried",
+                    "obj": row,
+                    "before": {
+                        "status": row.status,
+                        "attempts": row.attempts,
+                        "last_error": row.last_error,
+                    },
+                    "after": {"status": Status.QUEUED, "attempts": 0},
+                }
+                for row in rows
+            ],
+            actor=actor,
+        )
         schedule_delivery(ids)
     return len(ids)
 
@@ -289,7 +322,7 @@ def mark_read(user: Any, pks: Iterable[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-class job_run:  # noqa: N801 - used as a context manager, like transaction.atomic
+class job_run:
     """Record the start, end and result of a periodic job in JobRun."""
 
     def __init__(self, name: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from ati.accounts.models import Role
@@ -32,6 +34,8 @@ from ati.law.selectors import working_calendar
 from ati.requests.models import CLOCK_RUNNING, InformationRequest
 
 from .models import JobRun, Notification, Status
+
+log = logging.getLogger(__name__)
 
 REQUEST_TYPE = "requests.informationrequest"
 REMINDER = "request.reminder"
@@ -99,9 +103,15 @@ def _insert(chunk: list[Notification]) -> int:
 
 #: The columns a sweep notice fills, and their PostgreSQL array types.
 _ARRAY_COLUMNS = (
-    ("recipient_id", "bigint"), ("recipient_email", "text"), ("language", "text"),
-    ("kind", "text"), ("related_type", "text"), ("related_id", "bigint"), ("due_on", "date"),
-    ("days_before", "smallint"), ("dedup_key", "text"),
+    ("recipient_id", "bigint"),
+    ("recipient_email", "text"),
+    ("language", "text"),
+    ("kind", "text"),
+    ("related_type", "text"),
+    ("related_id", "bigint"),
+    ("due_on", "date"),
+    ("days_before", "smallint"),
+    ("dedup_key", "text"),
 )
 
 
@@ -115,10 +125,19 @@ def _insert_postgresql(chunk: list[Notification], stamp: dt.datetime) -> int:
     column = {f.attname: f.column for f in meta.concrete_fields}
     arrays = [[getattr(row, name) for row in chunk] for name, _ in _ARRAY_COLUMNS]
     names = [column[name] for name, _ in _ARRAY_COLUMNS]
-    constants = {"subject": "''", "text_body": "''", "html_body": "''", "last_error": "''",
-                 "status": "%s", "attempts": "0", "next_attempt_at": "%s", "created_at": "%s"}
+    constants = {
+        "subject": "''",
+        "text_body": "''",
+        "html_body": "''",
+        "last_error": "''",
+        "status": "%s",
+        "attempts": "0",
+        "next_attempt_at": "%s",
+        "created_at": "%s",
+    }
+    # Only names from the model's metadata are formatted in; every value is a parameter.
     sql = (
-        f"INSERT INTO {meta.db_table} ({', '.join(names + [column[c] for c in constants])}) "
+        f"INSERT INTO {meta.db_table} ({', '.join(names + [column[c] for c in constants])}) "  # noqa: S608
         f"SELECT u.*, {', '.join(constants.values())} FROM unnest("
         + ", ".join(f"%s::{kind}[]" for _, kind in _ARRAY_COLUMNS)
         + f") AS u ON CONFLICT ({column['dedup_key']}) DO NOTHING"
@@ -134,8 +153,8 @@ def _deliver_soon() -> None:
 
     try:
         deliver_pending.apply_async(retry=False)
-    except Exception:  # broker down: beat's next deliver_pending (or a restart) sends them
-        pass
+    except Exception as exc:  # broker down: beat's next deliver_pending sends them
+        log.warning("broker unavailable, the sweep's notices stay queued: %s", exc)
 
 
 # --- recipients ----------------------------------------------------------------------------
@@ -165,8 +184,9 @@ def body_people(body_ids: Iterable[int], role: Role) -> dict[int, list[Recipient
         people[body_id].append(Recipient(user_id, email, language or "fr"))
     missing = body_ids - people.keys()
     if missing:
-        for body_id, email in PublicBody.objects.filter(pk__in=missing).exclude(email="") \
-                .values_list("pk", "email"):
+        for body_id, email in (
+            PublicBody.objects.filter(pk__in=missing).exclude(email="").values_list("pk", "email")
+        ):
             people[body_id].append(Recipient(None, email, "fr"))
     return people
 
@@ -183,10 +203,13 @@ def last_day_at(calendar: Any, today: dt.date, n: int) -> dt.date:
     return calendar.add_working_days(today, n + 1) - dt.timedelta(days=1)
 
 
-def not_yet_noticed(kind: str, days_before: int | None = None) -> Exists:
+def not_yet_noticed(kind: str, days_before: int | None = None) -> Combinable:
     already = Notification.objects.filter(
-        related_type=REQUEST_TYPE, related_id=OuterRef("pk"), kind=kind,
-        due_on=OuterRef("response_due"), days_before=days_before,
+        related_type=REQUEST_TYPE,
+        related_id=OuterRef("pk"),
+        kind=kind,
+        due_on=OuterRef("response_due"),
+        days_before=days_before,
     )
     return ~Exists(already)
 
@@ -197,11 +220,18 @@ def _key(kind: str, step: int | None, pk: int, due: dt.date, to: Recipient) -> s
     return f"{short}{step_part}:request:{pk}:{due.isoformat()}:{to.tag}"
 
 
-def _notice(kind: str, pk: int, due: dt.date, to: Recipient,
-            step: int | None = None) -> Notification:
+def _notice(
+    kind: str, pk: int, due: dt.date, to: Recipient, step: int | None = None
+) -> Notification:
     return Notification(
-        recipient_id=to.user_id, recipient_email=to.email, language=to.language, kind=kind,
-        related_type=REQUEST_TYPE, related_id=pk, due_on=due, days_before=step,
+        recipient_id=to.user_id,
+        recipient_email=to.email,
+        language=to.language,
+        kind=kind,
+        related_type=REQUEST_TYPE,
+        related_id=pk,
+        due_on=due,
+        days_before=step,
         dedup_key=_key(kind, step, pk, due, to),
     )
 
@@ -236,13 +266,17 @@ class RequestDeadlines:
             yield from self._reminders(running, calendar, today)
             yield from self._overdue(running, today)
 
-    def _reminders(self, running: QuerySet[InformationRequest], calendar: Any,
-                   today: dt.date) -> Iterator[Notification]:
+    def _reminders(
+        self, running: QuerySet[InformationRequest], calendar: Any, today: dt.date
+    ) -> Iterator[Notification]:
         thresholds = reminder_days()
         for i, n in enumerate(thresholds):
             lower = thresholds[i + 1] if i + 1 < len(thresholds) else None
-            first = last_day_at(calendar, today, lower) + dt.timedelta(days=1) \
-                if lower is not None else today
+            first = (
+                last_day_at(calendar, today, lower) + dt.timedelta(days=1)
+                if lower is not None
+                else today
+            )
             rows = list(
                 running.filter(response_due__range=(first, last_day_at(calendar, today, n)))
                 .filter(not_yet_noticed(REMINDER, n))
@@ -253,17 +287,20 @@ class RequestDeadlines:
                 for to in officers.get(body_id, []):
                     yield _notice(REMINDER, pk, due, to, n)
 
-    def _overdue(self, running: QuerySet[InformationRequest],
-                 today: dt.date) -> Iterator[Notification]:
+    def _overdue(
+        self, running: QuerySet[InformationRequest], today: dt.date
+    ) -> Iterator[Notification]:
         overdue = running.filter(response_due__lt=today)
-        rows = list(overdue.filter(not_yet_noticed(ESCALATION))
-                    .values_list("pk", "body_id", "response_due"))
+        rows = list(
+            overdue.filter(not_yet_noticed(ESCALATION)).values_list("pk", "body_id", "response_due")
+        )
         heads = body_people({body for _, body, _ in rows}, Role.HEAD_OF_BODY)
         for pk, body_id, due in rows:
             for to in heads.get(body_id, []):
                 yield _notice(ESCALATION, pk, due, to)
         applicants = overdue.filter(not_yet_noticed(DEEMED_REFUSAL)).values_list(
-            "pk", "response_due", "applicant_id", "applicant_email", "language")
+            "pk", "response_due", "applicant_id", "applicant_email", "language"
+        )
         for pk, due, user_id, email, language in list(applicants):
             yield _notice(DEEMED_REFUSAL, pk, due, Recipient(user_id, email, language))
 

@@ -19,9 +19,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # Notices queued by the sweep are rendered by the worker; the few on this
     # page that it has not reached yet are rendered now (cancelled ones hidden).
     items = [n for n in page.object_list if services.ensure_rendered(n)]
-    return render(request, "notifications/inbox.html", {
-        "page": page, "items": items, "unread": selectors.unread_count(request.user),
-    })
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page": page,
+            "items": items,
+            "unread": selectors.unread_count(request.user),
+        },
+    )
 
 
 @login_required

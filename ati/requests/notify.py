@@ -29,8 +29,14 @@ class _To:
     language: str
 
 
-def _send(to: list[_To], kind: str, subject: Any, template: str, context: dict[str, Any],
-          attachments: list[tuple[str, bytes, str]] | None = None) -> None:
+def _send(
+    to: list[_To],
+    kind: str,
+    subject: Any,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> None:
     req = context.get("req")
     if req is not None:
         context = {"site_url": f"{settings.ATI_SITE_URL}/requests/{req.reference}/", **context}
@@ -38,24 +44,37 @@ def _send(to: list[_To], kind: str, subject: Any, template: str, context: dict[s
         with translation.override(person.language):
             text = str(subject % {"reference": req.reference}) if req is not None else str(subject)
         rendered = render_template(f"requests/email/{template}.txt", context, person.language, text)
-        queue_notification(f"request.{kind}", recipient_id=person.user_id, email=person.email,
-                           language=person.language, rendered=rendered, related=req,
-                           attachments=attachments or ())
+        queue_notification(
+            f"request.{kind}",
+            recipient_id=person.user_id,
+            email=person.email,
+            language=person.language,
+            rendered=rendered,
+            related=req,
+            attachments=attachments or (),
+        )
 
 
 def _applicant(req: InformationRequest) -> list[_To]:
     return [_To(req.applicant_id, req.applicant_email, req.language)]
 
 
-def _to_applicant(req: InformationRequest, template: str, subject: Any,
-                  attachments: list[tuple[str, bytes, str]] | None = None,
-                  **extra: Any) -> None:
+def _to_applicant(
+    req: InformationRequest,
+    template: str,
+    subject: Any,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    **extra: Any,
+) -> None:
     _send(_applicant(req), template, subject, template, {"req": req, **extra}, attachments)
 
 
 def _people(memberships: Any) -> list[_To]:
-    rows = memberships.filter(user__is_active=True).values_list(
-        "user_id", "user__email", "user__preferred_language").distinct()
+    rows = (
+        memberships.filter(user__is_active=True)
+        .values_list("user_id", "user__email", "user__preferred_language")
+        .distinct()
+    )
     return [_To(user_id, email, language or "fr") for user_id, email, language in rows]
 
 
@@ -71,9 +90,12 @@ def _to_officers(req: InformationRequest, template: str, subject: Any, **extra: 
 def request_submitted(req: InformationRequest) -> None:
     from .letters import receipt_pdf
 
-    _to_applicant(req, "submitted", _("Receipt of your request %(reference)s"),
-                  attachments=[(f"recepisse-{req.reference}.pdf", receipt_pdf(req),
-                                "application/pdf")])
+    _to_applicant(
+        req,
+        "submitted",
+        _("Receipt of your request %(reference)s"),
+        attachments=[(f"recepisse-{req.reference}.pdf", receipt_pdf(req), "application/pdf")],
+    )
     _to_officers(req, "new_request", _("New information request %(reference)s"))
 
 
@@ -81,18 +103,25 @@ def request_assigned(req: InformationRequest) -> None:
     people = _people(req.department.memberships.all()) if req.department else []
     if req.assignee is not None:
         people = [_To(req.assignee.pk, req.assignee.email, req.assignee.preferred_language)]
-    _send(people, "assigned", _("Request %(reference)s assigned to your department"),
-          "assigned", {"req": req})
+    _send(
+        people,
+        "assigned",
+        _("Request %(reference)s assigned to your department"),
+        "assigned",
+        {"req": req},
+    )
 
 
 def clarification_requested(req: InformationRequest) -> None:
-    _to_applicant(req, "clarification_requested",
-                  _("Your request %(reference)s: a clarification is needed"))
+    _to_applicant(
+        req, "clarification_requested", _("Your request %(reference)s: a clarification is needed")
+    )
 
 
 def clarification_provided(req: InformationRequest) -> None:
-    _to_officers(req, "clarification_provided",
-                 _("Request %(reference)s: the applicant has clarified"))
+    _to_officers(
+        req, "clarification_provided", _("Request %(reference)s: the applicant has clarified")
+    )
 
 
 def request_extended(req: InformationRequest) -> None:
@@ -100,8 +129,7 @@ def request_extended(req: InformationRequest) -> None:
 
 
 def request_transferred(old: InformationRequest, new: InformationRequest) -> None:
-    _to_applicant(old, "transferred", _("Your request %(reference)s has been transferred"),
-                  new=new)
+    _to_applicant(old, "transferred", _("Your request %(reference)s has been transferred"), new=new)
     _to_officers(new, "new_request", _("New information request %(reference)s"))
 
 
@@ -112,9 +140,12 @@ def draft_submitted(req: InformationRequest) -> None:
 def request_answered(req: InformationRequest) -> None:
     from .letters import answer_pdf
 
-    _to_applicant(req, "answered", _("Answer to your request %(reference)s"),
-                  attachments=[(f"reponse-{req.reference}.pdf", answer_pdf(req),
-                                "application/pdf")])
+    _to_applicant(
+        req,
+        "answered",
+        _("Answer to your request %(reference)s"),
+        attachments=[(f"reponse-{req.reference}.pdf", answer_pdf(req), "application/pdf")],
+    )
 
 
 def request_withdrawn(req: InformationRequest) -> None:
@@ -124,8 +155,13 @@ def request_withdrawn(req: InformationRequest) -> None:
 def message_posted(message: Message) -> None:
     req = message.request
     if message.direction == "to_applicant":
-        _to_applicant(req, "message", _("New message about your request %(reference)s"),
-                      message=message)
+        _to_applicant(
+            req, "message", _("New message about your request %(reference)s"), message=message
+        )
     elif message.direction == "from_applicant":
-        _to_officers(req, "message", _("Request %(reference)s: new message from the applicant"),
-                     message=message)
+        _to_officers(
+            req,
+            "message",
+            _("Request %(reference)s: new message from the applicant"),
+            message=message,
+        )

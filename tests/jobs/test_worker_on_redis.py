@@ -43,8 +43,10 @@ def _redis_or_skip() -> None:
 
 def _database_url() -> str:
     if connection.vendor != "postgresql":
-        pytest.skip("the worker process needs a database on a server: runs in the PostgreSQL "
-                    "pass (SQLite's test database is in this process's memory)")
+        pytest.skip(
+            "the worker process needs a database on a server: runs in the PostgreSQL "
+            "pass (SQLite's test database is in this process's memory)"
+        )
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
@@ -63,9 +65,22 @@ def worker(tmp_path):
     }
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "ati", "worker", "--pool=solo",
-         "--loglevel=info", "--without-mingle", "--without-gossip", "-n", "ati-test@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "ati",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            "ati-test@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     use_broker(REDIS_URL, eager=False)
     try:
@@ -91,25 +106,31 @@ def _wait_until_sent(queryset, count: int, timeout: float = 60.0) -> list[Notifi
     pytest.fail(f"not sent within {timeout}s: {[(r.kind, r.status, r.last_error) for r in rows]}")
 
 
-def test_a_worker_on_redis_delivers_event_and_sweep_notices_once(worker, body, officer, head,
-                                                                   citizen):
-    req = services.submit_request(citizen, body=body,
-                                  applicant=applicant_details(email=citizen.email),
-                                  details=request_details())
+def test_a_worker_on_redis_delivers_event_and_sweep_notices_once(
+    worker, body, officer, head, citizen
+):
+    req = services.submit_request(
+        citizen,
+        body=body,
+        applicant=applicant_details(email=citizen.email),
+        details=request_details(),
+    )
     # After commit, `deliver` went through Redis to the worker.
     _wait_until_sent(Notification.objects.filter(related_id=req.pk), 2)
 
     # The due date passes: the sweep escalates to the head and tells the applicant.
     InformationRequest.objects.filter(pk=req.pk).update(
-        response_due=timezone.localdate() - dt.timedelta(days=3))
+        response_due=timezone.localdate() - dt.timedelta(days=3)
+    )
     assert InformationRequest.objects.overdue().filter(pk=req.pk).exists()
     assert sweep().queued == 2
     assert sweep().queued == 0
-    notices = Notification.objects.filter(related_id=req.pk,
-                                          kind__in=[ESCALATION, DEEMED_REFUSAL])
+    notices = Notification.objects.filter(related_id=req.pk, kind__in=[ESCALATION, DEEMED_REFUSAL])
     sent = _wait_until_sent(notices, 2)
     assert {(n.kind, n.recipient_email) for n in sent} == {
-        (ESCALATION, head.email), (DEEMED_REFUSAL, citizen.email)}
+        (ESCALATION, head.email),
+        (DEEMED_REFUSAL, citizen.email),
+    }
 
     everything = Notification.objects.exclude(recipient_email="")
     files = sorted(worker.glob("*.log"))

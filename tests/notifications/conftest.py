@@ -25,8 +25,12 @@ def submit(body, citizen, clock, django_capture_on_commit_callbacks):
     def _submit(**details):
         with django_capture_on_commit_callbacks(execute=True):
             return services.submit_request(
-                citizen, body=body, applicant=applicant_details(email=citizen.email),
-                details=request_details(**details))
+                citizen,
+                body=body,
+                applicant=applicant_details(email=citizen.email),
+                details=request_details(**details),
+            )
+
     return _submit
 
 
@@ -35,8 +39,16 @@ def use_broker(url: str, *, eager: bool) -> None:
     for key in ("broker_url", "broker_write_url", "broker_read_url"):
         setattr(app.conf, key, url)
     app.conf.broker_transport_options = (
-        {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
-         "socket_connect_timeout": 2} if url.startswith("redis") else {})
+        {
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+            "socket_connect_timeout": 2,
+        }
+        if url.startswith("redis")
+        else {}
+    )
     app.conf.task_always_eager = eager
     app._pool = None
     app.amqp._producer_pool = None

@@ -36,8 +36,11 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def _notice(**kw):
-    values = {"email": "amina@example.org", "language": "fr",
-              "rendered": services.Rendered("Sujet", "Bonjour.")}
+    values = {
+        "email": "amina@example.org",
+        "language": "fr",
+        "rendered": services.Rendered("Sujet", "Bonjour."),
+    }
     values.update(kw)
     return services.queue_notification("test.notice", **values)
 
@@ -50,7 +53,8 @@ def test_the_row_is_written_in_the_transaction_of_the_change(db):
 
 
 def test_a_notice_is_delivered_after_commit_as_text_and_html(
-        db, django_capture_on_commit_callbacks):
+    db, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notice = _notice()
     assert mail.outbox == [] and notice.status == Status.QUEUED
@@ -69,7 +73,8 @@ def test_a_dedup_key_queues_a_notice_once(db):
 
 
 def test_broker_down_the_change_commits_and_the_notice_goes_out_later(
-        submit, broker, django_capture_on_commit_callbacks):
+    submit, broker, django_capture_on_commit_callbacks
+):
     broker("redis://127.0.0.1:1/0", eager=False)  # nothing listens on port 1
     req = submit()
     assert InformationRequest.objects.filter(pk=req.pk).exists()
@@ -113,8 +118,9 @@ def test_smtp_down_the_row_fails_with_backoff_then_is_sent_once(db, settings, co
     assert len(mail.outbox) == 1
 
 
-def test_after_the_last_attempt_it_waits_for_an_administrator(db, settings, administrator,
-                                                             committed):
+def test_after_the_last_attempt_it_waits_for_an_administrator(
+    db, settings, administrator, committed
+):
     settings.EMAIL_BACKEND = "tests.notifications.test_outbox.SmtpDown"
     settings.ATI_NOTIFY_MAX_ATTEMPTS = 1
     with committed():
@@ -131,8 +137,9 @@ def test_after_the_last_attempt_it_waits_for_an_administrator(db, settings, admi
         assert services.retry_notifications(administrator, [notice.pk]) == 1
     notice.refresh_from_db()
     assert notice.status == Status.SENT and len(mail.outbox) == 1
-    assert AuditEvent.objects.filter(action="notification.retried",
-                                     object_id=str(notice.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="notification.retried", object_id=str(notice.pk)
+    ).exists()
 
 
 def test_only_an_administrator_may_retry(db, officer):
@@ -143,7 +150,8 @@ def test_only_an_administrator_may_retry(db, officer):
 
 
 def test_the_admin_lists_the_outbox_and_retries_failed_notices(
-        client, db, settings, administrator, django_capture_on_commit_callbacks):
+    client, db, settings, administrator, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.notifications.test_outbox.SmtpDown"
     with django_capture_on_commit_callbacks(execute=True):
         notice = _notice()
@@ -152,8 +160,10 @@ def test_the_admin_lists_the_outbox_and_retries_failed_notices(
     listing = client.get("/admin/notifications/notification/?status__exact=failed")
     assert listing.status_code == 200 and "amina@example.org" in listing.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/notifications/notification/",
-                    {"action": "retry", "_selected_action": [notice.pk]})
+        client.post(
+            "/admin/notifications/notification/",
+            {"action": "retry", "_selected_action": [notice.pk]},
+        )
     notice.refresh_from_db()
     assert notice.status == Status.SENT
 

@@ -22,9 +22,11 @@ from .conftest import DUE
 
 
 def _kinds(req):
-    return sorted(Notification.objects.filter(related_id=req.pk, kind__startswith="request.")
-                  .exclude(kind__in=["request.submitted", "request.new_request"])
-                  .values_list("kind", "days_before", "recipient_email"))
+    return sorted(
+        Notification.objects.filter(related_id=req.pk, kind__startswith="request.")
+        .exclude(kind__in=["request.submitted", "request.new_request"])
+        .values_list("kind", "days_before", "recipient_email")
+    )
 
 
 def _set_due(req, due):
@@ -53,13 +55,16 @@ def test_the_reminder_counts_working_days_across_a_holiday(submit, officer):
 
 
 def test_overdue_escalates_to_the_head_and_tells_the_applicant_silence_is_refusal(
-        submit, officer, head, citizen):
+    submit, officer, head, citizen
+):
     req = submit()
     assert sweep(DUE).queued == 1  # due today: the last reminder, no escalation yet
     result = sweep(DUE + dt.timedelta(days=1))
     assert result.by_kind == {ESCALATION: 1, DEEMED_REFUSAL: 1}
     assert sorted(k for k in _kinds(req) if k[0] != REMINDER) == [
-        (DEEMED_REFUSAL, None, citizen.email), (ESCALATION, None, head.email)]
+        (DEEMED_REFUSAL, None, citizen.email),
+        (ESCALATION, None, head.email),
+    ]
 
     mail.outbox.clear()
     with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0), tick=False):
@@ -108,13 +113,17 @@ def test_an_extension_moves_the_reminders(submit, officer, django_capture_on_com
     while d < new_due and not days_before:
         d += dt.timedelta(days=1)
         if sweep(d).queued:
-            days_before[d] = list(Notification.objects.filter(
-                kind=REMINDER, due_on=new_due).values_list("days_before", flat=True))
+            days_before[d] = list(
+                Notification.objects.filter(kind=REMINDER, due_on=new_due).values_list(
+                    "days_before", flat=True
+                )
+            )
     assert list(days_before.values()) == [[5]]
 
 
 def test_an_answered_request_gets_no_reminder_and_a_stale_one_is_cancelled(
-        submit, officer, django_capture_on_commit_callbacks):
+    submit, officer, django_capture_on_commit_callbacks
+):
     req = submit()
     sweep(dt.date(2026, 11, 24))
     reminder = Notification.objects.get(kind=REMINDER)
@@ -142,11 +151,14 @@ def test_every_officer_and_head_is_told(submit, body, officer, head):
     submit()
     sweep(dt.date(2026, 11, 24))
     sweep(DUE + dt.timedelta(days=1))
-    told = {kind: set(Notification.objects.filter(kind=kind)
-                      .values_list("recipient_email", flat=True))
-            for kind in (REMINDER, ESCALATION)}
-    assert told == {REMINDER: {officer.email, second.email},
-                    ESCALATION: {head.email, second_head.email}}
+    told = {
+        kind: set(Notification.objects.filter(kind=kind).values_list("recipient_email", flat=True))
+        for kind in (REMINDER, ESCALATION)
+    }
+    assert told == {
+        REMINDER: {officer.email, second.email},
+        ESCALATION: {head.email, second_head.email},
+    }
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])

@@ -20,19 +20,29 @@ class Command(BaseCommand):
     help = "Show queued, sent and failed notifications, the last run of each job and the broker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--failed", type=int, default=10,
-                            help="List at most this many failed notifications (default 10).")
+        parser.add_argument(
+            "--failed",
+            type=int,
+            default=10,
+            help="List at most this many failed notifications (default 10).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = dict(Notification.objects.values_list("status").annotate(n=Count("pk"))
-                      .values_list("status", "n"))
+        counts = dict(
+            Notification.objects.values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
         w = self.stdout.write
-        w(f"broker: {broker_kind(settings.CELERY_BROKER_URL)}"
-          + (" (tasks run in-process)" if settings.CELERY_TASK_ALWAYS_EAGER else ""))
+        w(
+            f"broker: {broker_kind(settings.CELERY_BROKER_URL)}"
+            + (" (tasks run in-process)" if settings.CELERY_TASK_ALWAYS_EAGER else "")
+        )
         for status in Status:
             w(f"{status.value}: {counts.get(status.value, 0)}")
-        oldest = Notification.objects.filter(status=Status.QUEUED).aggregate(
-            at=Min("created_at"))["at"]
+        oldest = Notification.objects.filter(status=Status.QUEUED).aggregate(at=Min("created_at"))[
+            "at"
+        ]
         w(f"oldest queued: {oldest.isoformat() if oldest else '-'}")
         given_up = Notification.objects.filter(status=Status.FAILED, next_attempt_at=None).count()
         w(f"failed for good (retry from the admin): {given_up}")
@@ -42,12 +52,15 @@ class Command(BaseCommand):
             w(self._run_line(name, run))
         for name, run in sorted(runs.items()):
             w(self._run_line(name, run))
-        failed = (Notification.objects.filter(status=Status.FAILED)
-                  .order_by("-next_attempt_at", "-pk")[: options["failed"]])
+        failed = Notification.objects.filter(status=Status.FAILED).order_by(
+            "-next_attempt_at", "-pk"
+        )[: options["failed"]]
         for row in failed:
-            w(f"  failed #{row.pk} {row.kind} → {row.recipient_email}: attempts {row.attempts}, "
-              f"next {row.next_attempt_at.isoformat() if row.next_attempt_at else 'never'}, "
-              f"{row.last_error[:120]}")
+            w(
+                f"  failed #{row.pk} {row.kind} → {row.recipient_email}: attempts {row.attempts}, "
+                f"next {row.next_attempt_at.isoformat() if row.next_attempt_at else 'never'}, "
+                f"{row.last_error[:120]}"
+            )
 
     @staticmethod
     def _run_line(name: str, run: JobRun | None) -> str:
@@ -55,5 +68,7 @@ class Command(BaseCommand):
             return f"last run {name}: never"
         finished = run.last_finished_at.isoformat() if run.last_finished_at else "running"
         state = "ok" if run.last_ok else "FAILED"
-        return (f"last run {name}: {run.last_started_at.isoformat()} → {finished} "
-                f"({state}; {run.last_result}; {run.runs} runs)")
+        return (
+            f"last run {name}: {run.last_started_at.isoformat()} → {finished} "
+            f"({state}; {run.last_result}; {run.runs} runs)"
+        )

@@ -27,10 +27,15 @@ class Command(BaseCommand):
     help = "Queue the deadline reminders, escalations and deemed-refusal notices that are due."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=_date, default=None,
-                            help="Sweep as if today were this date (YYYY-MM-DD).")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Count what would be queued, write nothing.")
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help="Sweep as if today were this date (YYYY-MM-DD).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would be queued, write nothing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["dry_run"]:
@@ -39,8 +44,9 @@ class Command(BaseCommand):
             with job_run("sweep_deadlines") as run:
                 result = sweep(options["today"])
                 run.result = f"queued: {result.queued}"
-        self.stdout.write(f"swept: {result.today.isoformat()}"
-                          + (" (dry run)" if result.dry_run else ""))
+        self.stdout.write(
+            f"swept: {result.today.isoformat()}" + (" (dry run)" if result.dry_run else "")
+        )
         for kind, count in sorted(result.by_kind.items()):
             self.stdout.write(f"  {kind}: {count}")
         self.stdout.write(f"queued: {result.queued}")
