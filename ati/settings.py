@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "ati.law",
     "ati.requests",
     "ati.appeals",
+    "ati.notifications",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ati.core.context_processors.site",
+                "ati.notifications.context_processors.inbox",
             ],
         },
     },
@@ -234,13 +236,22 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "in"),
         "data_folder_out": str(CELERY_BROKER_DIR / "in"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # Remote control (pidbox) tables; the default is ./control in the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+    }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Publishing fails fast when Redis is down (the outbox row stays queued and
+    # deliver_pending sends it later) instead of holding up the web request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+        "socket_connect_timeout": 2,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -248,6 +259,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+# Tests run tasks in-process unless they start a real worker (tests/jobs).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
+    "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
+}
+
+# --- Notifications (docs/jobs.md) ---------------------------------------------
+# Officers are reminded this many working days before a due date.
+ATI_REMINDER_WORKING_DAYS = [int(d) for d in env_list("ATI_REMINDER_WORKING_DAYS", "5,2")]
+# A failed delivery is retried after 1, 2, 4… minutes (at most 6 hours), this many times.
+ATI_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ATI_NOTIFY_MAX_ATTEMPTS", "8"))
+ATI_NOTIFY_BACKOFF_SECONDS = int(os.environ.get("ATI_NOTIFY_BACKOFF_SECONDS", "60"))
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ati.requests.urls")),
     path("deadlines/", include("ati.law.urls")),
     path("", include("ati.appeals.urls")),
+    path("", include("ati.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ati.api_urls")),

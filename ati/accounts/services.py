@@ -7,9 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -59,12 +57,23 @@ def make_verification_token(user: User) -> str:
 
 
 def send_verification_email(user: User, *, base_url: str = "") -> None:
+    from ati.notifications.services import queue_notification, render_template
+
     token = make_verification_token(user)
     link = base_url.rstrip("/") + reverse("accounts:verify_email", args=[token])
-    with translation.override(user.preferred_language):
+    language = user.preferred_language
+    with translation.override(language):
         subject = _("Confirm your e-mail address")
-        body = render_to_string("accounts/email/verify.txt", {"user": user, "link": link})
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    # E-mail only (no inbox item): the link is for the address, not the account.
+    queue_notification(
+        "account.verify_email",
+        email=user.email,
+        language=language,
+        related=user,
+        rendered=render_template(
+            "accounts/email/verify.txt", {"user": user, "link": link}, language, subject
+        ),
+    )
 
 
 def verify_email(token: str) -> User:

@@ -1,79 +1,90 @@
-"""Notices about a request, sent after the change that causes them has committed.
+"""Notices about a request, written to the outbox (ati.notifications).
 
-E-mail in the recipient's language. (The outbox with retries and the in-app
-inbox come with the notifications issue; callers will not change.)
+One function per event; each writes one outbox row per recipient, rendered
+now in the recipient's language (e-mail text and HTML, and the in-app inbox
+item), and the worker delivers it after commit, with retries. Files (the
+receipt, the answer letter) are stored with the row as they are now, so a
+retry sends the same document.
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ati.accounts.models import Role
+from ati.notifications.services import queue_notification, render_template
 
 from .models import InformationRequest, Message
 
-log = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class _To:
+    user_id: int | None
+    email: str
+    language: str
 
 
 def _send(
-    to: list[str],
-    language: str,
-    subject: str,
+    to: list[_To],
+    kind: str,
+    subject: Any,
     template: str,
     context: dict[str, Any],
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> None:
-    if not to:
-        return
     req = context.get("req")
     if req is not None:
         context = {"site_url": f"{settings.ATI_SITE_URL}/requests/{req.reference}/", **context}
-    with translation.override(language):
-        body = render_to_string(f"requests/email/{template}.txt", context)
-        subject = str(subject)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    for name, content, mimetype in attachments or []:
-        message.attach(name, content, mimetype)
-    try:
-        message.send()
-    except Exception:  # the change is committed; a lost e-mail must not undo it
-        log.exception("could not send %s to %s", template, to)
+    for person in to:
+        with translation.override(person.language):
+            text = str(subject % {"reference": req.reference}) if req is not None else str(subject)
+        rendered = render_template(f"requests/email/{template}.txt", context, person.language, text)
+        queue_notification(
+            f"request.{kind}",
+            recipient_id=person.user_id,
+            email=person.email,
+            language=person.language,
+            rendered=rendered,
+            related=req,
+            attachments=attachments or (),
+        )
+
+
+def _applicant(req: InformationRequest) -> list[_To]:
+    return [_To(req.applicant_id, req.applicant_email, req.language)]
 
 
 def _to_applicant(
     req: InformationRequest,
     template: str,
-    subject: str,
+    subject: Any,
     attachments: list[tuple[str, bytes, str]] | None = None,
     **extra: Any,
 ) -> None:
-    with translation.override(req.language):
-        subject = subject % {"reference": req.reference}
-    _send(
-        [req.applicant_email], req.language, subject, template, {"req": req, **extra}, attachments
+    _send(_applicant(req), template, subject, template, {"req": req, **extra}, attachments)
+
+
+def _people(memberships: Any) -> list[_To]:
+    rows = (
+        memberships.filter(user__is_active=True)
+        .values_list("user_id", "user__email", "user__preferred_language")
+        .distinct()
     )
+    return [_To(user_id, email, language or "fr") for user_id, email, language in rows]
 
 
-def _officer_emails(req: InformationRequest) -> list[str]:
-    emails = list(
-        req.body.memberships.filter(role=Role.OFFICER, user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-    return emails or ([req.body.email] if req.body.email else [])
+def _officers(req: InformationRequest) -> list[_To]:
+    people = _people(req.body.memberships.filter(role=Role.OFFICER))
+    return people or ([_To(None, req.body.email, "fr")] if req.body.email else [])
 
 
-def _to_officers(req: InformationRequest, template: str, subject: str, **extra: Any) -> None:
-    with translation.override("fr"):
-        subject = subject % {"reference": req.reference}
-    _send(_officer_emails(req), "fr", subject, template, {"req": req, **extra})
+def _to_officers(req: InformationRequest, template: str, subject: Any, **extra: Any) -> None:
+    _send(_officers(req), template, subject, template, {"req": req, **extra})
 
 
 def request_submitted(req: InformationRequest) -> None:
@@ -89,22 +100,16 @@ def request_submitted(req: InformationRequest) -> None:
 
 
 def request_assigned(req: InformationRequest) -> None:
-    emails = (
-        list(
-            req.department.memberships.filter(user__is_active=True).values_list(
-                "user__email", flat=True
-            )
-        )
-        if req.department
-        else []
-    )
+    people = _people(req.department.memberships.all()) if req.department else []
     if req.assignee is not None:
-        emails = [req.assignee.email]
-    with translation.override("fr"):
-        subject = _("Request %(reference)s assigned to your department") % {
-            "reference": req.reference
-        }
-    _send(emails, "fr", subject, "assigned", {"req": req})
+        people = [_To(req.assignee.pk, req.assignee.email, req.assignee.preferred_language)]
+    _send(
+        people,
+        "assigned",
+        _("Request %(reference)s assigned to your department"),
+        "assigned",
+        {"req": req},
+    )
 
 
 def clarification_requested(req: InformationRequest) -> None:

@@ -1,0 +1,74 @@
+"""python manage.py jobs_status: the outbox and the periodic jobs, for operators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Count, Min
+
+from ati.notifications.models import JobRun, Notification, Status
+
+
+def broker_kind(url: str) -> str:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else url
+    return {"rediss": "redis", "sentinel": "redis"}.get(scheme, scheme)
+
+
+class Command(BaseCommand):
+    help = "Show queued, sent and failed notifications, the last run of each job and the broker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--failed",
+            type=int,
+            default=10,
+            help="List at most this many failed notifications (default 10).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = dict(
+            Notification.objects.values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        w = self.stdout.write
+        w(
+            f"broker: {broker_kind(settings.CELERY_BROKER_URL)}"
+            + (" (tasks run in-process)" if settings.CELERY_TASK_ALWAYS_EAGER else "")
+        )
+        for status in Status:
+            w(f"{status.value}: {counts.get(status.value, 0)}")
+        oldest = Notification.objects.filter(status=Status.QUEUED).aggregate(at=Min("created_at"))[
+            "at"
+        ]
+        w(f"oldest queued: {oldest.isoformat() if oldest else '-'}")
+        given_up = Notification.objects.filter(status=Status.FAILED, next_attempt_at=None).count()
+        w(f"failed for good (retry from the admin): {given_up}")
+        runs = {run.name: run for run in JobRun.objects.exclude(name__endswith=".lock")}
+        for name in ("sweep_deadlines", "deliver_pending"):
+            run = runs.pop(name, None)
+            w(self._run_line(name, run))
+        for name, run in sorted(runs.items()):
+            w(self._run_line(name, run))
+        failed = Notification.objects.filter(status=Status.FAILED).order_by(
+            "-next_attempt_at", "-pk"
+        )[: options["failed"]]
+        for row in failed:
+            w(
+                f"  failed #{row.pk} {row.kind} → {row.recipient_email}: attempts {row.attempts}, "
+                f"next {row.next_attempt_at.isoformat() if row.next_attempt_at else 'never'}, "
+                f"{row.last_error[:120]}"
+            )
+
+    @staticmethod
+    def _run_line(name: str, run: JobRun | None) -> str:
+        if run is None or run.last_started_at is None:
+            return f"last run {name}: never"
+        finished = run.last_finished_at.isoformat() if run.last_finished_at else "running"
+        state = "ok" if run.last_ok else "FAILED"
+        return (
+            f"last run {name}: {run.last_started_at.isoformat()} → {finished} "
+            f"({state}; {run.last_result}; {run.runs} runs)"
+        )

@@ -1,0 +1,343 @@
+"""Writes on the outbox: queue a notice, deliver it, retry it, mark it read.
+
+`queue_notification` is called inside the transaction of the change that
+causes the notice: the row commits or rolls back with it. Delivery is
+scheduled only after commit, and a broker that is down is logged, not raised:
+the row stays queued and `deliver_pending` (every minute, from beat) picks it
+up. Delivery claims a row with one conditional UPDATE, so two workers never
+send the same row, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ati.accounts import permissions
+from ati.audit.services import record_many
+
+from .models import JobRun, Notification, NotificationAttachment, Status
+
+log = logging.getLogger(__name__)
+
+#: How long a worker owns a row it claimed; a crashed worker's row is retried after it.
+CLAIM_SECONDS = 300
+RTL_LANGUAGES = {"ar"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str = ""
+
+
+#: Renderers of notices queued without content (the sweep's), by kind. A
+#: renderer returns None when the notice no longer applies (the request was
+#: answered before its reminder went out): the row is then cancelled.
+RENDERERS: dict[str, Callable[[Notification], Rendered | None]] = {}
+
+
+def renderer(
+    kind: str,
+) -> Callable[
+    [Callable[[Notification], Rendered | None]], Callable[[Notification], Rendered | None]
+]:
+    def register(
+        func: Callable[[Notification], Rendered | None],
+    ) -> Callable[[Notification], Rendered | None]:
+        RENDERERS[kind] = func
+        return func
+
+    return register
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "ATI_NOTIFY_MAX_ATTEMPTS", 8))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Exponential: 1, 2, 4, 8… minutes after the nth failed attempt, at most 6 hours."""
+    base = int(getattr(settings, "ATI_NOTIFY_BACKOFF_SECONDS", 60))
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def html_from_text(text: str, language: str, subject: str) -> str:
+    """The HTML alternative: the text, with links and paragraphs, in the right direction."""
+    return render_to_string(
+        "notifications/email/message.html",
+        {
+            "text": text,
+            "subject": subject,
+            "language": language,
+            "direction": "rtl" if language[:2] in RTL_LANGUAGES else "ltr",
+        },
+    )
+
+
+def render_template(
+    template: str, context: dict[str, Any], language: str, subject: str
+) -> Rendered:
+    """Render a text template and its HTML alternative in ``language``."""
+    with translation.override(language):
+        text = render_to_string(template, context)
+        subject = str(subject)
+        return Rendered(subject, text, html_from_text(text, language, subject))
+
+
+# --- queueing ------------------------------------------------------------------------------
+def related_label(obj: models.Model | None) -> str:
+    return obj._meta.label_lower if obj is not None else ""
+
+
+def queue_notification(
+    kind: str,
+    *,
+    recipient: Any = None,
+    recipient_id: int | None = None,
+    email: str = "",
+    language: str = "fr",
+    rendered: Rendered | None = None,
+    related: models.Model | None = None,
+    dedup_key: str = "",
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> Notification | None:
+    """Write one notice in the caller's transaction; deliver it after commit.
+
+    Returns None when a notice with this ``dedup_key`` already exists.
+    """
+    email = email or (getattr(recipient, "email", "") if recipient is not None else "")
+    if recipient is not None:
+        recipient_id = recipient.pk
+    if not email and recipient_id is None:
+        return None
+    related_id = related.pk if related is not None else None
+    key = dedup_key or f"{kind}:{related_label(related)}:{related_id}:{uuid.uuid4().hex}"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient_id=recipient_id,
+                    recipient_email=email,
+                    language=language,
+                    kind=kind,
+                    subject=rendered.subject[:300] if rendered else "",
+                    text_body=rendered.text if rendered else "",
+                    html_body=(
+                        rendered.html or html_from_text(rendered.text, language, rendered.subject)
+                    )
+                    if rendered
+                    else "",
+                    related_type=related_label(related),
+                    related_id=related_id,
+                    dedup_key=key,
+                )
+        except IntegrityError:  # already queued: a retried change notices nothing twice
+            return None
+        for name, content, content_type in attachments:
+            attachment = NotificationAttachment(
+                notification=notification, name=name, content_type=content_type
+            )
+            attachment.file.save(name, ContentFile(content), save=True)
+        schedule_delivery([notification.pk])
+    return notification
+
+
+def schedule_delivery(pks: Iterable[int]) -> None:
+    """After commit, ask a worker to deliver these rows now (best effort)."""
+    pks = list(pks)
+    if pks:
+        transaction.on_commit(lambda: enqueue(pks))
+
+
+def enqueue(pks: list[int]) -> None:
+    from .tasks import deliver
+
+    for pk in pks:
+        try:
+            # No publishing retries: a broker that is down must not hold up the
+            # request that caused the notice. deliver_pending will send it.
+            deliver.apply_async((pk,), retry=False)
+        except Exception as exc:  # broker down: the row stays queued
+            log.warning("broker unavailable, notification %s stays queued: %s", pk, exc)
+            return
+
+
+# --- delivery ------------------------------------------------------------------------------
+def claimable(now: dt.datetime) -> Q:
+    return Q(status__in=[Status.QUEUED, Status.FAILED], next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, claimed_until__lt=now
+    )
+
+
+def claim(pk: int, now: dt.datetime | None = None) -> bool:
+    """Take a row for one attempt; False when another worker has it or it is not due."""
+    now = now or timezone.now()
+    return bool(
+        Notification.objects.filter(claimable(now), pk=pk).update(
+            status=Status.SENDING,
+            claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def ensure_rendered(notification: Notification) -> bool:
+    """Render a notice queued without content; False when it no longer applies."""
+    if notification.is_rendered:
+        return True
+    render = RENDERERS.get(notification.kind)
+    if render is None:
+        raise LookupError(f"no renderer for notifications of kind {notification.kind!r}")
+    with translation.override(notification.language):
+        rendered = render(notification)
+    if rendered is None:
+        return False
+    notification.subject = rendered.subject[:300]
+    notification.text_body = rendered.text
+    notification.html_body = rendered.html or html_from_text(
+        rendered.text, notification.language, rendered.subject
+    )
+    Notification.objects.filter(pk=notification.pk).update(
+        subject=notification.subject,
+        text_body=notification.text_body,
+        html_body=notification.html_body,
+    )
+    return True
+
+
+def send_email(notification: Notification) -> None:
+    message = EmailMultiAlternatives(
+        notification.subject,
+        notification.text_body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.recipient_email],
+    )
+    message.attach_alternative(notification.html_body, "text/html")
+    for attachment in notification.attachments.all():
+        with attachment.file.open("rb") as handle:
+            message.attach(attachment.name, handle.read(), attachment.content_type)
+    message.send()
+
+
+def deliver_notification(pk: int) -> str:
+    """One attempt at one row. Returns the row's status afterwards ("" if not ours)."""
+    if not claim(pk):
+        return ""
+    notification = Notification.objects.select_related("recipient").get(pk=pk)
+    now = timezone.now()
+    try:
+        if not ensure_rendered(notification):
+            Notification.objects.filter(pk=pk).update(status=Status.CANCELLED, claimed_until=None)
+            return Status.CANCELLED
+        if notification.recipient_email:
+            send_email(notification)
+    except Exception as exc:
+        attempts = notification.attempts
+        retry_at = now + backoff(attempts) if attempts < max_attempts() else None
+        log.warning("notification %s failed (attempt %s): %s", pk, attempts, exc)
+        Notification.objects.filter(pk=pk).update(
+            status=Status.FAILED,
+            claimed_until=None,
+            next_attempt_at=retry_at,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return Status.FAILED
+    Notification.objects.filter(pk=pk).update(
+        status=Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return Status.SENT
+
+
+def deliver_pending(limit: int = 500) -> dict[str, int]:
+    """Deliver every row whose (next) attempt is due: the safety net behind the broker."""
+    now = timezone.now()
+    pks = list(
+        Notification.objects.filter(claimable(now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts: dict[str, int] = {}
+    for pk in pks:
+        status = deliver_notification(pk)
+        if status:
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+# --- operations -----------------------------------------------------------------------------
+def retry_notifications(actor: Any, pks: Iterable[int]) -> int:
+    """An administrator sends failed (or stuck) notices again, from the first attempt."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied(_("Only an administrator can retry notifications."))
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=list(pks), status__in=[Status.FAILED, Status.QUEUED])
+            .only("pk", "status", "attempts", "last_error", "kind")
+        )
+        ids = [row.pk for row in rows]
+        Notification.objects.filter(pk__in=ids).update(
+            status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+        )
+        record_many(
+            [
+                {
+                    "action": "notification.retried",
+                    "obj": row,
+                    "before": {
+                        "status": row.status,
+                        "attempts": row.attempts,
+                        "last_error": row.last_error,
+                    },
+                    "after": {"status": Status.QUEUED, "attempts": 0},
+                }
+                for row in rows
+            ],
+            actor=actor,
+        )
+        schedule_delivery(ids)
+    return len(ids)
+
+
+def mark_read(user: Any, pks: Iterable[int] | None = None) -> int:
+    """Mark the user's own inbox items read (all of them when ``pks`` is None)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    return qs.update(read_at=timezone.now())
+
+
+class job_run:
+    """Record the start, end and result of a periodic job in JobRun."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.result = ""
+
+    def __enter__(self) -> job_run:
+        JobRun.objects.get_or_create(name=self.name)
+        JobRun.objects.filter(name=self.name).update(last_started_at=timezone.now())
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        JobRun.objects.filter(name=self.name).update(
+            last_finished_at=timezone.now(),
+            last_ok=exc is None,
+            last_result=(self.result if exc is None else f"{type(exc).__name__}: {exc}")[:300],
+            runs=F("runs") + 1,
+        )
