@@ -250,7 +250,10 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Publishing fails fast when Redis is down (the outbox row stays queued and
     # deliver_pending sends it later) instead of holding up the web request.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
         "socket_connect_timeout": 2,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -264,6 +267,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
+    # Lapsed complaints and compliance reminders (idempotent: each is recorded once).
+    "appeals-sweep": {"task": "appeals.sweep", "schedule": 3600.0},
 }
 
 # --- Notifications (docs/jobs.md) ---------------------------------------------

@@ -1,27 +1,24 @@
-"""Notices about complaints and appeals, sent after the change has committed.
+"""Notices about complaints and appeals, written to the outbox (ati.notifications).
 
-Mirrors `ati.requests.notify` (one function per event, e-mail in the
-recipient's language); the outbox of the notifications issue will replace both.
+Mirrors `ati.requests.notify`: one function per event, called inside the
+transaction of the change; the worker delivers the e-mails after commit, with
+retries, and each notice also appears in the recipient's in-app inbox.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
 from ati.accounts.models import Role, User
+from ati.notifications.services import queue_notification, render_template
 
 from .models import Appeal, Complaint
-
-log = logging.getLogger(__name__)
 
 
 def _send(
@@ -32,19 +29,20 @@ def _send(
     context: dict[str, Any],
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> None:
-    to = [address for address in to if address]
-    if not to:
-        return
-    with translation.override(language):
-        body = render_to_string(f"appeals/email/{template}.txt", context)
-        subject = str(subject)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    for name, content, mimetype in attachments or []:
-        message.attach(name, content, mimetype)
-    try:
-        message.send()
-    except Exception:  # the change is committed; a lost e-mail must not undo it
-        log.exception("could not send %s to %s", template, to)
+    """One outbox row per address, in the caller's transaction (ati.notifications)."""
+    to = [address for address in dict.fromkeys(to) if address]
+    accounts = dict(User.objects.filter(email__in=to).values_list("email", "pk"))
+    rendered = render_template(f"appeals/email/{template}.txt", context, language, subject)
+    for address in to:
+        queue_notification(
+            f"appeals.{template}",
+            recipient_id=accounts.get(address),
+            email=address,
+            language=language,
+            rendered=rendered,
+            related=context.get("obj"),
+            attachments=attachments or (),
+        )
 
 
 def _url(obj: Complaint | Appeal) -> str:

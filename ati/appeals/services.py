@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,7 +133,7 @@ def _frame(
             reason=reason,
         )
         if after_commit is not None:
-            transaction.on_commit(lambda: after_commit(locked))
+            after_commit(locked)  # outbox rows, in this transaction
     return locked
 
 
@@ -220,7 +219,7 @@ def file_complaint(
         record(
             "complaint.filed", actor=actor, obj=complaint, after=_snapshot(complaint), reason=ground
         )
-        transaction.on_commit(lambda: notify.complaint_filed(complaint))
+        notify.complaint_filed(complaint)
     return complaint
 
 
@@ -356,7 +355,7 @@ def file_appeal(actor: Any, req: InformationRequest | int, *, reasons: str) -> A
             after=_snapshot(appeal),
             reason=basis.window.ground,
         )
-        transaction.on_commit(lambda: notify.appeal_filed(appeal))
+        notify.appeal_filed(appeal)
     return appeal
 
 
@@ -640,7 +639,7 @@ def send_compliance_reminders(today: dt.date | None = None) -> int:
                 obj=locked,
                 after={"compliance_due": locked.compliance_due, "overdue": overdue},
             )
-            transaction.on_commit(partial(notify.compliance_reminder, locked, overdue))
+            notify.compliance_reminder(locked, overdue)
         sent += 1
     return sent
 

@@ -103,7 +103,11 @@ class NotificationAttachment(models.Model):
     )
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    file = models.FileField(upload_to=attachment_path, max_length=300, blank=True)
+    # A document made by the worker at the first delivery attempt (then kept, so a
+    # retry sends the same bytes), for documents fixed at the event but costly to
+    # render in the web request, such as the receipt. See services.ATTACHMENT_MAKERS.
+    maker = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["pk"]

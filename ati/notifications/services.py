@@ -66,6 +66,20 @@ def renderer(
     return register
 
 
+#: Makers of documents rendered by the worker, by key: maker(notification) -> bytes.
+ATTACHMENT_MAKERS: dict[str, Callable[[Notification], bytes]] = {}
+
+
+def attachment_maker(
+    key: str,
+) -> Callable[[Callable[[Notification], bytes]], Callable[[Notification], bytes]]:
+    def register(func: Callable[[Notification], bytes]) -> Callable[[Notification], bytes]:
+        ATTACHMENT_MAKERS[key] = func
+        return func
+
+    return register
+
+
 def max_attempts() -> int:
     return int(getattr(settings, "ATI_NOTIFY_MAX_ATTEMPTS", 8))
 
@@ -115,6 +129,7 @@ def queue_notification(
     related: models.Model | None = None,
     dedup_key: str = "",
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    documents: Sequence[tuple[str, str, str]] = (),
 ) -> Notification | None:
     """Write one notice in the caller's transaction; deliver it after commit.
 
@@ -153,6 +168,12 @@ def queue_notification(
                 notification=notification, name=name, content_type=content_type
             )
             attachment.file.save(name, ContentFile(content), save=True)
+        for name, maker, content_type in documents:  # (name, maker key, type): made at delivery
+            if maker not in ATTACHMENT_MAKERS:
+                raise LookupError(f"no attachment maker {maker!r}")
+            NotificationAttachment.objects.create(
+                notification=notification, name=name, content_type=content_type, maker=maker
+            )
         schedule_delivery([notification.pk])
     return notification
 
@@ -229,6 +250,9 @@ def send_email(notification: Notification) -> None:
     )
     message.attach_alternative(notification.html_body, "text/html")
     for attachment in notification.attachments.all():
+        if not attachment.file:
+            content = ATTACHMENT_MAKERS[attachment.maker](notification)
+            attachment.file.save(attachment.name, ContentFile(content), save=True)
         with attachment.file.open("rb") as handle:
             message.attach(attachment.name, handle.read(), attachment.content_type)
     message.send()

@@ -394,8 +394,11 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def close(self, at: dt.datetime) -> None:
         self.closed_at = at
 
-    @transition(field=state, source=[State.ANSWERED, State.CLOSED, *CLOCK_RUNNING],
-                target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY))
+    @transition(
+        field=state,
+        source=[State.ANSWERED, State.CLOSED, *CLOCK_RUNNING],
+        target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY),
+    )
     def reopen(self, *, started: dt.date, due: dt.date, explanation: str) -> str:
         """An order to disclose (the head of the body's or the commission's) reopens the request.
 

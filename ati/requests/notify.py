@@ -17,7 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ati.accounts.models import Role
-from ati.notifications.services import queue_notification, render_template
+from ati.notifications.models import Notification
+from ati.notifications.services import attachment_maker, queue_notification, render_template
 
 from .models import InformationRequest, Message
 
@@ -36,6 +37,7 @@ def _send(
     template: str,
     context: dict[str, Any],
     attachments: list[tuple[str, bytes, str]] | None = None,
+    documents: list[tuple[str, str, str]] | None = None,
 ) -> None:
     req = context.get("req")
     if req is not None:
@@ -52,6 +54,7 @@ def _send(
             rendered=rendered,
             related=req,
             attachments=attachments or (),
+            documents=documents or (),
         )
 
 
@@ -64,9 +67,12 @@ def _to_applicant(
     template: str,
     subject: Any,
     attachments: list[tuple[str, bytes, str]] | None = None,
+    documents: list[tuple[str, str, str]] | None = None,
     **extra: Any,
 ) -> None:
-    _send(_applicant(req), template, subject, template, {"req": req, **extra}, attachments)
+    _send(
+        _applicant(req), template, subject, template, {"req": req, **extra}, attachments, documents
+    )
 
 
 def _people(memberships: Any) -> list[_To]:
@@ -87,14 +93,22 @@ def _to_officers(req: InformationRequest, template: str, subject: Any, **extra: 
     _send(_officers(req), template, subject, template, {"req": req, **extra})
 
 
-def request_submitted(req: InformationRequest) -> None:
+@attachment_maker("requests.receipt")
+def _receipt(notification: Notification) -> bytes:
+    # The receipt depends only on what the request held when it was received
+    # (identity, dates, profile version), so making it at delivery gives the
+    # same document, without rendering a PDF inside the submission.
     from .letters import receipt_pdf
 
+    return receipt_pdf(InformationRequest.objects.get(pk=notification.related_id))
+
+
+def request_submitted(req: InformationRequest) -> None:
     _to_applicant(
         req,
         "submitted",
         _("Receipt of your request %(reference)s"),
-        attachments=[(f"recepisse-{req.reference}.pdf", receipt_pdf(req), "application/pdf")],
+        documents=[(f"recepisse-{req.reference}.pdf", "requests.receipt", "application/pdf")],
     )
     _to_officers(req, "new_request", _("New information request %(reference)s"))
 

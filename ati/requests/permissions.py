@@ -68,8 +68,9 @@ ACTION_RULES = {
     "withdraw": is_applicant,
     "close": handles,
     # Only as the effect of an order (ati.appeals): never offered on the request page.
-    "reopen": lambda user, req: roles.is_head_of(user, req.body_id)
-    or roles.is_commission_member(user),
+    "reopen": lambda user, req: (
+        roles.is_head_of(user, req.body_id) or roles.is_commission_member(user)
+    ),
     "post_message": lambda user, req: (
         is_applicant(user, req) or handles(user, req) or drafts(user, req)
     ),

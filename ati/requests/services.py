@@ -125,7 +125,7 @@ def _transition(
     reason: str = "",
     audit_action: str | None = None,
     check: Callable[[InformationRequest], None] | None = None,
-    after_commit: Callable[[InformationRequest], None] | None = None,
+    notify_with: Callable[[InformationRequest], None] | None = None,
 ) -> InformationRequest:
     """The frame shared by every transition: lock, permit, change, save, audit, notify."""
     with transaction.atomic():
@@ -155,8 +155,9 @@ def _transition(
             after=_state_snapshot(locked),
             reason=reason,
         )
-        if after_commit is not None:
-            transaction.on_commit(lambda: after_commit(locked))
+        if notify_with is not None:
+            # Outbox rows, written in this transaction: delivered after commit, never lost.
+            notify_with(locked)
     return locked
 
 
@@ -301,7 +302,7 @@ def submit_request(
             },
             reason=due.explanation("en"),
         )
-        transaction.on_commit(lambda: notify.request_submitted(req))
+        notify.request_submitted(req)
     return req
 
 
@@ -328,7 +329,7 @@ def assign(
         action,
         lambda r: r.assign(department, assignee),
         check=check,
-        after_commit=notify.request_assigned,
+        notify_with=notify.request_assigned,
     )
 
 
@@ -349,7 +350,7 @@ def request_clarification(
         "request_clarification",
         lambda r: r.request_clarification(question.strip(), _today()),
         reason=question.strip(),
-        after_commit=notify.clarification_requested,
+        notify_with=notify.clarification_requested,
     )
 
 
@@ -377,7 +378,7 @@ def provide_clarification(
         "provide_clarification",
         change,
         reason=answer.strip()[:500],
-        after_commit=notify.clarification_provided,
+        notify_with=notify.clarification_provided,
     )
 
 
@@ -413,7 +414,7 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
         change,
         reason=reason.strip(),
         check=check,
-        after_commit=notify.request_extended,
+        notify_with=notify.request_extended,
     )
 
 
@@ -502,7 +503,7 @@ def transfer(
         change,
         reason=reason.strip(),
         check=check,
-        after_commit=lambda r: notify.request_transferred(r, new_request[0]),
+        notify_with=lambda r: notify.request_transferred(r, new_request[0]),
     )
     return result
 
@@ -520,7 +521,7 @@ def submit_draft(
         req,
         "submit_draft",
         lambda r: r.submit_draft(outcome, text.strip(), actor),
-        after_commit=notify.draft_submitted,
+        notify_with=notify.draft_submitted,
     )
 
 
@@ -615,12 +616,13 @@ def answer(
         check=check,
         audit_action=f"answered.{outcome}",
         reason=",".join(sorted(grounds)),
-        after_commit=notify.request_answered,
+        notify_with=notify.request_answered,
     )
 
 
-def reopen_after_order(actor: Any, req: InformationRequest | int, *,
-                       reason: str) -> InformationRequest:
+def reopen_after_order(
+    actor: Any, req: InformationRequest | int, *, reason: str
+) -> InformationRequest:
     """An order to disclose reopens the request with a new deadline for the answer.
 
     Called by `ati.appeals` when the head of the body overturns a refusal or the
@@ -629,14 +631,24 @@ def reopen_after_order(actor: Any, req: InformationRequest | int, *,
     already used stay used. The cleared answer (outcome, text, grounds, cost) is
     kept in a `request.previous_answer` audit event written just before.
     """
+
     def change(r: InformationRequest) -> None:
         if r.answered_at is not None:
-            record("request.previous_answer", actor=actor, obj=r, reason=reason, before={
-                "outcome": r.outcome, "answer_text": r.answer_text,
-                "withheld": r.withheld_description, "holder": r.holder_name,
-                "grounds": sorted(g.code for g in r.refusal_grounds.all()),
-                "cost": r.reproduction_cost, "answered_at": r.answered_at,
-            })
+            record(
+                "request.previous_answer",
+                actor=actor,
+                obj=r,
+                reason=reason,
+                before={
+                    "outcome": r.outcome,
+                    "answer_text": r.answer_text,
+                    "withheld": r.withheld_description,
+                    "holder": r.holder_name,
+                    "grounds": sorted(g.code for g in r.refusal_grounds.all()),
+                    "cost": r.reproduction_cost,
+                    "answered_at": r.answered_at,
+                },
+            )
         today = _today()
         due = add_period(today, r.response_period(), law.working_calendar(r.profile_version))
         r.reopen(started=today, due=due.due, explanation=due.explanation(r.language))
@@ -653,7 +665,7 @@ def withdraw(actor: Any, req: InformationRequest | int, *, reason: str = "") -> 
         "withdraw",
         lambda r: r.withdraw(timezone.now()),
         reason=reason.strip(),
-        after_commit=notify.request_withdrawn,
+        notify_with=notify.request_withdrawn,
     )
 
 
@@ -702,7 +714,7 @@ def post_message(
             obj=locked,
             after={"direction": direction, "message": message.pk},
         )
-        transaction.on_commit(lambda: notify.message_posted(message))
+        notify.message_posted(message)
     return message
 
 
