@@ -232,6 +232,15 @@ def _make_form(name: str, req: InformationRequest, data: Any = None, files: Any 
     return factory(req, data)
 
 
+def _message_form(user: Any, req: InformationRequest, data: Any = None,
+                  files: Any = None) -> forms.MessageForm:
+    """The message form; the applicant is not offered the staff's internal notes."""
+    form = forms.MessageForm(data, files)
+    if permissions.is_applicant(user, req):
+        del form.fields["internal"]
+    return form
+
+
 def _detail_context(request: HttpRequest, req: InformationRequest,
                     bound: dict[str, Form] | None = None) -> dict[str, Any]:
     user = request.user
@@ -248,7 +257,7 @@ def _detail_context(request: HttpRequest, req: InformationRequest,
         "is_applicant": permissions.is_applicant(user, req),
         "is_handler": permissions.handles(user, req),
         "can_message": permissions.may(user, "post_message", req),
-        "message_form": (bound or {}).get("message") or forms.MessageForm(),
+        "message_form": (bound or {}).get("message") or _message_form(user, req),
         "grounds": req.refusal_grounds.all(),
         "due_explanation": selectors.due_explanation(req, get_language() or "fr"),
         "successor": InformationRequest.objects.filter(transferred_from=req)
@@ -291,11 +300,11 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 @require_POST
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
-    form = forms.MessageForm(request.POST, request.FILES)
+    form = _message_form(request.user, req, request.POST, request.FILES)
     if form.is_valid():
         try:
             services.post_message(request.user, req, text=form.cleaned_data["text"],
-                                  internal=form.cleaned_data["internal"],
+                                  internal=form.cleaned_data.get("internal", False),
                                   attachments=_uploads(form.cleaned_data["attachments"]))
         except ValidationError as error:
             _add_errors(form, error)
