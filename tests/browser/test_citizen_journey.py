@@ -129,7 +129,10 @@ def test_citizen_journey(journey, page, demo, lang):
     assert question in page.inner_text("main")
     summary = page.locator("details:has(form[action$='/do/provide_clarification/']) summary")
     summary.click()
-    page.fill("#id_answer", {"fr": "Par hôpital, s'il vous plaît.", "ar": "حسب كل مستشفى."}[lang])
+    page.fill(
+        "#id_provide_clarification_answer",
+        {"fr": "Par hôpital, s'il vous plaît.", "ar": "حسب كل مستشفى."}[lang],
+    )
     journey.check(page, "clarification-asked")
     journey.follow(page, "form[action$='/do/provide_clarification/'] button[type=submit]")
     req.refresh_from_db()
