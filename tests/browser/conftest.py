@@ -27,6 +27,7 @@ NO_CHROMIUM = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects
 def pytest_collection_modifyitems(config, items):
     # This hook sees the whole session's items: touch only the ones in this folder.
     for item in items:
