@@ -31,7 +31,7 @@ NO_CHROMIUM = (
 def pytest_collection_modifyitems(config, items):
     # This hook sees the whole session's items: touch only the ones in this folder.
     for item in items:
-        if HERE not in Path(str(item.fspath)).parents:
+        if not _in_folder(item):
             continue
         item.add_marker(pytest.mark.browser)
         if not CHROMIUM.exists():
@@ -43,26 +43,56 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(NO_CHROMIUM, red=True, bold=True)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+# Playwright's sync API keeps an event loop running in this thread while it is started,
+# and Django refuses ORM calls from a thread with a running loop. The journeys are
+# synchronous all the same, so DJANGO_ALLOW_ASYNC_UNSAFE is set while Chromium runs,
+# and both stop after the last browser test: the tests that follow (and the deploy
+# check they run) must not inherit either.
+_running: dict[str, object] = {}
 
-    # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM
-    # calls from a thread with a running loop; the tests are synchronous all the same.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+def _in_folder(item) -> bool:
+    return item is not None and HERE in Path(str(item.fspath)).parents
+
+
+def _start_browser():
+    if "browser" not in _running:
+        from playwright.sync_api import sync_playwright
+
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        playwright = sync_playwright().start()
+        _running["playwright"] = playwright
+        _running["browser"] = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+    return _running["browser"]
+
+
+def _stop_browser():
+    browser = _running.pop("browser", None)
+    playwright = _running.pop("playwright", None)
     try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-            )
-            yield chromium
-            chromium.close()
+        if browser is not None:
+            browser.close()
+        if playwright is not None:
+            playwright.stop()
     finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After the test's own fixtures are torn down (the database flush uses the ORM).
+    result = yield
+    if _in_folder(item) and not _in_folder(nextitem):
+        _stop_browser()
+    return result
+
+
+@pytest.fixture
+def browser():
+    """One Chromium for all the browser tests in a row (started on first use)."""
+    return _start_browser()
 
 
 @pytest.fixture(params=LANGUAGES)
