@@ -1,6 +1,7 @@
 # ati — every set-up step lives here, so that a bare machine needs only these targets.
 #   make demo   install, migrate, seed, then serve http://127.0.0.1:8000 with a worker and beat
 #   make test   install, then run the whole suite on SQLite and (when reachable) PostgreSQL
+#   make test-browser   the browser journeys alone (Debian's chromium, axe-core), screenshots in var/screenshots/
 #   make lint   ruff and mypy
 #   make messages-update   refresh locale/*/django.po after adding strings
 SHELL := /bin/bash
@@ -16,10 +17,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-dejavu-core fonts-hosny-amiri gettext
 
-.PHONY: demo test lint install system-deps messages messages-update bench help clean
+# The browser journeys (tests/browser) drive Debian's chromium, never a downloaded
+# browser, and check pages with axe-core from npm (package.json, into node_modules/).
+BROWSER_PACKAGES := chromium
+
+.PHONY: demo test test-browser lint install system-deps browser-deps browser-deps-if-possible \
+	messages messages-update bench help clean
 
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,6p' Makefile
 
 # Order-only: the system packages come first (python3-venv makes the venv), but
 # running that check never forces a reinstall.
@@ -46,8 +52,26 @@ messages-update: $(VENV)/.installed
 demo: install
 	@bash scripts/demo
 
-test: install
+# Chromium and npm from Debian when missing (as root), then axe-core as locked.
+browser-deps:
+	@bash scripts/system-deps $(BROWSER_PACKAGES)
+	@command -v npm >/dev/null || bash scripts/system-deps npm
+	@$(MAKE) --no-print-directory node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# `make test` installs the browser tools where it can; where it cannot (not root, no
+# apt), the journeys are skipped and pytest says so loudly.
+browser-deps-if-possible:
+	@$(MAKE) --no-print-directory browser-deps || echo "!!! chromium or axe-core could not be installed: the browser journeys will be SKIPPED or fail; run 'make test-browser' as root !!!" >&2
+
+test: install browser-deps-if-possible
 	@bash scripts/run-tests
+
+test-browser: install browser-deps
+	ATI_VAR_DIR="$$(mktemp -d)" $(PY) -m pytest tests/browser $(if $(ARGS),$(ARGS))
 
 # Only the folders that exist: bench/ comes later, and ruff fails on a missing path.
 LINT_PATHS := $(wildcard ati tests bench)
@@ -62,4 +86,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) var/ .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var/ node_modules/ .mypy_cache .ruff_cache .pytest_cache

@@ -278,9 +278,10 @@ ACTION_SERVICES: dict[str, Callable[[Any, InformationRequest, dict[str, Any]], A
 
 def _make_form(name: str, req: InformationRequest, data: Any = None, files: Any = None) -> Form:
     factory = ACTION_FORMS[name]
-    if name in {"answer", "submit_draft"}:
-        return factory(req, data, files)
-    return factory(req, data)
+    form = factory(req, data, files) if name in {"answer", "submit_draft"} else factory(req, data)
+    # Several action forms share a page: ids per action keep each label on its own field.
+    form.auto_id = f"id_{name}_%s"
+    return form
 
 
 def _detail_context(

@@ -1,0 +1,216 @@
+"""The citizen's journey, in French and in Arabic, in a real browser.
+
+Register, confirm the e-mail address from the outbox, log in, ask for information
+with an attachment, download the receipt, answer the body's clarification, read
+the answer and download the answer letter. The body's side of the exchange goes
+through the services (the officer's own journey is test_officer_journey.py).
+Complaints, appeals and the library follow in their own tests, which run once
+their apps are installed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from ati.accounts.models import User
+from ati.bodies.models import PublicBody
+from ati.requests import services
+from ati.requests.models import InformationRequest
+
+from .conftest import verification_link
+from .harness import assert_errors_tied_to_fields
+
+PASSWORD = "Un-mot-de-passe-solide-2026"
+PEOPLE = {
+    "fr": ("Leïla Benjelloun", "leila.benjelloun@example.org"),
+    "ar": ("ليلى بنجلون", "layla.benjelloun@example.org"),
+}
+SUBJECTS = {
+    "fr": "Dépenses de maintenance des hôpitaux de Rabat en 2025",
+    "ar": "مصاريف صيانة مستشفيات الرباط سنة 2025",
+}
+# A small but real PDF: the upload check recognises files by their content.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def log_in(journey, page, email, password, *, shot=None):
+    journey.goto(page, "/accounts/login/")
+    if shot:
+        journey.check(page, shot)
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    journey.follow(page, "main button[type=submit]")
+    assert page.locator("header button.link-button").count() == 1, "not logged in"
+
+
+def expect_pdf(page, link_selector):
+    with page.expect_download() as info:
+        page.click(link_selector)
+    download = info.value
+    path = download.path()
+    assert path is not None
+    with open(path, "rb") as handle:
+        assert handle.read(4) == b"%PDF", download.suggested_filename
+    return download.suggested_filename
+
+
+def test_citizen_journey(journey, page, demo, lang):
+    name, email = PEOPLE[lang]
+
+    journey.goto(page, "/")
+    journey.check(page, "home")
+
+    # Register: first with mistakes, to see errors tied to their fields, then rightly.
+    journey.follow(page, "main a[href='/accounts/register/']")
+    journey.check(page, "register")
+    page.fill("#id_full_name", name)
+    page.fill("#id_email", email)
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD + "x")
+    journey.follow(page, "main button[type=submit]")
+    assert assert_errors_tied_to_fields(page) == 1
+    journey.check(page, "register-errors")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    journey.follow(page, "main button[type=submit]")
+    assert email in page.inner_text("main")
+    journey.check(page, "register-done")
+    assert User.objects.get(email=email).preferred_language == lang
+
+    # The link in the e-mail confirms the address and leads to the login page.
+    link = verification_link(email)
+    assert link.startswith(journey.base_url), link
+    page.goto(link)
+    assert page.url.endswith("/accounts/login/")
+    assert page.locator(".messages").count() == 1
+    journey.check(page, "email-confirmed")
+    log_in(journey, page, email, PASSWORD)
+
+    # Ask for information, with an attachment.
+    journey.follow(page, "header a[href='/requests/new/']")
+    journey.check(page, "submit")
+    body = PublicBody.objects.get(code="min-sante")
+    page.select_option("#id_body", str(body.pk))
+    page.fill("#id_subject", SUBJECTS[lang])
+    page.fill("#id_information_requested", SUBJECTS[lang] + " — " + "2025.")
+    page.fill("#id_address", "12 rue Oued Fès, Agdal, Rabat")
+    page.fill("#id_id_number", "AB123456")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "piece-jointe.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    journey.follow(page, "main button[type=submit]")
+    req = InformationRequest.objects.get(subject=SUBJECTS[lang])
+    assert page.url.endswith(f"/requests/{req.reference}/")
+    assert req.reference in page.inner_text(".messages")
+    assert page.locator("main a", has_text="piece-jointe.pdf").count() == 1
+    journey.check(page, "request-submitted")
+
+    assert expect_pdf(page, "a[href$='receipt.pdf']") == f"recepisse-{req.reference}.pdf"
+
+    journey.goto(page, "/requests/mine/")
+    assert page.locator("td.ref bdi", has_text=req.reference).count() == 1
+    journey.check(page, "my-requests")
+
+    # The body asks for a clarification; the applicant answers it on the request page.
+    officer = User.objects.get(email="officer.sante@ati.demo")
+    question = {
+        "fr": "Voulez-vous les dépenses par hôpital ou le total ?",
+        "ar": "هل تريدون المصاريف حسب كل مستشفى أم المجموع؟",
+    }[lang]
+    services.request_clarification(officer, req, question=question)
+    journey.follow(page, f"td.ref a[href='/requests/{req.reference}/']")
+    assert question in page.inner_text("main")
+    summary = page.locator("details:has(form[action$='/do/provide_clarification/']) summary")
+    summary.click()
+    page.fill(
+        "#id_provide_clarification_answer",
+        {"fr": "Par hôpital, s'il vous plaît.", "ar": "حسب كل مستشفى."}[lang],
+    )
+    journey.check(page, "clarification-asked")
+    journey.follow(page, "form[action$='/do/provide_clarification/'] button[type=submit]")
+    req.refresh_from_db()
+    assert req.clarification_answer and req.state == "submitted"
+    journey.check(page, "clarification-given")
+
+    # The body answers; the applicant reads the answer and downloads the letter.
+    answer = {
+        "fr": "Vous trouverez ci-joint les dépenses de maintenance par hôpital.",
+        "ar": "تجدون رفقته مصاريف الصيانة حسب كل مستشفى.",
+    }[lang]
+    services.answer(officer, req, outcome="granted", text=answer)
+    page.reload()
+    assert answer in page.inner_text("main")
+    journey.check(page, "answer")
+    assert expect_pdf(page, "a[href$='answer.pdf']") == f"reponse-{req.reference}.pdf"
+
+
+# --- after the answer: complaint, appeal, library (apps built in parallel) ----------
+# Written against the URLs we expect; they start running when the apps are installed.
+
+needs_appeals = pytest.mark.skipif(
+    not apps.is_installed("ati.appeals"), reason="needs ati.appeals (complaints and appeals)"
+)
+needs_library = pytest.mark.skipif(
+    not apps.is_installed("ati.library"), reason="needs ati.library (publication and search)"
+)
+
+
+def answered_request(lang, outcome="refused"):
+    """A request of Amina's (demo) answered by the Ministry of Health, as a refusal."""
+    citizen = User.objects.get(email="amina@ati.demo")
+    officer = User.objects.get(email="officer.sante@ati.demo")
+    body = PublicBody.objects.get(code="min-sante")
+    req = services.submit_request(
+        citizen,
+        body=body,
+        applicant=services.ApplicantDetails(
+            first_name="Amina",
+            last_name="Ouazzani",
+            address="Avenue Mohammed V, Rabat",
+            id_number="AB123456",
+            email=citizen.email,
+            language=lang,
+        ),
+        details=services.RequestDetails(
+            subject=SUBJECTS[lang], information_requested=SUBJECTS[lang]
+        ),
+    )
+    services.answer(officer, req, outcome=outcome, text="Refus.", grounds=["state-security"])
+    req.refresh_from_db()
+    return req
+
+
+@needs_appeals
+def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
+    req = answered_request(lang)
+    log_in(journey, page, "amina@ati.demo", "demo-ati-2026")
+    journey.goto(page, f"/requests/{req.reference}/")
+    # Expected: a "complain to the head of the body" action on the answered request.
+    page.click("a[href*='complaint'], summary:has-text('plainte'), summary:has-text('شكاية')")
+    journey.check(page, "complaint-form")
+    page.fill("textarea", "Le refus ne cite pas de motif précis.")
+    journey.follow(page, "main form button[type=submit]")
+    journey.check(page, "complaint-filed")
+    # The head decides (through the services, once they exist), then the appeal.
+    page.click("a[href*='appeal']")
+    journey.check(page, "appeal-form")
+    page.fill("textarea", "La plainte est restée sans réponse.")
+    journey.follow(page, "main form button[type=submit]")
+    journey.check(page, "appeal-filed")
+
+
+@needs_library
+def test_citizen_library_journey(journey, page, demo, lang):
+    journey.goto(page, "/library/")
+    journey.check(page, "library")
+    page.fill("input[type=search], input[name=q]", {"fr": "marchés", "ar": "صفقات"}[lang])
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    journey.check(page, "library-search")

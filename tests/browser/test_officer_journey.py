@@ -1,0 +1,149 @@
+"""The information officer's journey, in French and in Arabic, in a real browser.
+
+On the demo data (Ministry of Health, officer.sante@ati.demo): log in, filter the
+queue (overdue, urgent, a state), bulk-assign from the queue, assign one request
+from its page, extend its deadline with a reason, answer it with a partial refusal
+citing a legal ground, and see the state and the timeline follow. Reviewing an
+anonymised publication comes with the library, in its own test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from ati.bodies.models import Department
+from ati.requests.models import InformationRequest
+
+from .test_citizen_journey import log_in
+
+OFFICER = "officer.sante@ati.demo"
+PASSWORD = "demo-ati-2026"
+
+
+def row(page, subject):
+    return page.locator("table.queue tbody tr", has_text=subject)
+
+
+def department(code):
+    """The value of a Ministry of Health department in the forms' selects."""
+    return str(Department.objects.get(body__code="min-sante", code=code).pk)
+
+
+def open_action(page, action):
+    """Open an action of the request page with the keyboard, as a keyboard user would."""
+    summary = page.locator(f"details:has(form[action$='/do/{action}/']) > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(f"details:has(form[action$='/do/{action}/'])").get_attribute("open") == ""
+    return page.locator(f"form[action$='/do/{action}/']")
+
+
+def test_officer_journey(journey, page, demo, lang):
+    log_in(journey, page, OFFICER, PASSWORD, shot="login")
+    journey.follow(page, "header a[href='/office/']")
+    journey.check(page, "queue")
+    assert row(page, "Liste des pharmacies de garde").count() == 1
+
+    # Filters: overdue, from the filter form (opened with the keyboard).
+    page.locator("details.filters > summary").focus()
+    page.keyboard.press("Enter")
+    page.check("#id_overdue")
+    journey.follow(page, "form.filter-form button[type=submit]")
+    assert "overdue=on" in page.url
+    assert row(page, "Contrats de nettoyage des hôpitaux").count() == 1
+    assert row(page, "Liste des pharmacies de garde").count() == 0
+    journey.check(page, "queue-overdue")
+
+    # Urgent, from the counts; then the requests still to assign.
+    journey.follow(page, "ul.counts a[href='?urgent=on']")
+    assert row(page, "Stock national de vaccins").count() == 1
+    assert page.locator("table.queue tbody tr").count() == 1
+    journey.goto(page, "/office/")
+    page.locator("details.filters > summary").click()
+    page.select_option("#id_state", "submitted")
+    journey.follow(page, "form.filter-form button[type=submit]")
+    assert row(page, "Budget exécuté des hôpitaux").count() == 0  # assigned already
+    journey.check(page, "queue-to-assign")
+
+    # Bulk assignment of two requests to the hospitals directorate.
+    for subject in ("Contrats de nettoyage des hôpitaux", "Stock national de vaccins"):
+        row(page, subject).locator("input[name=selected]").check()
+    page.select_option("#bulk-department", department("hopitaux"))
+    journey.follow(page, "div.bulk button[type=submit]")
+    assert page.locator(".messages .message").count() == 1
+    journey.check(page, "bulk-assigned")
+    assert set(
+        InformationRequest.objects.filter(
+            subject__in=["Contrats de nettoyage des hôpitaux", "Stock national de vaccins"]
+        ).values_list("state", "department__code")
+    ) == {("assigned", "hopitaux")}
+
+    # One request from its page: assign, extend, answer with a partial refusal.
+    req = InformationRequest.objects.get(subject="Liste des pharmacies de garde à Rabat")
+    journey.goto(page, "/office/?state=submitted")
+    journey.follow(page, f"td.ref a[href='/requests/{req.reference}/']")
+    journey.check(page, "request")
+    form = open_action(page, "assign")
+    form.locator("select").select_option(department("medicament"))
+    journey.follow(page, "form[action$='/do/assign/'] button[type=submit]")
+    req.refresh_from_db()
+    assert req.state == "assigned" and req.department.code == "medicament"
+    journey.check(page, "assigned")
+
+    due = req.response_due
+    form = open_action(page, "extend")
+    form.locator("textarea").fill(
+        {
+            "fr": "Les pharmacies de garde sont listées par chaque délégation provinciale.",
+            "ar": "لوائح صيدليات الحراسة تعدها كل مندوبية إقليمية.",
+        }[lang]
+    )
+    journey.check(page, "extend")
+    journey.follow(page, "form[action$='/do/extend/'] button[type=submit]")
+    req.refresh_from_db()
+    assert req.extensions_used == 1 and req.response_due > due
+    journey.check(page, "extended")
+
+    # A partial answer without a ground is refused, the error next to the grounds.
+    form = open_action(page, "answer")
+    form.locator("select[name=outcome]").select_option("partially_granted")
+    form.locator("textarea[name=text]").fill(
+        {
+            "fr": "Voici la liste des pharmacies de garde de Rabat pour le mois en cours.",
+            "ar": "تجدون لائحة صيدليات الحراسة بالرباط للشهر الجاري.",
+        }[lang]
+    )
+    form.locator("textarea[name=withheld]").fill(
+        {"fr": "Les numéros personnels des pharmaciens.", "ar": "الأرقام الشخصية للصيادلة."}[lang]
+    )
+    journey.follow(page, "form[action$='/do/answer/'] button[type=submit]")
+    req.refresh_from_db()
+    assert req.state == "assigned"
+    form = page.locator("form[action$='/do/answer/']")
+    assert form.locator(".errorlist").count() >= 1
+    journey.check(page, "answer-without-ground")
+    form.locator("input[name=grounds][value=private-life]").check()
+    journey.follow(page, "form[action$='/do/answer/'] button[type=submit]")
+    req.refresh_from_db()
+    assert req.state == "answered" and req.outcome == "partially_granted"
+    assert req.refusal_grounds.count() == 1
+    main = page.inner_text("main")
+    assert req.withheld_description in main
+    timeline = page.locator("ol.timeline li")
+    assert timeline.count() >= 4  # received, assigned, extended, answered
+    journey.check(page, "answered")
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("ati.library"), reason="needs ati.library (publication review)"
+)
+def test_officer_publication_review_journey(journey, page, demo, lang):
+    """Review the anonymised version of a granted answer and approve its publication."""
+    log_in(journey, page, OFFICER, PASSWORD)
+    journey.goto(page, "/library/review/")
+    journey.check(page, "publication-queue")
+    journey.follow(page, "main table a")
+    journey.check(page, "publication-review")
+    journey.follow(page, "form[action*='approve'] button[type=submit]")
+    journey.check(page, "publication-approved")
