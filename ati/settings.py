@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "ati.bodies",
     "ati.law",
     "ati.requests",
+    "ati.stats",
 ]
 
 MIDDLEWARE = [
