@@ -4,10 +4,12 @@ from rest_framework.routers import DefaultRouter
 
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
 from ati.requests.api import InformationRequestViewSet
+from ati.stats.api import StatisticsViewSet
 
 router = DefaultRouter()
 router.register("bodies", PublicBodyViewSet, basename="body")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", InformationRequestViewSet, basename="request")
+router.register("statistics", StatisticsViewSet, basename="statistics")
 
 urlpatterns = router.urls

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("ati.accounts.urls")),
     path("", include("ati.requests.urls")),
     path("deadlines/", include("ati.law.urls")),
+    path("statistics/", include("ati.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ati.api_urls")),

@@ -33,6 +33,7 @@ from ati.law.models import Calendar, ExceptionGround
 from ati.law.selectors import working_calendar
 from ati.requests.models import CLOCK_RUNNING, InformationRequest, Outcome, State
 
+from .appeals import appeal_figures
 from .models import RequestFact, Snapshot, Status, WorkingDayIndex
 
 #: The count columns of every figure row, in the order of the open data.
@@ -254,8 +255,11 @@ def compute_figures(today: dt.date) -> dict[str, Any]:
         "code", "article", "label_fr", "label_ar", "label_en"
     ):
         grounds[g.pop("code")] = g  # the latest version's wording wins
+    monthly = _grouped(("body_id", "year", "month"))
+    years = sorted({row["year"] for row in monthly} | {today.year})
     return {
         "today": today.isoformat(),
+        "years": years,
         "bodies": {
             str(b["pk"]): b
             for b in PublicBody.objects.values("pk", "code", "name_fr", "name_ar", "name_en")
@@ -267,7 +271,7 @@ def compute_figures(today: dt.date) -> dict[str, Any]:
             )
         },
         "grounds": grounds,
-        "monthly": _grouped(("body_id", "year", "month")),
+        "monthly": monthly,
         "departments_yearly": _grouped(("body_id", "department_id", "year")),
         "year_histograms": [
             [body_id, year, days, n]
@@ -275,6 +279,7 @@ def compute_figures(today: dt.date) -> dict[str, Any]:
             for days, n in sorted(bins)
         ],
         "grounds_yearly": [list(row) for row in grounds_used],
+        "appeals": {str(year): appeal_figures(year).as_json() for year in years},
     }
 
 
