@@ -1,8 +1,10 @@
 """Server-side SVG charts: no JavaScript, no CDN, the same markup on pages and in the PDF.
 
 Each chart is an ``<svg role="img">`` labelled by its ``<title>`` and ``<desc>``;
-the page puts a table with the same numbers beside it. In a right-to-left
-language the horizontal axis is mirrored (bars grow leftwards, months run from
+the page puts a table with the same numbers beside it. Coordinates are
+absolute (``direction="ltr"`` on the root, so that a right-to-left page does not
+flip the text anchors a second time); in a right-to-left language the
+horizontal axis is mirrored (bars grow leftwards, months run from
 right to left). Labels and numbers arrive already formatted in the reader's
 locale. Colours reach at least 4.5:1 against white, and the two lines of the
 trend chart also differ by their dash, not only by colour.
@@ -36,7 +38,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: st
     return mark_safe(  # noqa: S308 - every text below went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" font-family="{escape(font)}" font-size="13" '
+        f'width="{width}" height="{height}" direction="ltr" style="direction: ltr" font-family="{escape(font)}" font-size="13" '
         f'fill="{TEXT}"><title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>{body}</svg>'
     )
