@@ -41,6 +41,12 @@ def latest_snapshot(*, refresh_if_missing: bool = True) -> Snapshot | None:
     return snapshot
 
 
+def forget_snapshot() -> None:
+    """Drop the process's parsed snapshot (tests, whose databases reuse primary keys)."""
+    with _lock:
+        _latest.clear()
+
+
 def localized(row: dict[str, Any], name: str, language: str | None = None) -> str:
     lang = (language or get_language() or "fr")[:2]
     for code in (lang, "fr", "ar", "en"):

@@ -36,6 +36,9 @@ def scenario(db, clock, body, other_body, citizen):
     Received on Friday 30 October 2026 unless said otherwise; due on Tuesday
     1 December (20 working days, skipping the holidays of 6 and 18 November).
     """
+    # Names without digits: PDF text extraction puts Arabic and digits in visual order.
+    body.name_fr, body.name_ar = "Ministère de la Transparence", "وزارة الشفافية"
+    body.save()
     department = DepartmentFactory(body=body)
     officer = member(Role.OFFICER, body)
     other_officer = member(Role.OFFICER, other_body)
@@ -98,3 +101,17 @@ def scenario(db, clock, body, other_body, citizen):
     snapshot = refresh_stats(today=TODAY)
     return {"snapshot": snapshot, "requests": made, "body": body, "other_body": other_body,
             "department": department}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test database starts its snapshot ids again: forget the previous test's."""
+    from django.core.cache import cache
+
+    from ati.stats.selectors import forget_snapshot
+
+    forget_snapshot()
+    cache.clear()
+    yield
+    forget_snapshot()
+    cache.clear()
