@@ -7,6 +7,8 @@ from typing import Any
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from . import opendata
@@ -47,23 +49,25 @@ def page_context(snapshot: Snapshot, year: int | None, body_id: int | None) -> d
 
 
 def statistics(request: HttpRequest) -> HttpResponse:
+    """The page's body is rendered once per snapshot, language, year and body, then cached:
+    it holds nothing personal (the header, with the user's menu, is rendered each time)."""
     snapshot = latest_snapshot()
     assert snapshot is not None
     year = _year(request, snapshot)
     body_id, body_code = _body(request, snapshot)
     key = (f"stats:page:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}:"
            f"{year}:{body_id}")
-    context = cache.get(key)
-    if context is None:
-        context = page_context(snapshot, year, body_id)
-        cache.set(key, context, PAGE_CACHE_SECONDS)
-    bodies = sorted(
-        ((m["code"], m) for m in snapshot.data["bodies"].values()), key=lambda item: item[0]
-    )
-    return render(request, "stats/statistics.html", {
-        **context, "year": year, "body_code": body_code, "body_choices": bodies,
-        "snapshot": snapshot,
-    })
+    content = cache.get(key)
+    if content is None:
+        bodies = sorted(
+            ((m["code"], m) for m in snapshot.data["bodies"].values()), key=lambda item: item[0]
+        )
+        content = render_to_string("stats/_statistics_content.html", {
+            **page_context(snapshot, year, body_id), "year": year, "body_code": body_code,
+            "body_choices": bodies, "snapshot": snapshot,
+        }, request=None)
+        cache.set(key, content, PAGE_CACHE_SECONDS)
+    return render(request, "stats/statistics.html", {"content": mark_safe(content)})  # noqa: S308
 
 
 def data_dictionary(request: HttpRequest) -> HttpResponse:
