@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("ATI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 BODIES = 200
 STATE_CYCLE = (  # one request in 20: its state, by i % 20
-    ["closed"] * 8 + ["answered"] * 6 + ["transferred", "withdrawn", "submitted", "submitted",
-                                         "assigned", "awaiting_clarification"]
+    ["closed"] * 8
+    + ["answered"] * 6
+    + ["transferred", "withdrawn", "submitted", "submitted", "assigned", "awaiting_clarification"]
 )
 OUTCOMES = ["granted", "granted", "partially_granted", "refused", "not_held"]
 
@@ -44,20 +45,31 @@ def _fill(n: int) -> None:
 
     version = default_profile_version()
     bodies = PublicBody.objects.bulk_create(
-        PublicBody(code=f"bench-{i:03d}", name_fr=f"Organisme {i}", name_ar=f"هيئة {i}",
-                   kind="ministry", legal_profile=version.profile)
+        PublicBody(
+            code=f"bench-{i:03d}",
+            name_fr=f"Organisme {i}",
+            name_ar=f"هيئة {i}",
+            kind="ministry",
+            legal_profile=version.profile,
+        )
         for i in range(BODIES)
     )
     first_body = min(b.pk for b in bodies)
     grounds = list(version.grounds.order_by("pk").values_list("pk", flat=True)[:8])
-    state_case = "CASE i % 20 " + " ".join(
-        f"WHEN {k} THEN '{s}'" for k, s in enumerate(STATE_CYCLE)) + " END"
+    state_case = (
+        "CASE i % 20 "
+        + " ".join(f"WHEN {k} THEN '{s}'" for k, s in enumerate(STATE_CYCLE))
+        + " END"
+    )
     answered = "(i % 20) < 14"
-    outcome_case = "CASE (i / 20) % 5 " + " ".join(
-        f"WHEN {k} THEN '{o}'" for k, o in enumerate(OUTCOMES)) + " END"
-    received = "(date '2025-01-01' + (i % 670))"
+    outcome_case = (
+        "CASE (i / 20) % 5 "
+        + " ".join(f"WHEN {k} THEN '{o}'" for k, o in enumerate(OUTCOMES))
+        + " END"
+    )
+    received = "(date '2025-01-01' + (i % 670)::int)"
     # Time to answer: mostly within the period, a tail beyond it (calendar days).
-    delay = "(2 + (i * 7919) % 24 + CASE WHEN i % 9 = 0 THEN (i % 23) ELSE 0 END)"
+    delay = "(2 + (i * 7919) % 24 + CASE WHEN i % 9 = 0 THEN (i % 23) ELSE 0 END)::int"
     explicit = {
         "reference": "'B-' || i",
         "body_id": f"{first_body} + (i * 31) % {BODIES}",
@@ -75,7 +87,7 @@ def _fill(n: int) -> None:
         "original_response_due": f"{received} + 28",
         "outcome": f"CASE WHEN {answered} THEN {outcome_case} ELSE '' END",
         "answered_at": f"CASE WHEN {answered} THEN ({received} + {delay})::timestamp "
-                       "+ interval '10 hours' END",
+        "+ interval '10 hours' END",
         "extensions_used": "0",
         "reproduction_cost": "0",
     }
@@ -88,8 +100,13 @@ def _fill(n: int) -> None:
             expr = explicit[column]
         elif field.null:
             continue
-        elif field.get_internal_type() in ("CharField", "TextField", "EmailField", "SlugField",
-                                           "FSMField"):
+        elif field.get_internal_type() in (
+            "CharField",
+            "TextField",
+            "EmailField",
+            "SlugField",
+            "FSMField",
+        ):
             expr = "''"
         else:
             raise RuntimeError(f"no value for {column}")
@@ -100,11 +117,11 @@ def _fill(n: int) -> None:
     ground_array = "ARRAY[" + ",".join(str(g) for g in grounds) + "]"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own constants
-            f"SELECT {', '.join(values)} FROM generate_series(1, {n}) AS i"
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM generate_series(1::bigint, {n}) AS i"
         )
         cursor.execute(
-            f"INSERT INTO {through} (informationrequest_id, exceptionground_id) "  # noqa: S608
+            f"INSERT INTO {through} (informationrequest_id, exceptionground_id) "
             f"SELECT id, ({ground_array})[1 + id % {len(grounds)}] FROM {table} "
             "WHERE outcome IN ('refused', 'partially_granted')"
         )
@@ -167,18 +184,37 @@ def child(n: int) -> dict[str, Any]:
         ar_ms = _median_ms(Client(HTTP_ACCEPT_LANGUAGE="ar"), "/statistics/?year=2026", repeat)
         csv_ms = _median_ms(client, "/statistics/data/requests.csv", 5)
     return {
-        "vendor": connection.vendor, "requests": n, "facts": facts, "fill_s": fill_s,
-        "refresh_s": refresh_s, "snapshot_rows": len(snapshot.data["monthly"]),
-        "bare_view_ms": bare_ms, "page_cached_ms": page_ms, "page_year_cached_ms": year_ms,
-        "page_ar_cached_ms": ar_ms, "page_first_render_ms": cold_ms, "csv_ms": csv_ms,
+        "vendor": connection.vendor,
+        "requests": n,
+        "facts": facts,
+        "fill_s": fill_s,
+        "refresh_s": refresh_s,
+        "snapshot_rows": len(snapshot.data["monthly"]),
+        "bare_view_ms": bare_ms,
+        "page_cached_ms": page_ms,
+        "page_year_cached_ms": year_ms,
+        "page_ar_cached_ms": ar_ms,
+        "page_first_render_ms": cold_ms,
+        "csv_ms": csv_ms,
     }
 
 
 def run(database_url: str, n: int, var: str) -> dict[str, Any] | None:
-    env = {**os.environ, "DATABASE_URL": database_url, "ATI_VAR_DIR": var,
-           "SECRET_KEY": "bench-only-" + "k" * 60, "ATI_DEBUG": "0", "ATI_HTTPS": "0"}
-    out = subprocess.run([sys.executable, __file__, "--child", str(n)], env=env,
-                         capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ATI_VAR_DIR": var,
+        "SECRET_KEY": "bench-only-" + "k" * 60,
+        "ATI_DEBUG": "0",
+        "ATI_HTTPS": "0",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(n)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         print(f"# bench_stats failed\n{out.stderr[-3000:]}", file=sys.stderr)
         return None
@@ -213,18 +249,28 @@ def main() -> int:
     if result is None:
         return 1
     bare = result["bare_view_ms"]
-    print(f"stats_refresh_{n}_requests_postgresql: {result['refresh_s']:.2f} s "
-          f"(target 60 s; {result['facts']} facts, {result['snapshot_rows']} body-month rows; "
-          f"filling the table took {result['fill_s']:.1f} s)")
-    for key, label in (("page_cached_ms", "stats_page_cached"),
-                       ("page_year_cached_ms", "stats_page_year_cached"),
-                       ("page_ar_cached_ms", "stats_page_ar_cached")):
-        print(f"{label}_{n}_requests: {result[key]:.1f} ms ({result[key] / bare:.1f}x bare Django "
-              f"view at {bare:.2f} ms; target 300 ms)")
-    print(f"stats_page_first_render_{n}_requests: {result['page_first_render_ms']:.0f} ms "
-          f"(uncached, {result['page_first_render_ms'] / bare:.0f}x bare view)")
-    print(f"stats_csv_{n}_requests: {result['csv_ms']:.1f} ms ({result['csv_ms'] / bare:.1f}x bare "
-          "view)")
+    print(
+        f"stats_refresh_{n}_requests_postgresql: {result['refresh_s']:.2f} s "
+        f"(target 60 s; {result['facts']} facts, {result['snapshot_rows']} body-month rows; "
+        f"filling the table took {result['fill_s']:.1f} s)"
+    )
+    for key, label in (
+        ("page_cached_ms", "stats_page_cached"),
+        ("page_year_cached_ms", "stats_page_year_cached"),
+        ("page_ar_cached_ms", "stats_page_ar_cached"),
+    ):
+        print(
+            f"{label}_{n}_requests: {result[key]:.1f} ms ({result[key] / bare:.1f}x bare Django "
+            f"view at {bare:.2f} ms; target 300 ms)"
+        )
+    print(
+        f"stats_page_first_render_{n}_requests: {result['page_first_render_ms']:.0f} ms "
+        f"(uncached, {result['page_first_render_ms'] / bare:.0f}x bare view)"
+    )
+    print(
+        f"stats_csv_{n}_requests: {result['csv_ms']:.1f} ms ({result['csv_ms'] / bare:.1f}x bare "
+        "view)"
+    )
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench_stats.json").write_text(json.dumps(result, indent=2))

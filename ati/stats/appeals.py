@@ -69,7 +69,9 @@ class AppealFigures:
             commission_decisions=data.get("commission_decisions", {}),
             compliance=data.get("compliance", {}),
             by_body={int(k): v for k, v in data.get("by_body", {}).items()},
-            non_compliant_bodies=[NonCompliantBody(**b) for b in data.get("non_compliant_bodies", [])],
+            non_compliant_bodies=[
+                NonCompliantBody(**b) for b in data.get("non_compliant_bodies", [])
+            ],
             decisions=[Decision(**d) for d in data.get("decisions", [])],
         )
 

@@ -33,12 +33,15 @@ class Bar:
     display: str  # the value as the reader reads it ("87 %", "1 204")
 
 
-def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: str,
-         font: str) -> SafeString:
-    return mark_safe(  # noqa: S308 - every text below went through escape()
+def _svg(
+    chart_id: str, title: str, desc: str, width: int, height: int, body: str, font: str
+) -> SafeString:
+    # Safe: every text inside went through escape().
+    return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" direction="ltr" style="direction: ltr" font-family="{escape(font)}" font-size="13" '
+        f'width="{width}" height="{height}" direction="ltr" style="direction: ltr" '
+        f'font-family="{escape(font)}" font-size="13" '
         f'fill="{TEXT}"><title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>{body}</svg>'
     )
@@ -48,9 +51,17 @@ def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def hbar_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
-               max_value: float | None = None, rtl: bool = False, colour: str = BRAND,
-               font: str = FONT) -> SafeString:
+def hbar_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    bars: Sequence[Bar],
+    *,
+    max_value: float | None = None,
+    rtl: bool = False,
+    colour: str = BRAND,
+    font: str = FONT,
+) -> SafeString:
     """Horizontal bars, one per row, ranked as given."""
     width, label_w, row_h, value_w = 680, 250, 28, 70
     bar_area = width - label_w - value_w
@@ -81,9 +92,18 @@ def hbar_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
     return _svg(chart_id, title, desc, width, height, "".join(parts), font)
 
 
-def column_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
-                 axis_label: str = "", rtl: bool = False, colour: str = NAVY,
-                 highlight_after: int | None = None, font: str = FONT) -> SafeString:
+def column_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    bars: Sequence[Bar],
+    *,
+    axis_label: str = "",
+    rtl: bool = False,
+    colour: str = NAVY,
+    highlight_after: int | None = None,
+    font: str = FONT,
+) -> SafeString:
     """Vertical columns (a histogram): columns after ``highlight_after`` drawn in red."""
     width, height, left, bottom, top_pad = 680, 260, 20, 50, 24
     n = max(1, len(bars))
@@ -94,8 +114,10 @@ def column_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
     def x(pos: float, w: float = 0) -> float:
         return width - pos - w if rtl else pos
 
-    parts = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - left}" '
-             f'y2="{height - bottom}" stroke="{TEXT}"/>']
+    parts = [
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - left}" '
+        f'y2="{height - bottom}" stroke="{TEXT}"/>'
+    ]
     for i, bar in enumerate(bars):
         h = bar.value / peak * plot_h
         bx = left + i * slot + slot * 0.15
@@ -109,8 +131,10 @@ def column_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
             f'text-anchor="middle">{escape(bar.label)}</text>'
         )
     if axis_label:
-        parts.append(f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle">'
-                     f"{escape(axis_label)}</text>")
+        parts.append(
+            f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle">'
+            f"{escape(axis_label)}</text>"
+        )
     return _svg(chart_id, title, desc, width, height, "".join(parts), font)
 
 
@@ -122,9 +146,17 @@ class Series:
     dash: str = ""
 
 
-def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
-               series: Sequence[Series], *, value_format: str = "{:.0f}", rtl: bool = False,
-               font: str = FONT) -> SafeString:
+def line_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    value_format: str = "{:.0f}",
+    rtl: bool = False,
+    font: str = FONT,
+) -> SafeString:
     """One line per series over the labels (months), with a legend and three gridlines."""
     width, height, left, right, top_pad, bottom = 680, 280, 50, 20, 40, 50
     n = max(1, len(labels))
@@ -154,13 +186,17 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
     step = max(1, n // 12)
     for i, label in enumerate(labels):
         if i % step == 0:
-            parts.append(f'<text x="{x(i):.1f}" y="{height - bottom + 18}" '
-                         f'text-anchor="middle" font-size="11">{escape(label)}</text>')
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{height - bottom + 18}" '
+                f'text-anchor="middle" font-size="11">{escape(label)}</text>'
+            )
     for k, s in enumerate(series):
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values))
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{s.colour}" '
-                     f'stroke-width="2.5"{dash}/>')
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{s.colour}" '
+            f'stroke-width="2.5"{dash}/>'
+        )
         for i, v in enumerate(s.values):
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{s.colour}"/>')
         lx = 20 + k * 220

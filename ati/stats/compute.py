@@ -23,8 +23,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, IntegerField, Max, Min, OuterRef, Q
-from django.db.models import Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
@@ -168,11 +181,16 @@ def fact_queryset(today: dt.date) -> Any:
             f_status=Case(
                 When(state=State.TRANSFERRED, then=Value(Status.TRANSFERRED.value)),
                 When(state=State.WITHDRAWN, then=Value(Status.WITHDRAWN.value)),
-                When(answered & Q(answered_day__lte=F("response_due")),
-                     then=Value(Status.ON_TIME.value)),
+                When(
+                    answered & Q(answered_day__lte=F("response_due")),
+                    then=Value(Status.ON_TIME.value),
+                ),
                 When(answered, then=Value(Status.LATE.value)),
-                When(state__in=CLOCK_RUNNING, response_due__lt=today,
-                     then=Value(Status.OPEN_PAST_DEADLINE.value)),
+                When(
+                    state__in=CLOCK_RUNNING,
+                    response_due__lt=today,
+                    then=Value(Status.OPEN_PAST_DEADLINE.value),
+                ),
                 default=Value(Status.OPEN.value),
                 output_field=CharField(),
             ),
@@ -188,8 +206,17 @@ def fact_queryset(today: dt.date) -> Any:
 
 
 FACT_COLUMNS = (
-    "request_id", "body_id", "department_id", "received_on", "year", "month", "urgent",
-    "status", "outcome", "answered_on", "response_days",
+    "request_id",
+    "body_id",
+    "department_id",
+    "received_on",
+    "year",
+    "month",
+    "urgent",
+    "status",
+    "outcome",
+    "answered_on",
+    "response_days",
 )
 
 
@@ -201,7 +228,7 @@ def fill_facts(today: dt.date) -> int:
     table = connection.ops.quote_name(RequestFact._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in FACT_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
         return int(cursor.rowcount)
 
 
@@ -224,9 +251,7 @@ def _histograms(keys: tuple[str, ...]) -> dict[tuple[Any, ...], list[tuple[int, 
 def _grouped(keys: tuple[str, ...]) -> list[dict[str, Any]]:
     hist = _histograms(keys)
     rows = []
-    for row in (
-        RequestFact.objects.order_by(*keys).values(*keys).annotate(**_count_annotations())
-    ):
+    for row in RequestFact.objects.order_by(*keys).values(*keys).annotate(**_count_annotations()):
         median, p90 = median_p90(hist.get(tuple(row[k] for k in keys), []))
         row["response_days_sum"] = row["response_days_sum"] or 0
         row["median_response_days"] = median
@@ -254,7 +279,8 @@ def compute_figures(today: dt.date) -> dict[str, Any]:
     for g in ExceptionGround.objects.order_by("version_id", "position").values(
         "code", "article", "label_fr", "label_ar", "label_en"
     ):
-        grounds[g.pop("code")] = g  # the latest version's wording wins
+        # The latest version's wording wins.
+        grounds[g["code"]] = {k: str(v) for k, v in g.items() if k != "code"}
     monthly = _grouped(("body_id", "year", "month"))
     years = sorted({row["year"] for row in monthly} | {today.year})
     return {

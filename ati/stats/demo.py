@@ -34,10 +34,20 @@ SUBJECTS = [
     "Subventions versées aux associations en {year}",
     "Statistiques de fréquentation {year}",
 ]
-GROUNDS = ["private-life", "fair-competition", "state-security", "in-preparation",
-           "administrative-investigations"]
-OUTCOMES = [(Outcome.GRANTED, 0.55), (Outcome.PARTIALLY_GRANTED, 0.15),
-            (Outcome.REFUSED, 0.15), (Outcome.NOT_HELD, 0.08), ("withdrawn", 0.07)]
+GROUNDS = [
+    "private-life",
+    "fair-competition",
+    "state-security",
+    "in-preparation",
+    "administrative-investigations",
+]
+OUTCOMES = [
+    (Outcome.GRANTED, 0.55),
+    (Outcome.PARTIALLY_GRANTED, 0.15),
+    (Outcome.REFUSED, 0.15),
+    (Outcome.NOT_HELD, 0.08),
+    ("withdrawn", 0.07),
+]
 
 
 def _pick(rng: random.Random) -> str:
@@ -51,7 +61,7 @@ def _pick(rng: random.Random) -> str:
 
 def _history_for(body: PublicBody, today: dt.date, existing: set[str]) -> list[Any]:
     count, typical, late_share = PROFILES[body.code]
-    rng = random.Random(f"ati-history-{body.code}")  # the same history at every run
+    rng = random.Random(f"ati-history-{body.code}")  # noqa: S311 - demo data, same at every run
     version = law.current_version(body.legal_profile.code, today)
     calendar = law.working_calendar(version)
     departments = list(body.departments.order_by("pk"))
@@ -73,14 +83,23 @@ def _history_for(body: PublicBody, today: dt.date, existing: set[str]) -> list[A
         at = timezone.make_aware(dt.datetime.combine(answered_on, dt.time(11, 0)))
         withdrawn = outcome == "withdrawn"
         req = InformationRequest(
-            reference=reference, body=body, profile_version=version,
+            reference=reference,
+            body=body,
+            profile_version=version,
             department=departments[n % len(departments)] if departments else None,
-            applicant_first_name="Demande", applicant_last_name="historique",
-            applicant_address="—", applicant_id_number="—", applicant_email="history@ati.invalid",
-            subject=subject, information_requested=subject, channel="post",
+            applicant_first_name="Demande",
+            applicant_last_name="historique",
+            applicant_address="—",
+            applicant_id_number="—",
+            applicant_email="history@ati.invalid",
+            subject=subject,
+            information_requested=subject,
+            channel="post",
             submitted_at=timezone.make_aware(dt.datetime.combine(received, dt.time(9, 0))),
-            received_on=received, clock_started_on=received,
-            response_due=due, original_response_due=due,
+            received_on=received,
+            clock_started_on=received,
+            response_due=due,
+            original_response_due=due,
             state=State.WITHDRAWN if withdrawn else State.CLOSED,
             outcome="" if withdrawn else outcome,
             answer_text="" if withdrawn else "Réponse archivée (historique de démonstration).",

@@ -24,8 +24,11 @@ LANGUAGES = ("fr", "ar", "en")
 #: Law 31-13 came into force on 12 March 2019 (fully applicable from 2020).
 FIRST_YEAR = 2019
 
-FONTS = {"ar": "Amiri, 'DejaVu Sans', sans-serif", "fr": "'DejaVu Sans', Amiri, sans-serif",
-         "en": "'DejaVu Sans', Amiri, sans-serif"}
+FONTS = {
+    "ar": "Amiri, 'DejaVu Sans', sans-serif",
+    "fr": "'DejaVu Sans', Amiri, sans-serif",
+    "en": "'DejaVu Sans', Amiri, sans-serif",
+}
 
 
 class ReportError(ValueError):
@@ -44,10 +47,16 @@ def report_html(snapshot: Snapshot, year: int, language: str) -> str:
     with translation.override(language):
         fig = figures(snapshot, year=year, language=language)
         late_bodies = sorted(
-            (line for line in fig.bodies
-             if line.counts["open_past_deadline"] or line.counts["answered_late"]),
-            key=lambda line: (-line.counts["open_past_deadline"], -line.counts["answered_late"],
-                              line.label),
+            (
+                line
+                for line in fig.bodies
+                if line.counts["open_past_deadline"] or line.counts["answered_late"]
+            ),
+            key=lambda line: (
+                -line.counts["open_past_deadline"],
+                -line.counts["answered_late"],
+                line.label,
+            ),
         )
         bodies = snapshot.data["bodies"]
 
@@ -78,4 +87,5 @@ def annual_report_pdf(year: int, language: str, *, refresh: bool = True) -> byte
     from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
 
     html = report_html(snapshot, year, language)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf

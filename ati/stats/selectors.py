@@ -20,7 +20,14 @@ from .models import Snapshot
 
 #: Buckets of the response-time chart, in working days (the law's 20 is a boundary).
 RESPONSE_BUCKETS: tuple[tuple[int, int | None], ...] = (
-    (0, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 30), (31, 40), (41, None),
+    (0, 5),
+    (6, 10),
+    (11, 15),
+    (16, 20),
+    (21, 25),
+    (26, 30),
+    (31, 40),
+    (41, None),
 )
 
 _lock = threading.Lock()
@@ -62,7 +69,7 @@ def on_time_rate(counts: dict[str, Any]) -> float | None:
 
 
 def _empty_counts() -> dict[str, int]:
-    return {name: 0 for name in (*COUNT_FIELDS, "response_days_sum")}
+    return dict.fromkeys((*COUNT_FIELDS, "response_days_sum"), 0)
 
 
 def _add(total: dict[str, int], row: dict[str, Any]) -> None:
@@ -118,11 +125,18 @@ def bucketed(histogram: Iterable[tuple[int, int]]) -> list[tuple[str, int]]:
             if days >= low and (high is None or days <= high):
                 counts[i] += n
                 break
-    return [(_bucket_label(lo, hi), c) for (lo, hi), c in zip(RESPONSE_BUCKETS, counts, strict=True)]
+    return [
+        (_bucket_label(lo, hi), c) for (lo, hi), c in zip(RESPONSE_BUCKETS, counts, strict=True)
+    ]
 
 
-def figures(snapshot: Snapshot, *, year: int | None = None, body_id: int | None = None,
-            language: str | None = None) -> Figures:
+def figures(
+    snapshot: Snapshot,
+    *,
+    year: int | None = None,
+    body_id: int | None = None,
+    language: str | None = None,
+) -> Figures:
     data = snapshot.data
 
     def keep(row_body: int, row_year: int) -> bool:
@@ -151,8 +165,9 @@ def figures(snapshot: Snapshot, *, year: int | None = None, body_id: int | None 
     for b, counts in per_body.items():
         meta = bodies_meta.get(str(b), {})
         median, p90 = median_p90(body_hist.get(b, []))
-        bodies.append(Line(b, localized(meta, "name", language), counts, median, p90,
-                           meta.get("code", "")))
+        bodies.append(
+            Line(b, localized(meta, "name", language), counts, median, p90, meta.get("code", ""))
+        )
     bodies.sort(key=lambda line: (-(line.rate if line.rate is not None else -1), line.label))
 
     departments = []
@@ -163,20 +178,24 @@ def figures(snapshot: Snapshot, *, year: int | None = None, body_id: int | None 
                 _add(per_dept[row["department_id"]], row)
         for d, counts in per_dept.items():
             meta = data["departments"].get(str(d), {}) if d is not None else {}
-            departments.append(Line(d, localized(meta, "name", language), counts,
-                                    code=meta.get("code", "")))
+            departments.append(
+                Line(d, localized(meta, "name", language), counts, code=meta.get("code", ""))
+            )
         departments.sort(key=lambda line: (line.key is None, line.label))
 
-    months = [Line(key, f"{key[0]}-{key[1]:02d}", counts)
-              for key, counts in sorted(per_month.items())]
+    months = [
+        Line(key, f"{key[0]}-{key[1]:02d}", counts) for key, counts in sorted(per_month.items())
+    ]
 
     ground_counts: dict[str, int] = defaultdict(int)
     for b, y, code, n in data["grounds_yearly"]:
         if keep(b, y):
             ground_counts[code] += n
     grounds = sorted(
-        ((code, localized(data["grounds"].get(code, {}), "label", language) or code, n)
-         for code, n in ground_counts.items()),
+        (
+            (code, localized(data["grounds"].get(code, {}), "label", language) or code, n)
+            for code, n in ground_counts.items()
+        ),
         key=lambda g: (-g[2], g[1]),
     )
 

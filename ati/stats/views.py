@@ -55,28 +55,43 @@ def statistics(request: HttpRequest) -> HttpResponse:
     assert snapshot is not None
     year = _year(request, snapshot)
     body_id, body_code = _body(request, snapshot)
-    key = (f"stats:page:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}:"
-           f"{year}:{body_id}")
+    key = (
+        f"stats:page:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}:"
+        f"{year}:{body_id}"
+    )
     content = cache.get(key)
     if content is None:
         bodies = sorted(
             ((m["code"], m) for m in snapshot.data["bodies"].values()), key=lambda item: item[0]
         )
-        content = render_to_string("stats/_statistics_content.html", {
-            **page_context(snapshot, year, body_id), "year": year, "body_code": body_code,
-            "body_choices": bodies, "snapshot": snapshot,
-        }, request=None)
+        content = render_to_string(
+            "stats/_statistics_content.html",
+            {
+                **page_context(snapshot, year, body_id),
+                "year": year,
+                "body_code": body_code,
+                "body_choices": bodies,
+                "snapshot": snapshot,
+            },
+            request=None,
+        )
         cache.set(key, content, PAGE_CACHE_SECONDS)
-    return render(request, "stats/statistics.html", {"content": mark_safe(content)})  # noqa: S308
+    return render(request, "stats/statistics.html", {"content": mark_safe(content)})
 
 
 def data_dictionary(request: HttpRequest) -> HttpResponse:
     snapshot = latest_snapshot()
-    return render(request, "stats/data_dictionary.html", {
-        "columns": opendata.COLUMNS, "license": opendata.LICENSE, "snapshot": snapshot,
-        "schema_version": opendata.SCHEMA_VERSION,
-        "years": snapshot.data.get("years", []) if snapshot else [],
-    })
+    return render(
+        request,
+        "stats/data_dictionary.html",
+        {
+            "columns": opendata.COLUMNS,
+            "license": opendata.LICENSE,
+            "snapshot": snapshot,
+            "schema_version": opendata.SCHEMA_VERSION,
+            "years": snapshot.data.get("years", []) if snapshot else [],
+        },
+    )
 
 
 def _rows(request: HttpRequest) -> tuple[Snapshot, list[dict[str, Any]]]:
@@ -97,7 +112,6 @@ def requests_csv(request: HttpRequest) -> HttpResponse:
 
 def requests_json(request: HttpRequest) -> HttpResponse:
     snapshot, rows = _rows(request)
-    return JsonResponse(opendata.as_json(snapshot, rows),
-                        json_dumps_params={"ensure_ascii": False, "indent": None})
-
-
+    return JsonResponse(
+        opendata.as_json(snapshot, rows), json_dumps_params={"ensure_ascii": False, "indent": None}
+    )

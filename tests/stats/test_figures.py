@@ -59,8 +59,9 @@ def naive_recount():
             counts["answered"] += 1
             counts[req.outcome] += 1
             calendar = working_calendar(req.profile_version)
-            days[key].append(naive_working_days(req.received_on,
-                                                timezone.localdate(req.answered_at), calendar))
+            days[key].append(
+                naive_working_days(req.received_on, timezone.localdate(req.answered_at), calendar)
+            )
             for ground in req.refusal_grounds.all():
                 grounds[(req.body_id, req.received_on.year, ground.code)] += 1
     return rows, days, grounds
@@ -82,8 +83,10 @@ def test_every_figure_matches_a_naive_recount_of_the_requests(scenario):
                 assert r["p90_response_days"] == pytest.approx(p90)
         else:
             assert r["median_response_days"] is None
-    assert Counter({(b, y, c): n for b, y, c, n in scenario["snapshot"].data["grounds_yearly"]}) \
+    assert (
+        Counter({(b, y, c): n for b, y, c, n in scenario["snapshot"].data["grounds_yearly"]})
         == grounds
+    )
     assert RequestFact.objects.count() == InformationRequest.objects.count()
 
 

@@ -60,9 +60,19 @@ def test_csv_json_api_and_page_show_the_same_numbers(scenario, client_fr):
     page = client_fr.get("/statistics/?year=2026").content.decode()
     for body in (scenario["body"], scenario["other_body"]):
         mine = [r for r in data["rows"] if r["body_code"] == body.code and r["year"] == 2026]
-        for column in ("received", "answered_on_time", "answered_late", "open_past_deadline",
-                       "granted", "partially_granted", "refused", "not_held", "transferred",
-                       "withdrawn", "open_within_deadline"):
+        for column in (
+            "received",
+            "answered_on_time",
+            "answered_late",
+            "open_past_deadline",
+            "granted",
+            "partially_granted",
+            "refused",
+            "not_held",
+            "transferred",
+            "withdrawn",
+            "open_within_deadline",
+        ):
             assert _cell(page, body.code, column) == sum(r[column] for r in mine), column
 
 
@@ -82,8 +92,15 @@ def test_open_data_holds_no_personal_data(scenario, client_fr):
         json.dumps(scenario["snapshot"].data, ensure_ascii=False),
     ]
     for text in files:
-        for secret in (PLANTED_NAME, "Planted-Applicant", PLANTED_CIN, "amina@example.org",
-                       "0661 23 45 67", "Oued Fès", "Demande refused_late"):
+        for secret in (
+            PLANTED_NAME,
+            "Planted-Applicant",
+            PLANTED_CIN,
+            "amina@example.org",
+            "0661 23 45 67",
+            "Oued Fès",
+            "Demande refused_late",
+        ):
             assert secret not in text
 
 
@@ -139,8 +156,9 @@ def _pdf_text(path) -> str:
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_annual_report_command_writes_the_pdf(scenario, tmp_path, lang, clock):
     out = tmp_path / f"report-{lang}.pdf"
-    call_command("annual_report", "--year", "2026", "--lang", lang, "--out", str(out),
-                 stdout=io.StringIO())
+    call_command(
+        "annual_report", "--year", "2026", "--lang", lang, "--out", str(out), stdout=io.StringIO()
+    )
     assert out.read_bytes()[:4] == b"%PDF"
     text = _pdf_text(out)
     assert "2026" in text
@@ -148,12 +166,15 @@ def test_annual_report_command_writes_the_pdf(scenario, tmp_path, lang, clock):
     assert name in text
 
 
-@pytest.mark.parametrize("args", [
-    ["--year", "1990", "--lang", "fr"],
-    ["--year", "twenty", "--lang", "fr"],
-    ["--year", "2026", "--lang", "de"],
-    ["--year", "2099", "--lang", "ar"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--year", "1990", "--lang", "fr"],
+        ["--year", "twenty", "--lang", "fr"],
+        ["--year", "2026", "--lang", "de"],
+        ["--year", "2099", "--lang", "ar"],
+    ],
+)
 def test_annual_report_refuses_a_bad_year_or_language_with_exit_2(db, tmp_path, args):
     with pytest.raises(CommandError) as error:
         call_command("annual_report", *args, "--out", str(tmp_path / "x.pdf"))
@@ -173,7 +194,9 @@ def test_appeal_figures_come_from_the_registered_provider(scenario, monkeypatch,
 
     def provider(year: int) -> AppealFigures:
         return AppealFigures(
-            available=True, complaints_to_head=3, appeals_to_commission=2,
+            available=True,
+            complaints_to_head=3,
+            appeals_to_commission=2,
             commission_decisions={"disclosure_ordered": 1, "refusal_confirmed": 1},
             compliance={"complied": 0, "not_complied": 1},
             non_compliant_bodies=[NonCompliantBody(body.pk, 1, 1)],
@@ -188,8 +211,17 @@ def test_appeal_figures_come_from_the_registered_provider(scenario, monkeypatch,
         assert fig.appeals.available and fig.appeals.appeals_to_commission == 2
         assert fig.appeals.non_compliant_bodies[0].body_id == body.pk
         out = tmp_path / "r.pdf"
-        call_command("annual_report", "--year", "2026", "--lang", "fr", "--out", str(out),
-                     "--no-refresh", stdout=io.StringIO())
+        call_command(
+            "annual_report",
+            "--year",
+            "2026",
+            "--lang",
+            "fr",
+            "--out",
+            str(out),
+            "--no-refresh",
+            stdout=io.StringIO(),
+        )
         assert "CDAI-2026-001" in _pdf_text(out)
     finally:
         appeals.unregister_provider(provider)

@@ -15,8 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, help="The year, e.g. 2026.")
         parser.add_argument("--lang", default="fr", help=f"One of {', '.join(LANGUAGES)}.")
         parser.add_argument("--out", required=True, help="Where to write the PDF.")
-        parser.add_argument("--no-refresh", action="store_true",
-                            help="Use the latest computed figures instead of recomputing them.")
+        parser.add_argument(
+            "--no-refresh",
+            action="store_true",
+            help="Use the latest computed figures instead of recomputing them.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
