@@ -235,3 +235,10 @@ def test_refresh_task_recomputes(scenario):
     from ati.stats.tasks import refresh_stats as task
 
     assert task.apply().get()
+
+
+def test_pages_and_files_work_before_any_request(db, client_fr):
+    assert client_fr.get("/statistics/").status_code == 200
+    data = client_fr.get("/statistics/data/requests.json").json()
+    assert data["rows"] == []
+    assert client_fr.get("/statistics/data/").status_code == 200
