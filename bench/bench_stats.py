@@ -163,6 +163,10 @@ def child(n: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     snapshot = refresh_stats()
     refresh_s = time.perf_counter() - t0
+    # Again, over a full fact table: what the scheduled refresh does every time.
+    t0 = time.perf_counter()
+    snapshot = refresh_stats()
+    again_s = time.perf_counter() - t0
     facts = RequestFact.objects.count()
 
     # The bare view, behind the same middleware, in a URLconf beside the real one.
@@ -189,6 +193,7 @@ def child(n: int) -> dict[str, Any]:
         "facts": facts,
         "fill_s": fill_s,
         "refresh_s": refresh_s,
+        "refresh_again_s": again_s,
         "snapshot_rows": len(snapshot.data["monthly"]),
         "bare_view_ms": bare_ms,
         "page_cached_ms": page_ms,
@@ -254,6 +259,10 @@ def main() -> int:
         f"(target 60 s; {result['facts']} facts, {result['snapshot_rows']} body-month rows; "
         f"filling the table took {result['fill_s']:.1f} s)"
     )
+    print(
+        f"stats_refresh_again_{n}_requests_postgresql: {result['refresh_again_s']:.2f} s "
+        "(the scheduled refresh, over a full fact table; target 60 s)"
+    )
     for key, label in (
         ("page_cached_ms", "stats_page_cached"),
         ("page_year_cached_ms", "stats_page_year_cached"),
@@ -274,7 +283,7 @@ def main() -> int:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench_stats.json").write_text(json.dumps(result, indent=2))
-    ok = result["refresh_s"] < 60 and result["page_cached_ms"] < 300
+    ok = max(result["refresh_s"], result["refresh_again_s"]) < 60 and result["page_cached_ms"] < 300
     return 0 if ok else 1
 
 
