@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from ati.appeals.api import AppealViewSet, ComplaintViewSet
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
 from ati.requests.api import InformationRequestViewSet
+from ati.stats.api import StatisticsViewSet
 
 router = DefaultRouter()
 router.register("bodies", PublicBodyViewSet, basename="body")
@@ -12,5 +13,6 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", InformationRequestViewSet, basename="request")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("appeals", AppealViewSet, basename="appeal")
+router.register("statistics", StatisticsViewSet, basename="statistics")
 
 urlpatterns = router.urls

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "ati.requests",
     "ati.appeals",
     "ati.notifications",
+    "ati.stats",
 ]
 
 MIDDLEWARE = [
