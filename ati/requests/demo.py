@@ -84,6 +84,8 @@ SCENARIOS: list[tuple[str, str, str, int, bool, list[Step]]] = [
     ),
     ("Stock national de vaccins", "min-sante", "youssef@ati.demo", 1, True, []),
     ("Contrats de nettoyage des hôpitaux", "min-sante", "amina@ati.demo", 35, False, []),
+    # Overdue and left alone by the other demos (the appeals demo reopens the one above).
+    ("Rapports d'audit des hôpitaux", "min-sante", "youssef@ati.demo", 45, False, []),
     (
         "Liste des médicaments remboursés",
         "min-sante",

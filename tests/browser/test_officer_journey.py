@@ -19,6 +19,9 @@ from .test_citizen_journey import log_in
 
 OFFICER = "officer.sante@ati.demo"
 PASSWORD = "demo-ati-2026"
+# Overdue in the demo and touched by no other demo (the appeals demo reopens the
+# "Contrats de nettoyage des hôpitaux" request with a new deadline).
+OVERDUE = "Rapports d'audit des hôpitaux"
 
 
 def row(page, subject):
@@ -51,8 +54,12 @@ def test_officer_journey(journey, page, demo, lang):
     page.check("#id_overdue")
     journey.follow(page, "form.filter-form button[type=submit]")
     assert "overdue=on" in page.url
-    assert row(page, "Contrats de nettoyage des hôpitaux").count() == 1
+    assert row(page, OVERDUE).count() == 1
     assert row(page, "Liste des pharmacies de garde").count() == 0
+    assert (
+        page.locator("table.queue tbody tr").count()
+        == page.locator("table.queue tbody tr.row-overdue").count()
+    )
     journey.check(page, "queue-overdue")
 
     # Urgent, from the counts; then the requests still to assign.
@@ -67,7 +74,7 @@ def test_officer_journey(journey, page, demo, lang):
     journey.check(page, "queue-to-assign")
 
     # Bulk assignment of two requests to the hospitals directorate.
-    for subject in ("Contrats de nettoyage des hôpitaux", "Stock national de vaccins"):
+    for subject in (OVERDUE, "Stock national de vaccins"):
         row(page, subject).locator("input[name=selected]").check()
     page.select_option("#bulk-department", department("hopitaux"))
     journey.follow(page, "div.bulk button[type=submit]")
@@ -75,7 +82,7 @@ def test_officer_journey(journey, page, demo, lang):
     journey.check(page, "bulk-assigned")
     assert set(
         InformationRequest.objects.filter(
-            subject__in=["Contrats de nettoyage des hôpitaux", "Stock national de vaccins"]
+            subject__in=[OVERDUE, "Stock national de vaccins"]
         ).values_list("state", "department__code")
     ) == {("assigned", "hopitaux")}
 
