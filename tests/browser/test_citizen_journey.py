@@ -187,23 +187,107 @@ def answered_request(lang, outcome="refused"):
     return req
 
 
+HEAD = "head.sante@ati.demo"
+COMPLAINT_FORM = "form[action$='/complaint/']"
+APPEAL_FORM = "form[action$='/appeal/']"
+
+
+def open_details(page, form_selector):
+    """Open the <details> holding a form, from its summary, with the keyboard."""
+    page.locator(f"details:has({form_selector}) > summary").focus()
+    page.keyboard.press("Enter")
+    return page.locator(form_selector)
+
+
 @needs_appeals
 def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
+    """A refusal: complaint from the request page, the head confirms, appeal, shown on the page."""
+    from ati.appeals.models import Appeal, Complaint
+
     req = answered_request(lang)
     log_in(journey, page, "amina@ati.demo", "demo-ati-2026")
     journey.goto(page, f"/requests/{req.reference}/")
-    # Expected: a "complain to the head of the body" action on the answered request.
-    page.click("a[href*='complaint'], summary:has-text('plainte'), summary:has-text('شكاية')")
+    assert page.locator("section.appeals-panel").count() == 1
+    # An appeal is offered too, with the warning that the law asks for a complaint first.
+    assert page.locator(f"details:has({APPEAL_FORM}) .message.error").count() == 1
+
+    # The complaint: first without reasons (the error next to its field), then rightly.
+    form = open_details(page, COMPLAINT_FORM)
+    assert form.locator("select[name=ground] option").all_inner_texts()  # refusal offered
     journey.check(page, "complaint-form")
-    page.fill("textarea", "Le refus ne cite pas de motif précis.")
-    journey.follow(page, "main form button[type=submit]")
+    journey.follow(page, f"{COMPLAINT_FORM} button[type=submit]")
+    assert assert_errors_tied_to_fields(page) == 1
+    journey.check(page, "complaint-errors")
+    page.locator(f"{COMPLAINT_FORM} textarea[name=reasons]").fill(
+        {
+            "fr": "Le refus invoque la sécurité de l'État sans dire en quoi ces dépenses la "
+            "menaceraient.",
+            "ar": "الرفض يستند إلى أمن الدولة دون بيان كيف تهدده هذه المصاريف.",
+        }[lang]
+    )
+    journey.follow(page, f"{COMPLAINT_FORM} button[type=submit]")
+    assert page.url.endswith(f"/requests/{req.reference}/")
+    complaint = Complaint.objects.get(request=req)
+    assert complaint.state == "filed" and complaint.ground == "refusal"
+    assert page.locator(".messages .message").count() == 1
+    panel = page.locator("section.appeals-panel")
+    assert panel.locator(f"a[href='/complaints/{complaint.pk}/']").count() == 1
+    assert panel.locator(f"details:has({COMPLAINT_FORM})").count() == 0  # filed once
+    assert panel.locator(f"details:has({APPEAL_FORM})").count() == 0  # the head decides first
+    assert panel.locator("p.help").count() == 1  # "you may appeal once the head has decided"
     journey.check(page, "complaint-filed")
-    # The head decides (through the services, once they exist), then the appeal.
-    page.click("a[href*='appeal']")
+
+    # The head of the body, in their own browser, confirms the refusal from their list.
+    head = journey.new_page()
+    log_in(journey, head, HEAD, "demo-ati-2026")
+    journey.follow(head, "header a[href='/complaints/']")
+    assert head.locator(f"#decide-h ~ div a[href='/complaints/{complaint.pk}/']").count() == 1
+    journey.check(head, "head-complaints")
+    journey.follow(head, f"#decide-h ~ div a[href='/complaints/{complaint.pk}/']")
+    journey.check(head, "head-complaint")
+    form = open_details(head, "form[action$='/do/confirm/']")
+    form.locator("textarea[name=text]").fill(
+        {
+            "fr": "Le refus est confirmé : les dépenses détaillées révèlent l'emplacement "
+            "de sites sensibles.",
+            "ar": "تم تأكيد الرفض: تكشف المصاريف المفصلة مواقع حساسة.",
+        }[lang]
+    )
+    journey.follow(head, "form[action$='/do/confirm/'] button[type=submit]")
+    complaint.refresh_from_db()
+    assert complaint.state == "confirmed"
+    assert head.locator("form[action*='/do/']").count() == 0  # nothing left to decide
+    journey.check(head, "head-confirmed")
+
+    # Back to the applicant: the decision shows, and the appeal is offered.
+    page.reload()
+    panel = page.locator("section.appeals-panel")
+    assert complaint.decision_text in panel.inner_text()
+    form = open_details(page, APPEAL_FORM)
+    assert page.locator(".appeals-panel .message.error").count() == 0  # a prior complaint
+    form.locator("textarea[name=reasons]").fill(
+        {
+            "fr": "Le chef de l'organisme confirme le refus sans répondre à ma plainte : "
+            "je demande à la commission de l'examiner.",
+            "ar": "أكد رئيس الهيئة الرفض دون الرد على شكايتي، وأطلب من اللجنة فحصه.",
+        }[lang]
+    )
     journey.check(page, "appeal-form")
-    page.fill("textarea", "La plainte est restée sans réponse.")
-    journey.follow(page, "main form button[type=submit]")
+    journey.follow(page, f"{APPEAL_FORM} button[type=submit]")
+    appeal = Appeal.objects.get(request=req)
+    assert appeal.state == "filed" and appeal.complaint_id == complaint.pk
+    assert page.url.endswith(f"/appeals/{appeal.pk}/")
+    assert page.locator(".messages .message").count() == 1
+    assert page.locator("form[action*='/do/']").count() == 0  # the commission acts, not her
     journey.check(page, "appeal-filed")
+
+    # The request page now shows both steps, and nothing more to file.
+    journey.follow(page, f"p.breadcrumb a[href='/requests/{req.reference}/']")
+    panel = page.locator("section.appeals-panel")
+    assert panel.locator("article.appeal-card").count() == 2
+    assert panel.locator(f"a[href='/appeals/{appeal.pk}/']").count() == 1
+    assert panel.locator("form").count() == 0
+    journey.check(page, "request-with-appeal")
 
 
 @needs_library
