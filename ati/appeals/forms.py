@@ -12,6 +12,10 @@ from ati.bodies.models import PublicBody
 
 from .models import AppealState, Decision, Ground, InadmissibilityReason
 
+#: <input type="date"> takes its value as YYYY-MM-DD only: the French format (26/11/2026)
+#: would leave it empty, and the initial date of a hearing would be lost.
+ISO_DATE = "%Y-%m-%d"
+
 
 def _text(label: Any, rows: int = 4, required: bool = True, **kw: Any) -> forms.CharField:
     return forms.CharField(
@@ -74,7 +78,7 @@ class ObservationsRequestForm(forms.Form):
     due = forms.DateField(
         label=_("Observations due by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
         help_text=_("Empty: the default period (working days)."),
     )
 
@@ -84,7 +88,10 @@ class ObservationsForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    on = forms.DateField(label=_("Hearing held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Hearing held on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
     minutes = _text(_("Minutes of the hearing"))
 
 

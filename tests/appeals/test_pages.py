@@ -173,3 +173,17 @@ def test_published_decisions_are_public(
     html = client.get("/decisions/").content.decode()
     assert "CDAI-2026-0001" in html and "Un demandeur" in html
     assert Appeal.objects.get().published_at is not None
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_date_fields_carry_an_iso_value_the_browser_accepts(language):
+    """<input type="date"> ignores 26/11/2026: the hearing's initial date must be ISO."""
+    import datetime as dt
+
+    from ati.appeals.forms import HearingForm, ObservationsRequestForm
+
+    with translation.override(language):
+        hearing = str(HearingForm(initial={"on": dt.date(2026, 11, 26)})["on"])
+        due = str(ObservationsRequestForm(initial={"due": dt.date(2026, 12, 3)})["due"])
+    assert 'value="2026-11-26"' in hearing
+    assert 'value="2026-12-03"' in due
