@@ -38,6 +38,13 @@ def _add_errors(form: Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _ided(name: str, form: Form | None) -> Any:
+    """Several forms share a page: ids per form keep each label on its own field."""
+    if form is not None:
+        form.auto_id = f"id_{name}_%s"
+    return form
+
+
 def _request(request: HttpRequest, reference: str) -> InformationRequest:
     try:
         return request_selectors.get_request(request.user, reference)
@@ -70,10 +77,15 @@ def request_panel_context(
     grounds = [w.ground for w in panel.complaint_windows]
     return {
         "appeals_panel": panel,
-        "complaint_form": bound.get("complaint")
-        or (forms.FileComplaintForm(grounds=grounds) if grounds else None),
-        "appeal_form": bound.get("appeal")
-        or (forms.FileAppealForm() if panel.appeal_window else None),
+        "complaint_form": _ided(
+            "complaint",
+            bound.get("complaint")
+            or (forms.FileComplaintForm(grounds=grounds) if grounds else None),
+        ),
+        "appeal_form": _ided(
+            "appeal",
+            bound.get("appeal") or (forms.FileAppealForm() if panel.appeal_window else None),
+        ),
     }
 
 
@@ -162,7 +174,8 @@ def _complaint_context(
         "complaint": complaint,
         "req": complaint.request,
         "action_forms": {
-            name: (bound or {}).get(name) or COMPLAINT_FORMS[name]() for name in actions
+            name: _ided(name, (bound or {}).get(name) or COMPLAINT_FORMS[name]())
+            for name in actions
         },
         "appeals": complaint.appeals.all(),
         "today": timezone.localdate(),
@@ -273,7 +286,8 @@ def _appeal_context(
         "appeal": found,
         "req": req,
         "action_forms": {
-            name: (bound or {}).get(name) or APPEAL_FORMS[name](found, None) for name in actions
+            name: _ided(name, (bound or {}).get(name) or APPEAL_FORMS[name](found, None))
+            for name in actions
         },
         "concerns": [InadmissibilityReason(c).label for c in services.admissibility_concerns(found)]
         if found.state == "filed"

@@ -187,3 +187,36 @@ def test_date_fields_carry_an_iso_value_the_browser_accepts(language):
         due = str(ObservationsRequestForm(initial={"due": dt.date(2026, 12, 3)})["due"])
     assert 'value="2026-11-26"' in hearing
     assert 'value="2026-12-03"' in due
+
+
+def _duplicate_ids(html: str) -> list[str]:
+    import collections
+    import re
+
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+    return sorted(i for i, n in ids.items() if n > 1)
+
+
+def test_forms_sharing_a_page_keep_their_labels_on_their_own_fields(
+    client, refused, citizen, head, commissioner, clock
+):
+    """Complaint and appeal (both `reasons`), confirm and overturn, the appeal's actions."""
+    req = refused()
+    client.force_login(citizen)
+    html = client.get(f"/requests/{req.reference}/").content.decode()
+    assert 'id="id_complaint_reasons"' in html and 'id="id_appeal_reasons"' in html
+    assert _duplicate_ids(html) == []
+    bad = client.post(f"/requests/{req.reference}/appeal/", {"reasons": ""}).content.decode()
+    assert 'id="id_appeal_reasons"' in bad and _duplicate_ids(bad) == []
+    complaint = services.file_complaint(citizen, req, ground=Ground.REFUSAL, reasons="Non.")
+    client.force_login(head)
+    html = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert 'id="id_confirm_text"' in html and _duplicate_ids(html) == []
+    services.confirm_complaint(head, complaint, text="Confirmé.")
+    appeal = services.file_appeal(citizen, req, reasons="Appel.")
+    services.declare_admissible(commissioner, appeal)
+    services.request_observations(commissioner, appeal, note="Vos observations ?")
+    client.force_login(commissioner)
+    html = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert 'id="id_decide_reasons"' in html and 'id="id_draft_decision_reasons"' in html
+    assert _duplicate_ids(html) == []
