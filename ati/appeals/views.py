@@ -39,7 +39,9 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 
 def _ided(name: str, form: Form | None) -> Any:
-    """Several forms share a page: ids per form keep each label on its own field."""
+    """Several forms share a page: ids per form keep each label on its own field.
+
+    Set before validation: the errors take the field's id then (aria-describedby)."""
     if form is not None:
         form.auto_id = f"id_{name}_%s"
     return form
@@ -103,7 +105,7 @@ def _rerender_request(
 @require_POST
 def file_complaint(request: HttpRequest, reference: str) -> HttpResponse:
     req = _request(request, reference)
-    form = forms.FileComplaintForm(request.POST)
+    form = _ided("complaint", forms.FileComplaintForm(request.POST))
     if form.is_valid():
         try:
             complaint = services.file_complaint(request.user, req, **form.cleaned_data)
@@ -123,7 +125,7 @@ def file_complaint(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def file_appeal(request: HttpRequest, reference: str) -> HttpResponse:
     req = _request(request, reference)
-    form = forms.FileAppealForm(request.POST)
+    form = _ided("appeal", forms.FileAppealForm(request.POST))
     if form.is_valid():
         try:
             appeal = services.file_appeal(request.user, req, **form.cleaned_data)
@@ -194,7 +196,7 @@ def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     found = _complaint(request, pk)
     if action not in COMPLAINT_SERVICES:
         raise Http404(_("No such action."))
-    form = COMPLAINT_FORMS[action](request.POST)
+    form = _ided(action, COMPLAINT_FORMS[action](request.POST))
     if form.is_valid():
         try:
             COMPLAINT_SERVICES[action](request.user, found, form.cleaned_data)
@@ -312,7 +314,7 @@ def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     found = _appeal(request, pk)
     if action not in APPEAL_SERVICES:
         raise Http404(_("No such action."))
-    form = APPEAL_FORMS[action](found, request.POST)
+    form = _ided(action, APPEAL_FORMS[action](found, request.POST))
     if form.is_valid():
         try:
             APPEAL_SERVICES[action](request.user, found, form.cleaned_data)

@@ -208,6 +208,8 @@ def test_forms_sharing_a_page_keep_their_labels_on_their_own_fields(
     assert _duplicate_ids(html) == []
     bad = client.post(f"/requests/{req.reference}/appeal/", {"reasons": ""}).content.decode()
     assert 'id="id_appeal_reasons"' in bad and _duplicate_ids(bad) == []
+    assert 'aria-describedby="id_appeal_reasons_helptext id_appeal_reasons_error"' in bad
+    assert 'id="id_appeal_reasons_error"' in bad
     complaint = services.file_complaint(citizen, req, ground=Ground.REFUSAL, reasons="Non.")
     client.force_login(head)
     html = client.get(f"/complaints/{complaint.pk}/").content.decode()
