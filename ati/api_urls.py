@@ -3,11 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
+from ati.library.api import LibraryViewSet
 from ati.requests.api import InformationRequestViewSet
 
 router = DefaultRouter()
 router.register("bodies", PublicBodyViewSet, basename="body")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", InformationRequestViewSet, basename="request")
+router.register("library", LibraryViewSet, basename="library")
 
 urlpatterns = router.urls

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "ati.bodies",
     "ati.law",
     "ati.requests",
+    "ati.library",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("ati.core.urls")),
     path("accounts/", include("ati.accounts.urls")),
     path("", include("ati.requests.urls")),
+    path("", include("ati.library.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ati.api_urls")),
