@@ -39,8 +39,8 @@ TEXT_ATTACHMENT_LIMIT = 200_000
 def allow_list(body: PublicBody) -> list[str]:
     """What stays in a body's texts: the names of bodies and departments, its chosen officials."""
     names: list[str] = []
-    for b in PublicBody.objects.only("name_fr", "name_ar", "name_en"):
-        names += [b.name_fr, b.name_ar, b.name_en]
+    for b in PublicBody.objects.only("name_fr", "name_ar", "name_en", "email"):
+        names += [b.name_fr, b.name_ar, b.name_en, b.email]
     for d in Department.objects.filter(body=body).only("name_fr", "name_ar", "name_en"):
         names += [d.name_fr, d.name_ar, d.name_en]
     names += list(PublishableOfficial.objects.filter(body=body).values_list("name", flat=True))
