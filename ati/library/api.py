@@ -48,7 +48,8 @@ class LibraryViewSet(viewsets.ViewSet):
         q, filters, page = search_params(request)  # type: ignore[arg-type]
         result = search.search(q, filters=filters, page=page)
         return Response({
-            "query": q, "count": result.total, "page": result.page,
+            "query": q, "count": result.total, "count_is_lower_bound": result.more,
+            "page": result.page,
             "next": result.has_next,
             "results": [{"score": hit.score, "snippet": str(hit.snippet),
                          **PublicationSerializer(hit.publication).data} for hit in result.hits],

@@ -32,6 +32,8 @@ FACETS = ("body", "category", "year", "language", "outcome")
 FACET_COLUMNS = {"body": "body_id", "category": "category", "year": "year",
                  "language": "language", "outcome": "outcome"}
 START, STOP = "\x02", "\x03"
+#: Counting every match of a common word costs more than the page itself: past this, "1000+".
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -49,6 +51,8 @@ class SearchResult:
     page: int
     per_page: int
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+    #: True when `total` is COUNT_CAP and more documents match.
+    more: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -74,6 +78,9 @@ def _filters_sql(filters: dict[str, Any], alias: str = "p") -> tuple[str, list[A
 class Backend:
     """The queries one database needs; `search()` composes them."""
 
+    def id_column(self, join: bool) -> str:
+        return "p.id"
+
     def index(self, pub: Publication) -> None:
         raise NotImplementedError
 
@@ -83,7 +90,8 @@ class Backend:
     def remove(self, pub_id: int) -> None:
         raise NotImplementedError
 
-    def match(self, words: Sequence[str], any_word: bool) -> tuple[str, str, list[Any], str]:
+    def match(self, words: Sequence[str], any_word: bool,
+              join: bool = True) -> tuple[str, str, list[Any], str]:
         """(FROM clause, WHERE clause, params, score expression) — lower score is better."""
         raise NotImplementedError
 
@@ -92,20 +100,21 @@ class Backend:
 
     def ranked_ids(self, words: Sequence[str], filters: dict[str, Any], limit: int,
                    offset: int, any_word: bool = False) -> list[tuple[int, float]]:
-        from_sql, where, params, score = self.match(words, any_word)
+        from_sql, where, params, score = self.match(words, any_word, join=bool(filters))
         extra, extra_params = _filters_sql(filters)
-        sql = (f"SELECT p.id, {score} AS score FROM {from_sql} WHERE {where}{extra} "
-               f"ORDER BY score, p.id DESC LIMIT %s OFFSET %s")
+        pk = self.id_column(bool(filters))
+        sql = (f"SELECT {pk}, {score} AS score FROM {from_sql} WHERE {where}{extra} "
+               f"ORDER BY score, {pk} DESC LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *extra_params, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def count(self, words: Sequence[str], filters: dict[str, Any]) -> int:
-        from_sql, where, params, _ = self.match(words, False)
+        from_sql, where, params, _ = self.match(words, False, join=bool(filters))
         extra, extra_params = _filters_sql(filters)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {from_sql} WHERE {where}{extra}",
-                           [*params, *extra_params])
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {from_sql} WHERE {where}{extra} "
+                           f"LIMIT {COUNT_CAP + 1}) AS matches", [*params, *extra_params])
             return int(cursor.fetchone()[0])
 
     def facet(self, name: str, words: Sequence[str],
@@ -121,6 +130,9 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
+    def id_column(self, join: bool) -> str:
+        return "p.id" if join else "library_fts.rowid"
+
     def index(self, pub: Publication) -> None:
         self.index_many([(pub.pk, pub.language, pub.title, pub.public_text)])
 
@@ -142,9 +154,12 @@ class SQLiteBackend(Backend):
         quoted = ['"' + w.replace('"', '""') + '"' for w in words]
         return (" OR " if any_word else " ").join(quoted)
 
-    def match(self, words: Sequence[str], any_word: bool) -> tuple[str, str, list[Any], str]:
+    def match(self, words: Sequence[str], any_word: bool,
+              join: bool = True) -> tuple[str, str, list[Any], str]:
+        # Without filters the index alone answers (its rowid is the publication's id).
         return (
-            "library_fts JOIN library_publication p ON p.id = library_fts.rowid",
+            "library_fts JOIN library_publication p ON p.id = library_fts.rowid" if join
+            else "library_fts",
             "library_fts MATCH %s",
             [self.fts_query(words, any_word)],
             "bm25(library_fts, 5.0, 1.0)",
@@ -192,7 +207,8 @@ class PostgreSQLBackend(Backend):
                     f"WHERE plainto_tsquery('{config}', w)::text <> '')")
         return f"plainto_tsquery('{config}', %s)"
 
-    def match(self, words: Sequence[str], any_word: bool) -> tuple[str, str, list[Any], str]:
+    def match(self, words: Sequence[str], any_word: bool,
+              join: bool = True) -> tuple[str, str, list[Any], str]:
         value: Any = list(words) if any_word else " ".join(words)
         queries = ", ".join(f"{self._tsquery(cfg, any_word)} AS q_{lang}"
                             for lang, cfg in PG_CONFIG.items())
@@ -292,8 +308,9 @@ def search(
     total = len(hits) + (page - 1) * per_page
     if len(hits) == per_page or page > 1:
         total = engine.count(words, filters)
+    more = total > COUNT_CAP
     facets = {name: engine.facet(name, words, filters) for name in FACETS} if with_facets else {}
-    return SearchResult(query, hits, total, page, per_page, facets)
+    return SearchResult(query, hits, min(total, COUNT_CAP), page, per_page, facets, more)
 
 
 def similar_publications(text: str, limit: int = 3) -> list[Hit]:
