@@ -35,19 +35,140 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-FR_WORDS = ("budget hôpital marché public recrutement concours rapport statistique commune "
-            "eau électricité santé école route permis construction subvention contrat "
-            "maintenance nettoyage transport déchets éclairage associations formation "
-            "infirmiers médecins urgences vaccins pharmacie appel offres résultats région").split()
-AR_WORDS = ("ميزانية مستشفى صفقة عمومية توظيف مباراة تقرير إحصاء جماعة ماء كهرباء صحة مدرسة "
-            "طريق رخصة بناء دعم عقد صيانة نظافة نقل نفايات إنارة جمعيات تكوين ممرضين أطباء "
-            "مستعجلات لقاحات صيدلية طلب عروض نتائج جهة").split()
-EN_WORDS = ("budget hospital procurement public recruitment exam report statistics council "
-            "water electricity health school road permit building grant contract").split()
+FR_WORDS = [
+    "budget",
+    "hôpital",
+    "marché",
+    "public",
+    "recrutement",
+    "concours",
+    "rapport",
+    "statistique",
+    "commune",
+    "eau",
+    "électricité",
+    "santé",
+    "école",
+    "route",
+    "permis",
+    "construction",
+    "subvention",
+    "contrat",
+    "maintenance",
+    "nettoyage",
+    "transport",
+    "déchets",
+    "éclairage",
+    "associations",
+    "formation",
+    "infirmiers",
+    "médecins",
+    "urgences",
+    "vaccins",
+    "pharmacie",
+    "appel",
+    "offres",
+    "résultats",
+    "région",
+]
+AR_WORDS = [
+    "ميزانية",
+    "مستشفى",
+    "صفقة",
+    "عمومية",
+    "توظيف",
+    "مباراة",
+    "تقرير",
+    "إحصاء",
+    "جماعة",
+    "ماء",
+    "كهرباء",
+    "صحة",
+    "مدرسة",
+    "طريق",
+    "رخصة",
+    "بناء",
+    "دعم",
+    "عقد",
+    "صيانة",
+    "نظافة",
+    "نقل",
+    "نفايات",
+    "إنارة",
+    "جمعيات",
+    "تكوين",
+    "ممرضين",
+    "أطباء",
+    "مستعجلات",
+    "لقاحات",
+    "صيدلية",
+    "طلب",
+    "عروض",
+    "نتائج",
+    "جهة",
+]
+EN_WORDS = [
+    "budget",
+    "hospital",
+    "procurement",
+    "public",
+    "recruitment",
+    "exam",
+    "report",
+    "statistics",
+    "council",
+    "water",
+    "electricity",
+    "health",
+    "school",
+    "road",
+    "permit",
+    "building",
+    "grant",
+    "contract",
+]
 
 
-FR_SYLLABLES = "ba ri to ma ne lu sa co de pi ra mo ve ti na lo gu fe".split()
-AR_SYLLABLES = "با ري تو ما نو لي سا كو دي في را مو وا تي نا لو قو سي".split()
+FR_SYLLABLES = [
+    "ba",
+    "ri",
+    "to",
+    "ma",
+    "ne",
+    "lu",
+    "sa",
+    "co",
+    "de",
+    "pi",
+    "ra",
+    "mo",
+    "ve",
+    "ti",
+    "na",
+    "lo",
+    "gu",
+    "fe",
+]
+AR_SYLLABLES = [
+    "با",
+    "ري",
+    "تو",
+    "ما",
+    "نو",
+    "لي",
+    "سا",
+    "كو",
+    "دي",
+    "في",
+    "را",
+    "مو",
+    "وا",
+    "تي",
+    "نا",
+    "لو",
+    "قو",
+    "سي",
+]
 
 
 def vocabulary(base: list[str], syllables: list[str], size: int, rng: random.Random) -> list[str]:
@@ -70,7 +191,7 @@ def make_text(rng: random.Random, words: list[str], n: int) -> str:
             cumulative.append(total)
         WEIGHTS[len(words)] = cumulative
     chosen = rng.choices(words, cum_weights=WEIGHTS[len(words)], k=n)
-    return " ".join(" ".join(chosen[i:i + 12]) + "." for i in range(0, n, 12))
+    return " ".join(" ".join(chosen[i : i + 12]) + "." for i in range(0, n, 12))
 
 
 WEIGHTS: dict[int, list[float]] = {}
@@ -82,8 +203,11 @@ def generate(n: int, rng: random.Random) -> None:
     from ati.library.search import backend
     from tests.factories import PublicBodyFactory
 
-    bodies = [PublicBodyFactory() for _ in range(20)] if not PublicBody.objects.exists() \
+    bodies = (
+        [PublicBodyFactory() for _ in range(20)]
+        if not PublicBody.objects.exists()
         else list(PublicBody.objects.all())
+    )
     admin_id = _admin()
     now = timezone.now()
     batch, engine = 2000, backend()
@@ -95,14 +219,24 @@ def generate(n: int, rng: random.Random) -> None:
             words = vocab[lang]
             text = make_text(rng, words, rng.randint(120, 400))
             title = " ".join(rng.choice(words) for _ in range(6))
-            pubs.append(Publication(
-                body=rng.choice(bodies), category=rng.choice(["answer", "budgets", "procurement",
-                                                             "reports", "statistics"]),
-                title=title, language=lang, original_text=text, public_text=text,
-                state="published", approved_by_id=admin_id, approved_at=now, published_at=now,
-                year=rng.choice([2023, 2024, 2025, 2026]),
-                outcome=rng.choice(["granted", "partially_granted", ""]),
-            ))
+            pubs.append(
+                Publication(
+                    body=rng.choice(bodies),
+                    category=rng.choice(
+                        ["answer", "budgets", "procurement", "reports", "statistics"]
+                    ),
+                    title=title,
+                    language=lang,
+                    original_text=text,
+                    public_text=text,
+                    state="published",
+                    approved_by_id=admin_id,
+                    approved_at=now,
+                    published_at=now,
+                    year=rng.choice([2023, 2024, 2025, 2026]),
+                    outcome=rng.choice(["granted", "partially_granted", ""]),
+                )
+            )
         created = Publication.objects.bulk_create(pubs)
         engine.index_many((p.pk, p.language, p.title, p.public_text) for p in created)
     if connection.vendor == "postgresql":
@@ -117,8 +251,9 @@ AR_VOCAB: list[str] = []
 def _admin() -> int:
     from ati.accounts.models import User
 
-    user, _ = User.objects.get_or_create(email="bench@ati.test",
-                                         defaults={"role": "administrator", "full_name": "b"})
+    user, _ = User.objects.get_or_create(
+        email="bench@ati.test", defaults={"role": "administrator", "full_name": "b"}
+    )
     return user.pk
 
 
@@ -130,16 +265,26 @@ def raw_query(words: list[str]) -> None:
             cursor.execute(
                 "SELECT rowid, bm25(library_fts, 5.0, 1.0) AS s, "
                 "snippet(library_fts, 1, char(2), char(3), '…', 32) FROM library_fts "
-                "WHERE library_fts MATCH %s ORDER BY s LIMIT 20", [q])
+                "WHERE library_fts MATCH %s ORDER BY s LIMIT 20",
+                [q],
+            )
         else:
             q = " ".join(words)
             cursor.execute(
-                "SELECT id, ts_headline(cfg::regconfig, public_text, plainto_tsquery(cfg::regconfig, "
-                "%s)) FROM (SELECT id, public_text, CASE language WHEN 'ar' THEN 'arabic' "
-                "WHEN 'en' THEN 'english' ELSE 'french' END AS cfg, ts_rank(search_vector, "
-                "plainto_tsquery('french', %s)) AS r FROM library_publication WHERE "
-                "language = 'fr' AND search_vector @@ plainto_tsquery('french', %s) "
-                "ORDER BY r DESC LIMIT 20) t", [q, q, q])
+                "SELECT id, ts_headline(cfg::regconfig, public_text, "
+                "plainto_tsquery(cfg::regconfig, %s)) FROM ("
+                " SELECT p.id, p.public_text, CASE p.language WHEN 'ar' THEN 'arabic'"
+                " WHEN 'en' THEN 'english' ELSE 'french' END AS cfg,"
+                " ts_rank(p.search_vector, CASE p.language WHEN 'ar' THEN qa"
+                " WHEN 'en' THEN qe ELSE qf END) AS r"
+                " FROM library_publication p, plainto_tsquery('french', %s) qf,"
+                " plainto_tsquery('arabic', %s) qa, plainto_tsquery('english', %s) qe"
+                " WHERE (p.language = 'fr' AND p.search_vector @@ qf)"
+                " OR (p.language = 'ar' AND p.search_vector @@ qa)"
+                " OR (p.language = 'en' AND p.search_vector @@ qe)"
+                " ORDER BY r DESC LIMIT 20) t",
+                [q, q, q, q],
+            )
         cursor.fetchall()
 
 
@@ -189,21 +334,31 @@ def main() -> None:
         return statistics.quantiles(values, n=100)[q - 1]
 
     results = {
-        "vendor": connection.vendor, "documents": n, "queries": n_queries,
+        "vendor": connection.vendor,
+        "documents": n,
+        "queries": n_queries,
         "build_seconds": round(build, 1),
-        "app_p50_ms": p(app, 50), "app_p95_ms": p(app, 95),
-        "raw_p50_ms": p(raw, 50), "raw_p95_ms": p(raw, 95),
+        "app_p50_ms": p(app, 50),
+        "app_p95_ms": p(app, 95),
+        "raw_p50_ms": p(raw, 50),
+        "raw_p95_ms": p(raw, 95),
         "with_facets_p95_ms": p(facets, 95),
     }
     v = connection.vendor
     print(f"library_build_{v}: {build:.1f} s ({n} documents)")
     print(f"library_search_raw_p95_{v}: {results['raw_p95_ms']:.1f} ms (1.00x)")
-    print(f"library_search_p50_{v}: {results['app_p50_ms']:.1f} ms "
-          f"({results['app_p50_ms'] / results['raw_p50_ms']:.2f}x)")
-    print(f"library_search_p95_{v}: {results['app_p95_ms']:.1f} ms "
-          f"({results['app_p95_ms'] / results['raw_p95_ms']:.2f}x)")
-    print(f"library_search_with_facets_p95_{v}: {results['with_facets_p95_ms']:.1f} ms "
-          f"({results['with_facets_p95_ms'] / results['raw_p95_ms']:.2f}x)")
+    print(
+        f"library_search_p50_{v}: {results['app_p50_ms']:.1f} ms "
+        f"({results['app_p50_ms'] / results['raw_p50_ms']:.2f}x)"
+    )
+    print(
+        f"library_search_p95_{v}: {results['app_p95_ms']:.1f} ms "
+        f"({results['app_p95_ms'] / results['raw_p95_ms']:.2f}x)"
+    )
+    print(
+        f"library_search_with_facets_p95_{v}: {results['with_facets_p95_ms']:.1f} ms "
+        f"({results['with_facets_p95_ms'] / results['raw_p95_ms']:.2f}x)"
+    )
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"library-{v}.json").write_text(json.dumps(results, indent=2))

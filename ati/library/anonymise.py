@@ -92,8 +92,20 @@ MARKERS: dict[str, dict[str, str]] = {
 PRIORITY = {
     name: rank
     for rank, name in enumerate(
-        ("identity", "email", "iban", "rib", "residence_card", "passport", "cin", "phone",
-         "birth_date", "address", "person", "other")
+        (
+            "identity",
+            "email",
+            "iban",
+            "rib",
+            "residence_card",
+            "passport",
+            "cin",
+            "phone",
+            "birth_date",
+            "address",
+            "person",
+            "other",
+        )
     )
 }
 
@@ -158,7 +170,11 @@ MONTHS = (
     r"november|december|يناير|فبراير|مارس|أبريل|ابريل|ماي|مايو|يونيو|يوليوز|يوليو|غشت|"
     r"أغسطس|شتنبر|سبتمبر|أكتوبر|اكتوبر|نونبر|نوفمبر|دجنبر|ديسمبر"
 )
-DATE = rf"(?:\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{2,4}}|\d{{1,2}}(?:er)?\s+(?:{MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+DATE = (
+    r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}"
+    rf"|\d{{1,2}}(?:er)?\s+(?:{MONTHS})\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})"
+)
 BIRTH_DATE = re.compile(
     r"(?:\bn[ée]e?(?:\(e\))?|date\s+de\s+naissance|\bborn|date\s+of\s+birth|"
     r"المزداد(?:ة)?|المزدادة|تاريخ\s+الازدياد|تاريخ\s+الميلاد|ولد|ولدت|مزداد(?:ة)?)"
@@ -197,20 +213,84 @@ PERSON_LABEL = re.compile(
     rf"({LATIN_NAME}|[\u0600-\u06FF]+(?:\s+[\u0600-\u06FF]+){{0,3}})",
     re.IGNORECASE,
 )
-AR_TITLES = r"السيد|السيدة|السادة|الآنسة|الانسة|الأستاذ|الأستاذة|الاستاذ|الدكتور|الدكتورة|المواطن|المواطنة"
+AR_TITLES = (
+    r"السيد|السيدة|السادة|الآنسة|الانسة|الأستاذ|الأستاذة|الاستاذ|الدكتور|الدكتورة|المواطن|المواطنة"
+)
 AR_WORD = r"[\u0621-\u064A\u0660-\u0669\u064B-\u065F\u0640]+"
 # Words after a title that are a role, not a name ("السيد الوزير"): the title then names an office.
 AR_ROLES = {
-    "الوزير", "الوزيرة", "وزير", "وزيرة", "المدير", "المديرة", "مدير", "مديرة", "الرئيس",
-    "الرئيسة", "رئيس", "رئيسة", "الوالي", "والي", "العامل", "عامل", "الكاتب", "كاتب",
-    "المندوب", "مندوب", "القائد", "قائد", "الباشا", "باشا", "المفتش", "رئيسا", "المكلف",
+    "الوزير",
+    "الوزيرة",
+    "وزير",
+    "وزيرة",
+    "المدير",
+    "المديرة",
+    "مدير",
+    "مديرة",
+    "الرئيس",
+    "الرئيسة",
+    "رئيس",
+    "رئيسة",
+    "الوالي",
+    "والي",
+    "العامل",
+    "عامل",
+    "الكاتب",
+    "كاتب",
+    "المندوب",
+    "مندوب",
+    "القائد",
+    "قائد",
+    "الباشا",
+    "باشا",
+    "المفتش",
+    "رئيسا",
+    "المكلف",
 }
 # Words that end a name: prepositions, conjunctions and the verbs of a letter.
 AR_STOP = {
-    "في", "من", "على", "إلى", "الى", "عن", "مع", "الذي", "التي", "و", "أو", "قد", "لقد", "أن",
-    "بأن", "إن", "طلب", "يطلب", "تقدم", "تقدمت", "قدم", "بطلب", "الحامل", "الحاملة", "حامل",
-    "رقم", "الساكن", "الساكنة", "القاطن", "المزداد", "المزدادة", "بتاريخ", "المحترم",
-    "المحترمة", "ذو", "ذات", "هاتف", "الهاتف", "البريد", "عنوان", "العنوان", "ب",
+    "في",
+    "من",
+    "على",
+    "إلى",
+    "الى",
+    "عن",
+    "مع",
+    "الذي",
+    "التي",
+    "و",
+    "أو",
+    "قد",
+    "لقد",
+    "أن",
+    "بأن",
+    "إن",
+    "طلب",
+    "يطلب",
+    "تقدم",
+    "تقدمت",
+    "قدم",
+    "بطلب",
+    "الحامل",
+    "الحاملة",
+    "حامل",
+    "رقم",
+    "الساكن",
+    "الساكنة",
+    "القاطن",
+    "المزداد",
+    "المزدادة",
+    "بتاريخ",
+    "المحترم",
+    "المحترمة",
+    "ذو",
+    "ذات",
+    "هاتف",
+    "الهاتف",
+    "البريد",
+    "عنوان",
+    "العنوان",
+    "ب",
 }
 PERSON_AR = re.compile(rf"(?:{AR_TITLES})\s+({AR_WORD}(?:\s+{AR_WORD}){{0,3}})")
 AR_CONNECTORS = {"بن", "بنت", "ابن", "ولد", "أبو", "ابو", "عبد", "آيت", "ايت"}
@@ -312,8 +392,11 @@ def _arabic_name(m: re.Match[str]) -> tuple[int, int] | None:
             break
         kept.append(w)
         # A given name and a family name; longer only through بن, عبد …
-        if len(kept) >= 2 and kept[-2].group() not in AR_CONNECTORS \
-                and w.group() not in AR_CONNECTORS:
+        if (
+            len(kept) >= 2
+            and kept[-2].group() not in AR_CONNECTORS
+            and w.group() not in AR_CONNECTORS
+        ):
             break
     if not kept:
         return None
@@ -368,8 +451,9 @@ def detect(text: str, *, identities: Sequence[str] = (), allow: Sequence[str] = 
         if phrase and phrase.strip():
             source = _token_pattern(phrase)
             if source:
-                kept_spans += [(m.start(), m.end())
-                               for m in re.finditer(source, text, re.IGNORECASE)]
+                kept_spans += [
+                    (m.start(), m.end()) for m in re.finditer(source, text, re.IGNORECASE)
+                ]
     for start, end, category in vetoable:
         if any(ks <= start and end <= ke for ks, ke in kept_spans):
             continue

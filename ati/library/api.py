@@ -22,8 +22,19 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
 
     class Meta:
         model = Publication
-        fields = ["id", "title", "body", "body_id", "category", "language", "published_at",
-                  "outcome", "source_request", "url", "text"]
+        fields = [
+            "id",
+            "title",
+            "body",
+            "body_id",
+            "category",
+            "language",
+            "published_at",
+            "outcome",
+            "source_request",
+            "url",
+            "text",
+        ]
 
     def get_source_request(self, obj: Publication) -> str | None:
         return obj.source_request.reference if obj.source_request_id else None  # type: ignore[union-attr]
@@ -37,30 +48,51 @@ class LibraryViewSet(viewsets.ViewSet):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[
-        OpenApiParameter("q", str, description="Words to look for (all of them)"),
-        *[OpenApiParameter(name, str, description=f"Filter by {name}") for name in search.FACETS],
-        OpenApiParameter("page", int),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words to look for (all of them)"),
+            *[
+                OpenApiParameter(name, str, description=f"Filter by {name}")
+                for name in search.FACETS
+            ],
+            OpenApiParameter("page", int),
+        ]
+    )
     def list(self, request: Request) -> Response:
         from .views import search_params
 
         q, filters, page = search_params(request)  # type: ignore[arg-type]
         result = search.search(q, filters=filters, page=page)
-        return Response({
-            "query": q, "count": result.total, "count_is_lower_bound": result.more,
-            "page": result.page,
-            "next": result.has_next,
-            "results": [{"score": hit.score, "snippet": str(hit.snippet),
-                         **PublicationSerializer(hit.publication).data} for hit in result.hits],
-            "facets": {name: [{"value": v, "count": n} for v, n in rows]
-                       for name, rows in result.facets.items()},
-        })
+        return Response(
+            {
+                "query": q,
+                "count": result.total,
+                "count_is_lower_bound": result.more,
+                "page": result.page,
+                "next": result.has_next,
+                "results": [
+                    {
+                        "score": hit.score,
+                        "snippet": str(hit.snippet),
+                        **PublicationSerializer(hit.publication).data,
+                    }
+                    for hit in result.hits
+                ],
+                "facets": {
+                    name: [{"value": v, "count": n} for v, n in rows]
+                    for name, rows in result.facets.items()
+                },
+            }
+        )
 
     @extend_schema(responses=PublicationSerializer)
     def retrieve(self, request: Request, pk: Any = None) -> Response:
-        pub = Publication.objects.published().select_related("body", "source_request").filter(
-            pk=pk).first()
+        pub = (
+            Publication.objects.published()
+            .select_related("body", "source_request")
+            .filter(pk=pk)
+            .first()
+        )
         if pub is None:
             from rest_framework.exceptions import NotFound
 

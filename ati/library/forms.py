@@ -16,23 +16,27 @@ REDACTION_CHOICES = [(c, c.replace("_", " ")) for c in anonymise.CATEGORIES]
 
 
 class AddRedactionForm(forms.Form):
-    phrase = forms.CharField(label=_("Phrase to redact (every occurrence)"), max_length=500,
-                             required=False)
+    phrase = forms.CharField(
+        label=_("Phrase to redact (every occurrence)"), max_length=500, required=False
+    )
     start = forms.IntegerField(label=_("or from character"), min_value=0, required=False)
     end = forms.IntegerField(label=_("to character"), min_value=1, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=REDACTION_CHOICES,
-                                 initial="person")
+    category = forms.ChoiceField(label=_("Category"), choices=REDACTION_CHOICES, initial="person")
 
 
 class ApproveForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     confirm = forms.BooleanField(
-        label=_("I have read the text and its redactions; no personal data remains."))
+        label=_("I have read the text and its redactions; no personal data remains.")
+    )
 
 
 class UnpublishForm(forms.Form):
-    reason = forms.CharField(label=_("Why is it unpublished? (shown on the page)"),
-                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Why is it unpublished? (shown on the page)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
 
 class ProactiveForm(forms.Form):
@@ -40,8 +44,9 @@ class ProactiveForm(forms.Form):
     category = forms.ChoiceField(label=_("Category (Article 10)"), choices=CATEGORY_CHOICES)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
     title = forms.CharField(label=_("Title"), max_length=300)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}),
-                           max_length=200_000)
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}), max_length=200_000
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

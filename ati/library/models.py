@@ -73,17 +73,27 @@ class PublicationQuerySet(models.QuerySet["Publication"]):
 
 
 class Publication(ConcurrentTransitionMixin, models.Model):
-    body = models.ForeignKey("bodies.PublicBody", verbose_name=_("body"),
-                             on_delete=models.PROTECT, related_name="publications")
-    source_request = models.ForeignKey(
-        "requests.InformationRequest", verbose_name=_("source request"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="publications",
+    body = models.ForeignKey(
+        "bodies.PublicBody",
+        verbose_name=_("body"),
+        on_delete=models.PROTECT,
+        related_name="publications",
     )
-    category = models.CharField(_("category"), max_length=32, choices=Category.choices,
-                                db_index=True)
+    source_request = models.ForeignKey(
+        "requests.InformationRequest",
+        verbose_name=_("source request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    category = models.CharField(
+        _("category"), max_length=32, choices=Category.choices, db_index=True
+    )
     title = models.CharField(_("title"), max_length=300)
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="fr",
-                                db_index=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=LANGUAGES, default="fr", db_index=True
+    )
     # Private: may hold personal data until the redactions are applied.
     original_text = models.TextField(_("original text"))
     redactions = models.JSONField(_("redactions"), default=list, blank=True)
@@ -93,21 +103,29 @@ class Publication(ConcurrentTransitionMixin, models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, blank=True, db_index=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
 
-    state = FSMField(_("state"), max_length=16, choices=PublicationState.choices,
-                     default=PublicationState.DRAFT, protected=True, db_index=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    state = FSMField(
+        _("state"),
+        max_length=16,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     unpublished_at = models.DateTimeField(_("unpublished on"), null=True, blank=True)
-    unpublished_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     unpublish_reason = models.TextField(_("why it was unpublished"), blank=True)
-    pdf = models.FileField(upload_to=pdf_path, storage=private_storage, blank=True,
-                           max_length=200)
+    pdf = models.FileField(upload_to=pdf_path, storage=private_storage, blank=True, max_length=200)
     # PostgreSQL only (filled by the search backend); a plain unused column on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -141,15 +159,18 @@ class Publication(ConcurrentTransitionMixin, models.Model):
     def has_approval(self) -> bool:
         return self.approved_by_id is not None and self.approved_at is not None
 
-    @transition(field=state, source=PublicationState.IN_REVIEW,
-                target=PublicationState.PUBLISHED, conditions=[has_approval])
+    @transition(
+        field=state,
+        source=PublicationState.IN_REVIEW,
+        target=PublicationState.PUBLISHED,
+        conditions=[has_approval],
+    )
     def publish(self, public_text: str, at: Any) -> None:
         self.public_text = public_text
         self.published_at = at
         self.year = timezone.localtime(at).year
 
-    @transition(field=state, source=PublicationState.PUBLISHED,
-                target=PublicationState.UNPUBLISHED)
+    @transition(field=state, source=PublicationState.PUBLISHED, target=PublicationState.UNPUBLISHED)
     def unpublish(self, reason: str, by: Any, at: Any) -> None:
         self.unpublish_reason = reason
         self.unpublished_by = by
@@ -162,16 +183,18 @@ class PublishableOfficial(models.Model):
     Their name is on the allow-list: a "M. Karim Bennani, directeur …" stays.
     """
 
-    body = models.ForeignKey("bodies.PublicBody", on_delete=models.CASCADE,
-                             related_name="publishable_officials")
+    body = models.ForeignKey(
+        "bodies.PublicBody", on_delete=models.CASCADE, related_name="publishable_officials"
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("official named in publications")
         verbose_name_plural = _("officials named in publications")
-        constraints = [models.UniqueConstraint(fields=["body", "name"],
-                                               name="library_official_once_per_body")]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="library_official_once_per_body")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,8 +17,13 @@ def publication_pdf(pub: Publication) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
 
     with translation.override(pub.language):
-        html = render_to_string("library/pdf.html", {
-            "pub": pub, "rtl": pub.language == "ar", "lang": pub.language,
-            "site_url": settings.ATI_SITE_URL,
-        })
+        html = render_to_string(
+            "library/pdf.html",
+            {
+                "pub": pub,
+                "rtl": pub.language == "ar",
+                "lang": pub.language,
+                "site_url": settings.ATI_SITE_URL,
+            },
+        )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]

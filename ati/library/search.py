@@ -24,13 +24,18 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Publication, PublicationState
+from .models import Publication
 from .text import normalise, terms
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
 FACETS = ("body", "category", "year", "language", "outcome")
-FACET_COLUMNS = {"body": "body_id", "category": "category", "year": "year",
-                 "language": "language", "outcome": "outcome"}
+FACET_COLUMNS = {
+    "body": "body_id",
+    "category": "category",
+    "year": "year",
+    "language": "language",
+    "outcome": "outcome",
+}
 START, STOP = "\x02", "\x03"
 #: Counting every match of a common word costs more than the page itself: past this, "1000+".
 COUNT_CAP = 1000
@@ -61,9 +66,7 @@ class SearchResult:
 
 def _highlighted(raw: str) -> SafeString:
     """Escape a snippet, then turn the engine's markers into <mark>."""
-    return mark_safe(  # noqa: S308 - escaped first; only our own tags are added
-        escape(raw).replace(START, "<mark>").replace(STOP, "</mark>")
-    )
+    return mark_safe(escape(raw).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
 def _filters_sql(filters: dict[str, Any], alias: str = "p") -> tuple[str, list[Any]]:
@@ -90,21 +93,30 @@ class Backend:
     def remove(self, pub_id: int) -> None:
         raise NotImplementedError
 
-    def match(self, words: Sequence[str], any_word: bool,
-              join: bool = True) -> tuple[str, str, list[Any], str]:
+    def match(
+        self, words: Sequence[str], any_word: bool, join: bool = True
+    ) -> tuple[str, str, list[Any], str]:
         """(FROM clause, WHERE clause, params, score expression) — lower score is better."""
         raise NotImplementedError
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
         raise NotImplementedError
 
-    def ranked_ids(self, words: Sequence[str], filters: dict[str, Any], limit: int,
-                   offset: int, any_word: bool = False) -> list[tuple[int, float]]:
+    def ranked_ids(
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        limit: int,
+        offset: int,
+        any_word: bool = False,
+    ) -> list[tuple[int, float]]:
         from_sql, where, params, score = self.match(words, any_word, join=bool(filters))
         extra, extra_params = _filters_sql(filters)
         pk = self.id_column(bool(filters))
-        sql = (f"SELECT {pk}, {score} AS score FROM {from_sql} WHERE {where}{extra} "
-               f"ORDER BY score, {pk} DESC LIMIT %s OFFSET %s")
+        sql = (
+            f"SELECT {pk}, {score} AS score FROM {from_sql} WHERE {where}{extra} "
+            f"ORDER BY score, {pk} DESC LIMIT %s OFFSET %s"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *extra_params, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
@@ -113,17 +125,23 @@ class Backend:
         from_sql, where, params, _ = self.match(words, False, join=bool(filters))
         extra, extra_params = _filters_sql(filters)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {from_sql} WHERE {where}{extra} "
-                           f"LIMIT {COUNT_CAP + 1}) AS matches", [*params, *extra_params])
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {from_sql} WHERE {where}{extra} "
+                f"LIMIT {COUNT_CAP + 1}) AS matches",
+                [*params, *extra_params],
+            )
             return int(cursor.fetchone()[0])
 
-    def facet(self, name: str, words: Sequence[str],
-              filters: dict[str, Any]) -> list[tuple[Any, int]]:
+    def facet(
+        self, name: str, words: Sequence[str], filters: dict[str, Any]
+    ) -> list[tuple[Any, int]]:
         from_sql, where, params, _ = self.match(words, False)
         extra, extra_params = _filters_sql(filters)
         column = FACET_COLUMNS[name]
-        sql = (f"SELECT p.{column}, count(*) FROM {from_sql} WHERE {where}{extra} "
-               f"GROUP BY p.{column} ORDER BY count(*) DESC, p.{column}")
+        sql = (
+            f"SELECT p.{column}, count(*) FROM {from_sql} WHERE {where}{extra} "
+            f"GROUP BY p.{column} ORDER BY count(*) DESC, p.{column}"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *extra_params])
             return [(value, n) for value, n in cursor.fetchall() if value not in (None, "")]
@@ -154,11 +172,13 @@ class SQLiteBackend(Backend):
         quoted = ['"' + w.replace('"', '""') + '"' for w in words]
         return (" OR " if any_word else " ").join(quoted)
 
-    def match(self, words: Sequence[str], any_word: bool,
-              join: bool = True) -> tuple[str, str, list[Any], str]:
+    def match(
+        self, words: Sequence[str], any_word: bool, join: bool = True
+    ) -> tuple[str, str, list[Any], str]:
         # Without filters the index alone answers (its rowid is the publication's id).
         return (
-            "library_fts JOIN library_publication p ON p.id = library_fts.rowid" if join
+            "library_fts JOIN library_publication p ON p.id = library_fts.rowid"
+            if join
             else "library_fts",
             "library_fts MATCH %s",
             [self.fts_query(words, any_word)],
@@ -169,16 +189,20 @@ class SQLiteBackend(Backend):
         if not ids:
             return {}
         marks = ", ".join(["%s"] * len(ids))
-        sql = (f"SELECT rowid, snippet(library_fts, 1, char(2), char(3), '…', 32) "
-               f"FROM library_fts WHERE library_fts MATCH %s AND rowid IN ({marks})")
+        sql = (
+            f"SELECT rowid, snippet(library_fts, 1, char(2), char(3), '…', 32) "
+            f"FROM library_fts WHERE library_fts MATCH %s AND rowid IN ({marks})"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.fts_query(words, any_word), *ids])
             return dict(cursor.fetchall())
 
 
 class PostgreSQLBackend(Backend):
-    VECTOR = ("setweight(to_tsvector(%s::regconfig, %s), 'A') || "
-              "setweight(to_tsvector(%s::regconfig, %s), 'B')")
+    VECTOR = (
+        "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
+        "setweight(to_tsvector(%s::regconfig, %s), 'B')"
+    )
 
     def index(self, pub: Publication) -> None:
         self.index_many([(pub.pk, pub.language, pub.title, pub.public_text)])
@@ -195,29 +219,37 @@ class PostgreSQLBackend(Backend):
 
     def remove(self, pub_id: int) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE library_publication SET search_vector = NULL WHERE id = %s",
-                           [pub_id])
+            cursor.execute(
+                "UPDATE library_publication SET search_vector = NULL WHERE id = %s", [pub_id]
+            )
 
     @staticmethod
     def _tsquery(config: str, any_word: bool) -> str:
         if any_word:
             # Words joined by OR, each through plainto_tsquery (no syntax reaches the parser).
-            return (f"(SELECT coalesce(string_agg(plainto_tsquery('{config}', w)::text, ' | ')"
-                    f", '')::tsquery FROM unnest(%s::text[]) AS w "
-                    f"WHERE plainto_tsquery('{config}', w)::text <> '')")
+            return (
+                f"(SELECT coalesce(string_agg(plainto_tsquery('{config}', w)::text, ' | ')"
+                f", '')::tsquery FROM unnest(%s::text[]) AS w "
+                f"WHERE plainto_tsquery('{config}', w)::text <> '')"
+            )
         return f"plainto_tsquery('{config}', %s)"
 
-    def match(self, words: Sequence[str], any_word: bool,
-              join: bool = True) -> tuple[str, str, list[Any], str]:
+    def match(
+        self, words: Sequence[str], any_word: bool, join: bool = True
+    ) -> tuple[str, str, list[Any], str]:
         value: Any = list(words) if any_word else " ".join(words)
-        queries = ", ".join(f"{self._tsquery(cfg, any_word)} AS q_{lang}"
-                            for lang, cfg in PG_CONFIG.items())
+        queries = ", ".join(
+            f"{self._tsquery(cfg, any_word)} AS q_{lang}" for lang, cfg in PG_CONFIG.items()
+        )
         from_sql = f"library_publication p CROSS JOIN (SELECT {queries}) q"
-        where = " OR ".join(f"(p.language = '{lang}' AND p.search_vector @@ q.q_{lang})"
-                            for lang in PG_CONFIG)
-        score = ("-ts_rank(p.search_vector, CASE p.language " +
-                 " ".join(f"WHEN '{lang}' THEN q.q_{lang}" for lang in PG_CONFIG) +
-                 " END)")
+        where = " OR ".join(
+            f"(p.language = '{lang}' AND p.search_vector @@ q.q_{lang})" for lang in PG_CONFIG
+        )
+        score = (
+            "-ts_rank(p.search_vector, CASE p.language "
+            + " ".join(f"WHEN '{lang}' THEN q.q_{lang}" for lang in PG_CONFIG)
+            + " END)"
+        )
         return from_sql, f"p.state = 'published' AND ({where})", [value] * len(PG_CONFIG), score
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
@@ -230,14 +262,15 @@ class PostgreSQLBackend(Backend):
             "SELECT t.id, ts_headline(t.cfg::regconfig, t.txt, "
             "to_tsquery(t.cfg::regconfig, %s), "
             "'StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=2, "
-            "FragmentDelimiter=\" … \"') "
+            'FragmentDelimiter=" … "\') '
             "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, cfg, txt)"
         )
         # to_tsquery over words we quoted ourselves: each word is a quoted lexeme.
         query = joiner.join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query, [r[0] for r in rows], [r[1] for r in rows],
-                                 [r[2] for r in rows]])
+            cursor.execute(
+                sql, [query, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]]
+            )
             return dict(cursor.fetchall())
 
 
@@ -284,11 +317,13 @@ def search(
     page = max(1, page)
     words = terms(query)
     if not words:
-        qs = Publication.objects.published().select_related("body").filter(
-            **{FACET_COLUMNS[k]: v for k, v in filters.items()}
+        qs = (
+            Publication.objects.published()
+            .select_related("body")
+            .filter(**{FACET_COLUMNS[k]: v for k, v in filters.items()})
         )
         total = qs.count()
-        pubs = list(qs[(page - 1) * per_page: page * per_page])
+        pubs = list(qs[(page - 1) * per_page : page * per_page])
         hits = [Hit(p, 0.0, _excerpt(p.public_text)) for p in pubs]
         facets = _facets_without_query(filters) if with_facets else {}
         return SearchResult(query, hits, total, page, per_page, facets)
@@ -315,8 +350,9 @@ def search(
 
 def similar_publications(text: str, limit: int = 3) -> list[Hit]:
     """Published documents sharing the most distinctive words of `text` (at submission)."""
-    words = sorted({w for w in terms(text, limit=200) if len(w) >= 5},
-                   key=lambda w: (-len(w), w))[:8]
+    words = sorted({w for w in terms(text, limit=200) if len(w) >= 5}, key=lambda w: (-len(w), w))[
+        :8
+    ]
     if not words:
         return []
     return search(" ".join(words), per_page=limit, with_facets=False, any_word=True).hits

@@ -30,8 +30,14 @@ def segments(pub: Publication) -> list[Segment]:
         if end <= start:
             continue
         out.append(Segment(pub.original_text[position:start]))
-        out.append(Segment(pub.original_text[start:end], index, r["category"],
-                           anonymise.marker(r["category"], pub.language)))
+        out.append(
+            Segment(
+                pub.original_text[start:end],
+                index,
+                r["category"],
+                anonymise.marker(r["category"], pub.language),
+            )
+        )
         position = end
     out.append(Segment(pub.original_text[position:]))
     return out

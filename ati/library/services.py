@@ -50,7 +50,8 @@ def allow_list(body: PublicBody) -> list[str]:
 def request_identities(req: InformationRequest) -> list[str]:
     """The applicant's identity as the request knows it: always redacted."""
     return [
-        v for v in (
+        v
+        for v in (
             req.applicant_name,
             f"{req.applicant_last_name} {req.applicant_first_name}",
             req.applicant_first_name,
@@ -59,13 +60,18 @@ def request_identities(req: InformationRequest) -> list[str]:
             req.applicant_id_number,
             req.applicant_email,
             req.applicant_phone,
-        ) if v and v.strip()
+        )
+        if v and v.strip()
     ]
 
 
 def _snapshot(pub: Publication) -> dict[str, Any]:
-    return {"state": pub.state, "redactions": len(pub.redactions or []),
-            "category": pub.category, "title": pub.title}
+    return {
+        "state": pub.state,
+        "redactions": len(pub.redactions or []),
+        "category": pub.category,
+        "title": pub.title,
+    }
 
 
 def _locked(pub: Publication | int) -> Publication:
@@ -90,28 +96,48 @@ def _text_attachments(req: InformationRequest) -> list[str]:
     return texts
 
 
-def _create(actor: Any, *, body: PublicBody, category: str, title: str, text: str,
-            language: str, identities: list[str], source: InformationRequest | None = None,
-            outcome: str = "") -> Publication:
+def _create(
+    actor: Any,
+    *,
+    body: PublicBody,
+    category: str,
+    title: str,
+    text: str,
+    language: str,
+    identities: list[str],
+    source: InformationRequest | None = None,
+    outcome: str = "",
+) -> Publication:
     allowed = allow_list(body)
     redactions = anonymise.find_redactions(text, identities=identities, allow=allowed)
     # The title is short and public at once in the review queue: redacted without review.
-    safe_title = anonymise.anonymise(title, language=language, identities=identities,
-                                     allow=allowed).text
+    safe_title = anonymise.anonymise(
+        title, language=language, identities=identities, allow=allowed
+    ).text
     pub = Publication(
-        body=body, category=category, title=safe_title[:300], language=language,
-        original_text=text, redactions=[r.as_dict() for r in redactions], source_request=source,
-        outcome=outcome, proposed_by=actor,
+        body=body,
+        category=category,
+        title=safe_title[:300],
+        language=language,
+        original_text=text,
+        redactions=[r.as_dict() for r in redactions],
+        source_request=source,
+        outcome=outcome,
+        proposed_by=actor,
     )
     pub.submit_for_review()
     pub.save()
-    record("publication.proposed", actor=actor, obj=pub, after=_snapshot(pub),
-           reason=f"{len(redactions)} redactions proposed")
+    record(
+        "publication.proposed",
+        actor=actor,
+        obj=pub,
+        after=_snapshot(pub),
+        reason=f"{len(redactions)} redactions proposed",
+    )
     return pub
 
 
-def propose_from_request(officer: Any, req: InformationRequest,
-                         title: str = "") -> Publication:
+def propose_from_request(officer: Any, req: InformationRequest, title: str = "") -> Publication:
     """Propose the answer to a request (granted or partially granted) for publication."""
     with transaction.atomic():
         req = InformationRequest.objects.select_related("body").get(pk=req.pk)
@@ -119,8 +145,10 @@ def propose_from_request(officer: Any, req: InformationRequest,
             officer, req.body_id
         ):
             raise PermissionDenied(_("Only the body's information officers publish its answers."))
-        if req.state not in (State.ANSWERED, State.CLOSED) or req.outcome not in \
-                PUBLISHABLE_OUTCOMES:
+        if (
+            req.state not in (State.ANSWERED, State.CLOSED)
+            or req.outcome not in PUBLISHABLE_OUTCOMES
+        ):
             raise ValidationError(_("Only granted or partially granted answers are published."))
         if req.publications.exclude(state=PublicationState.UNPUBLISHED).exists():
             raise ValidationError(_("This answer is already proposed or published."))
@@ -128,13 +156,29 @@ def propose_from_request(officer: Any, req: InformationRequest,
         if req.outcome == Outcome.PARTIALLY_GRANTED and req.withheld_description:
             parts.append(_("Withheld: %(what)s") % {"what": req.withheld_description})
         text = "\n\n".join(p.strip() for p in parts if p and p.strip())
-        return _create(officer, body=req.body, category=Category.ANSWER,
-                       title=title or req.subject, text=text, language=req.language,
-                       identities=request_identities(req), source=req, outcome=req.outcome)
+        return _create(
+            officer,
+            body=req.body,
+            category=Category.ANSWER,
+            title=title or req.subject,
+            text=text,
+            language=req.language,
+            identities=request_identities(req),
+            source=req,
+            outcome=req.outcome,
+        )
 
 
-def propose_proactive(actor: Any, body: PublicBody, *, category: str, title: str, text: str,
-                      language: str = "fr", identities: list[str] | None = None) -> Publication:
+def propose_proactive(
+    actor: Any,
+    body: PublicBody,
+    *,
+    category: str,
+    title: str,
+    text: str,
+    language: str = "fr",
+    identities: list[str] | None = None,
+) -> Publication:
     """A document the body publishes of its own motion (Article 10), or a commission decision."""
     if category not in Category.values or category == Category.ANSWER:
         raise ValidationError(_("Choose an Article 10 category."))
@@ -143,31 +187,52 @@ def propose_proactive(actor: Any, body: PublicBody, *, category: str, title: str
     if not permissions.can_propose(actor, body, category):
         raise PermissionDenied(_("You may not publish for this body."))
     with transaction.atomic():
-        return _create(actor, body=body, category=category, title=title, text=text,
-                       language=language, identities=list(identities or []))
+        return _create(
+            actor,
+            body=body,
+            category=category,
+            title=title,
+            text=text,
+            language=language,
+            identities=list(identities or []),
+        )
 
 
-def _edit_redactions(actor: Any, pub: Publication | int, change: Any, action: str,
-                     reason: str) -> Publication:
+def _edit_redactions(
+    actor: Any, pub: Publication | int, change: Any, action: str, reason: str
+) -> Publication:
     with transaction.atomic():
         locked = _locked(pub)
         if not permissions.can_review(actor, locked):
             raise PermissionDenied(_("You may not review this document."))
         if locked.state != PublicationState.IN_REVIEW:
-            raise TransitionConflict(_("Redactions change only while the document is in review."),
-                                     state=locked.state)
+            raise TransitionConflict(
+                _("Redactions change only while the document is in review."), state=locked.state
+            )
         before = _snapshot(locked)
         change(locked)
         locked.redactions = sorted(locked.redactions, key=lambda r: (r["start"], r["end"]))
         locked.save(update_fields=["redactions"])
-        record(f"publication.{action}", actor=actor, obj=locked, before=before,
-               after=_snapshot(locked), reason=reason)
+        record(
+            f"publication.{action}",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_snapshot(locked),
+            reason=reason,
+        )
         return locked
 
 
-def add_redaction(actor: Any, pub: Publication | int, *, start: int | None = None,
-                  end: int | None = None, phrase: str = "",
-                  category: str = "other") -> Publication:
+def add_redaction(
+    actor: Any,
+    pub: Publication | int,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    phrase: str = "",
+    category: str = "other",
+) -> Publication:
     """Redact a range of the original, or every occurrence of a phrase."""
     if category not in anonymise.CATEGORIES:
         raise ValidationError(_("Unknown redaction category."))
@@ -175,8 +240,10 @@ def add_redaction(actor: Any, pub: Publication | int, *, start: int | None = Non
     def change(p: Publication) -> None:
         spans: list[tuple[int, int]] = []
         if phrase.strip():
-            spans = [(m.start(), m.end()) for m in
-                     re.finditer(re.escape(phrase.strip()), p.original_text, re.IGNORECASE)]
+            spans = [
+                (m.start(), m.end())
+                for m in re.finditer(re.escape(phrase.strip()), p.original_text, re.IGNORECASE)
+            ]
             if not spans:
                 raise ValidationError(_("This phrase is not in the text."))
         elif start is not None and end is not None and 0 <= start < end <= len(p.original_text):
@@ -184,8 +251,9 @@ def add_redaction(actor: Any, pub: Publication | int, *, start: int | None = Non
         else:
             raise ValidationError(_("Give a phrase of the text, or a valid range."))
         for s, e in spans:
-            p.redactions.append({"start": s, "end": e, "category": category,
-                                 "original": p.original_text[s:e]})
+            p.redactions.append(
+                {"start": s, "end": e, "category": category, "original": p.original_text[s:e]}
+            )
 
     return _edit_redactions(actor, pub, change, "redaction_added", category)
 
@@ -211,22 +279,31 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
             raise PermissionDenied(_("Only an officer of the body may approve a publication."))
         before = _snapshot(locked)
         if title.strip():
-            locked.title = anonymise.anonymise(title.strip(), language=locked.language,
-                                               allow=allow_list(locked.body)).text[:300]
+            locked.title = anonymise.anonymise(
+                title.strip(), language=locked.language, allow=allow_list(locked.body)
+            ).text[:300]
         now = timezone.now()
         locked.approved_by, locked.approved_at = actor, now
-        public_text = anonymise.apply(locked.original_text, locked.redactions,
-                                      language=locked.language)
+        public_text = anonymise.apply(
+            locked.original_text, locked.redactions, language=locked.language
+        )
         try:
             locked.publish(public_text, now)
         except (TransitionNotAllowed, ConcurrentTransition) as exc:
             raise _conflict(locked, exc) from exc
         locked.save()
-        locked.pdf.save(f"publication-{locked.pk}.pdf",
-                        ContentFile(pdf.publication_pdf(locked)), save=True)
+        locked.pdf.save(
+            f"publication-{locked.pk}.pdf", ContentFile(pdf.publication_pdf(locked)), save=True
+        )
         search.index_publication(locked)
-        record("publication.published", actor=actor, obj=locked, before=before,
-               after=_snapshot(locked), reason="approved by a person")
+        record(
+            "publication.published",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_snapshot(locked),
+            reason="approved by a person",
+        )
         return locked
 
 
@@ -247,6 +324,12 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
         search.remove_publication(locked.pk)
         if locked.pdf:
             locked.pdf.delete(save=True)
-        record("publication.unpublished", actor=actor, obj=locked, before=before,
-               after=_snapshot(locked), reason=reason.strip())
+        record(
+            "publication.unpublished",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_snapshot(locked),
+            reason=reason.strip(),
+        )
         return locked

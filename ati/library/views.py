@@ -20,8 +20,13 @@ from ati.requests.models import InformationRequest, Outcome
 from . import forms, permissions, search, selectors, services
 from .models import LANGUAGES, Category, Publication, PublicationState
 
-FACET_LABELS = {"body": "body", "category": "category", "year": "year",
-                "language": "language", "outcome": "outcome"}
+FACET_LABELS = {
+    "body": "body",
+    "category": "category",
+    "year": "year",
+    "language": "language",
+    "outcome": "outcome",
+}
 
 
 def _int(value: str | None, default: int = 1) -> int:
@@ -51,7 +56,8 @@ def facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> dict[str, list[dic
     body_ids = [value for value, _n in facets.get("body", [])]
     bodies = PublicBody.objects.in_bulk(body_ids)
     labels: dict[str, Any] = {
-        "category": dict(Category.choices), "language": dict(LANGUAGES),
+        "category": dict(Category.choices),
+        "language": dict(LANGUAGES),
         "outcome": dict(Outcome.choices),
     }
     out: dict[str, list[dict[str, Any]]] = {}
@@ -70,12 +76,23 @@ def facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> dict[str, list[dic
 def library(request: HttpRequest) -> HttpResponse:
     q, filters, page = search_params(request)
     result = search.search(q, filters=filters, page=page)
-    return render(request, "library/list.html", {
-        "result": result, "q": q, "filters": filters,
-        "facets": facet_labels(result.facets),
-        "facet_titles": {"body": _("Body"), "category": _("Category"), "year": _("Year"),
-                         "language": _("Language"), "outcome": _("Outcome")},
-    })
+    return render(
+        request,
+        "library/list.html",
+        {
+            "result": result,
+            "q": q,
+            "filters": filters,
+            "facets": facet_labels(result.facets),
+            "facet_titles": {
+                "body": _("Body"),
+                "category": _("Category"),
+                "year": _("Year"),
+                "language": _("Language"),
+                "outcome": _("Outcome"),
+            },
+        },
+    )
 
 
 def document(request: HttpRequest, pk: int) -> HttpResponse:
@@ -86,28 +103,36 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_review(request.user, pub):
             return redirect("library:review", pk=pub.pk)
         raise Http404
-    return render(request, "library/document.html", {
-        "pub": pub, "can_manage": permissions.can_manage(request.user, pub.body_id),
-        "unpublish_form": forms.UnpublishForm(),
-    })
+    return render(
+        request,
+        "library/document.html",
+        {
+            "pub": pub,
+            "can_manage": permissions.can_manage(request.user, pub.body_id),
+            "unpublish_form": forms.UnpublishForm(),
+        },
+    )
 
 
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     pub = get_object_or_404(Publication, pk=pk, state=PublicationState.PUBLISHED)
     if not pub.pdf:
         raise Http404
-    return FileResponse(pub.pdf.open("rb"), content_type="application/pdf",
-                        filename=f"publication-{pub.pk}.pdf")
+    return FileResponse(
+        pub.pdf.open("rb"), content_type="application/pdf", filename=f"publication-{pub.pk}.pdf"
+    )
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "library/review_queue.html",
-                  {"publications": selectors.review_queue(request.user)})
+    return render(
+        request, "library/review_queue.html", {"publications": selectors.review_queue(request.user)}
+    )
 
 
-def _review_page(request: HttpRequest, pub: Publication, status: int = 200,
-                 **form_overrides: Any) -> HttpResponse:
+def _review_page(
+    request: HttpRequest, pub: Publication, status: int = 200, **form_overrides: Any
+) -> HttpResponse:
     context = {
         "pub": pub,
         "segments": selectors.segments(pub),
@@ -133,8 +158,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             if not form.is_valid():
                 return _review_page(request, pub, 400, add_form=form)
             d = form.cleaned_data
-            services.add_redaction(request.user, pub, phrase=d["phrase"] or "",
-                                   start=d["start"], end=d["end"], category=d["category"])
+            services.add_redaction(
+                request.user,
+                pub,
+                phrase=d["phrase"] or "",
+                start=d["start"],
+                end=d["end"],
+                category=d["category"],
+            )
             messages.success(request, _("Redaction added."))
         elif action == "remove":
             services.remove_redaction(request.user, pub, _int(request.POST.get("index"), 0) - 1)
@@ -200,12 +231,16 @@ def propose_proactive(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            pub = services.propose_proactive(request.user, d["body"], category=d["category"],
-                                             title=d["title"], text=d["text"],
-                                             language=d["language"])
+            pub = services.propose_proactive(
+                request.user,
+                d["body"],
+                category=d["category"],
+                title=d["title"],
+                text=d["text"],
+                language=d["language"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("library:review", pk=pub.pk)
-    return render(request, "library/new.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "library/new.html", {"form": form}, status=400 if form.errors else 200)

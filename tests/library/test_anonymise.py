@@ -16,8 +16,12 @@ REDACTED = [
     ("fr", "Bureau : 0537-12-34-56.", "0537-12-34-56", "phone"),
     ("fr", "Tél 0661234567 ou 00212 661 23 45 67", "0661234567", "phone"),
     ("fr", "Écrire à ali.test@example.org svp", "ali.test@example.org", "email"),
-    ("fr", "IBAN MA64 0112 3456 7890 1234 5678 9012.", "MA64 0112 3456 7890 1234 5678 9012",
-     "iban"),
+    (
+        "fr",
+        "IBAN MA64 0112 3456 7890 1234 5678 9012.",
+        "MA64 0112 3456 7890 1234 5678 9012",
+        "iban",
+    ),
     ("fr", "RIB 011780000012345678901234 à créditer", "011780000012345678901234", "rib"),
     ("fr", "Il est né le 12/03/1985 à Fès.", "12/03/1985", "birth_date"),
     ("fr", "Elle habite 12 rue Oued Fès, Rabat.", "12 rue Oued Fès", "address"),
@@ -53,8 +57,10 @@ KEPT = [
 
 @pytest.mark.parametrize("public", KEPT)
 def test_what_must_stay_stays(public):
-    text = (f"Référence {public}. Le Ministère de la Santé, en application de l'article 7, "
-            f"a payé 1 250 000 dirhams (dossier DAI-2026-00012). {public}")
+    text = (
+        f"Référence {public}. Le Ministère de la Santé, en application de l'article 7, "
+        f"a payé 1 250 000 dirhams (dossier DAI-2026-00012). {public}"
+    )
     assert anonymise(text, language="fr").text.count(public) >= 2
 
 
@@ -86,5 +92,7 @@ def test_overlapping_matches_are_merged_into_one_redaction():
     text = "Amina Ouazzani, CIN AB123456"
     redactions = find_redactions(text, identities=["Amina Ouazzani", "AB123456"])
     assert [(r.start, r.end, r.category) for r in redactions] == [
-        (0, 14, "identity"), (20, 28, "identity")]
+        (0, 14, "identity"),
+        (20, 28, "identity"),
+    ]
     assert apply(text, redactions, language="fr").count("[identité masquée]") == 2

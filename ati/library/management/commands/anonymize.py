@@ -1,4 +1,7 @@
-"""Preview the anonymisation of a text: `manage.py anonymize [--applicant NAME] [--lang fr|ar] FILE|-`."""
+"""Preview the anonymisation of a text.
+
+manage.py anonymize [--applicant NAME] [--lang fr|ar] [--explain] FILE|-
+"""
 
 from __future__ import annotations
 
@@ -15,14 +18,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="a UTF-8 text file, or - for standard input")
-        parser.add_argument("--applicant", action="append", default=[], metavar="NAME",
-                            help="the applicant's name (or any known identity value); repeatable")
-        parser.add_argument("--lang", choices=["fr", "ar", "en"], default="fr",
-                            help="language of the markers (default fr)")
-        parser.add_argument("--allow", action="append", default=[], metavar="PHRASE",
-                            help="a phrase that must stay (a body, an official); repeatable")
-        parser.add_argument("--explain", action="store_true",
-                            help="list each redaction with its category and position")
+        parser.add_argument(
+            "--applicant",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="the applicant's name (or any known identity value); repeatable",
+        )
+        parser.add_argument(
+            "--lang",
+            choices=["fr", "ar", "en"],
+            default="fr",
+            help="language of the markers (default fr)",
+        )
+        parser.add_argument(
+            "--allow",
+            action="append",
+            default=[],
+            metavar="PHRASE",
+            help="a phrase that must stay (a body, an official); repeatable",
+        )
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="list each redaction with its category and position",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -35,8 +55,9 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             self.stderr.write(f"anonymize: cannot read {path}: {exc}")
             sys.exit(2)
-        result = anonymise(text, language=options["lang"], identities=options["applicant"],
-                           allow=options["allow"])
+        result = anonymise(
+            text, language=options["lang"], identities=options["applicant"], allow=options["allow"]
+        )
         self.stdout.write(result.text, ending="" if result.text.endswith("\n") else "\n")
         if options["explain"]:
             for r in result.redactions:
