@@ -61,7 +61,7 @@ class LibraryViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         from .views import search_params
 
-        q, filters, page = search_params(request)  # type: ignore[arg-type]
+        q, filters, page = search_params(request)
         result = search.search(q, filters=filters, page=page)
         return Response(
             {

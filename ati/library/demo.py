@@ -126,16 +126,16 @@ def seed_library() -> None:
             body=rabat, name="هشام التازي", defaults={"role": "الشخص المكلف بالمعلومات"}
         )
     for code, category, language, title, text in PROACTIVE:
-        body = bodies.get(code)
-        officer = _officer(body) if body else None
+        found = bodies.get(code)
+        officer = _officer(found) if found else None
         if (
-            body is None
+            found is None
             or officer is None
-            or Publication.objects.filter(body=body, title=title).exists()
+            or Publication.objects.filter(body=found, title=title).exists()
         ):
             continue
         pub = services.propose_proactive(
-            officer, body, category=category, title=title, text=text, language=language
+            officer, found, category=category, title=title, text=text, language=language
         )
         services.approve_and_publish(officer, pub)
     answered = InformationRequest.objects.filter(

@@ -163,7 +163,7 @@ class Publication(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=PublicationState.IN_REVIEW,
         target=PublicationState.PUBLISHED,
-        conditions=[has_approval],
+        conditions=[has_approval],  # type: ignore[list-item]
     )
     def publish(self, public_text: str, at: Any) -> None:
         self.public_text = public_text

@@ -26,4 +26,4 @@ def publication_pdf(pub: Publication) -> bytes:
                 "site_url": settings.ATI_SITE_URL,
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -82,7 +82,7 @@ def _locked(pub: Publication | int) -> Publication:
 def _conflict(pub: Publication, exc: Exception) -> TransitionConflict:
     return TransitionConflict(
         _("This action is not possible while the document is “%(state)s”.")
-        % {"state": pub.get_state_display()},  # type: ignore[attr-defined]
+        % {"state": pub.get_state_display()},
         state=pub.state,
         allowed=[t.name for t in pub.get_available_state_transitions()],  # type: ignore[attr-defined]
     )

@@ -114,7 +114,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def document_pdf(request: HttpRequest, pk: int) -> FileResponse:
     pub = get_object_or_404(Publication, pk=pk, state=PublicationState.PUBLISHED)
     if not pub.pdf:
         raise Http404
