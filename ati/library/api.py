@@ -19,6 +19,8 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
     source_request = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     text = serializers.CharField(source="public_text", read_only=True)
+    # A plain string: the request's `language` choice set already owns the enum name.
+    language = serializers.CharField(read_only=True)
 
     class Meta:
         model = Publication
@@ -43,12 +45,37 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
         return f"/library/{obj.pk}/"
 
 
+class HitSerializer(PublicationSerializer):
+    score = serializers.FloatField()
+    snippet = serializers.CharField(help_text="HTML: the matching words in <mark>")
+
+    class Meta(PublicationSerializer.Meta):
+        fields = [*PublicationSerializer.Meta.fields, "score", "snippet"]
+
+
+class FacetValueSerializer(serializers.Serializer[Any]):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchResponseSerializer(serializers.Serializer[Any]):
+    query = serializers.CharField()
+    count = serializers.IntegerField()
+    count_is_lower_bound = serializers.BooleanField()
+    page = serializers.IntegerField()
+    next = serializers.BooleanField()
+    results = HitSerializer(many=True)
+    facets = serializers.DictField(child=FacetValueSerializer(many=True))
+
+
 class LibraryViewSet(viewsets.ViewSet):
     """Search published documents: ranked results with highlighted snippets, and facets."""
 
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
+        operation_id="library_search",
+        responses=SearchResponseSerializer,
         parameters=[
             OpenApiParameter("q", str, description="Words to look for (all of them)"),
             *[
@@ -56,7 +83,7 @@ class LibraryViewSet(viewsets.ViewSet):
                 for name in search.FACETS
             ],
             OpenApiParameter("page", int),
-        ]
+        ],
     )
     def list(self, request: Request) -> Response:
         from .views import search_params
@@ -85,7 +112,11 @@ class LibraryViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(responses=PublicationSerializer)
+    @extend_schema(
+        operation_id="library_document",
+        responses=PublicationSerializer,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         pub = (
             Publication.objects.published()
