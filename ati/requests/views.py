@@ -96,8 +96,11 @@ def submit(request: HttpRequest) -> HttpResponse:
 
         text = f"{request.POST.get('subject', '')} {request.POST.get('information_requested', '')}"
         form = forms.SubmitForm(request.POST, initial=initial)
-        return render(request, "requests/submit.html",
-                      {"form": form, "similar_publications": similar_publications(text)})
+        return render(
+            request,
+            "requests/submit.html",
+            {"form": form, "similar_publications": similar_publications(text)},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
