@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from ati.appeals.api import AppealViewSet, ComplaintViewSet
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
+from ati.library.api import LibraryViewSet
 from ati.requests.api import InformationRequestViewSet
 from ati.stats.api import StatisticsViewSet
 
@@ -14,5 +15,6 @@ router.register("requests", InformationRequestViewSet, basename="request")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("appeals", AppealViewSet, basename="appeal")
 router.register("statistics", StatisticsViewSet, basename="statistics")
+router.register("library", LibraryViewSet, basename="library")
 
 urlpatterns = router.urls

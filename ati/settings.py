@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "ati.appeals",
     "ati.notifications",
     "ati.stats",
+    "ati.library",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ati.appeals.urls")),
     path("", include("ati.notifications.urls")),
     path("statistics/", include("ati.stats.urls")),
+    path("", include("ati.library.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ati.api_urls")),

@@ -27,6 +27,10 @@ PAGES = [
     ("officer-queue", "officer.sante@ati.demo", "/office/"),
     ("officer-request", "officer.sante@ati.demo", "first-request"),
     ("officer-record", "officer.sante@ati.demo", "/office/record/"),
+    ("commission-dashboard", "commission@ati.demo", "/commission/"),
+    ("statistics", None, "/statistics/"),
+    ("library", None, "/library/"),
+    ("deadlines", None, "/deadlines/?received=2026-10-30"),
 ]
 
 

@@ -22,3 +22,9 @@ class AppealsConfig(AppConfig):
 
         if seed_appeals not in DEMO_STEPS:
             DEMO_STEPS.append(seed_appeals)
+
+        from ati.stats.appeals import register_provider
+
+        from .figures import appeal_figures
+
+        register_provider(appeal_figures)

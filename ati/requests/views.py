@@ -90,6 +90,17 @@ def submit(request: HttpRequest) -> HttpResponse:
     name = user.full_name.split(" ", 1)
     initial.update(first_name=name[0], last_name=name[1] if len(name) > 1 else "")
     form = forms.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and "check_similar" in request.POST:
+        # Before sending: published answers like this request (the form is shown again).
+        from ati.library.search import similar_publications
+
+        text = f"{request.POST.get('subject', '')} {request.POST.get('information_requested', '')}"
+        form = forms.SubmitForm(request.POST, initial=initial)
+        return render(
+            request,
+            "requests/submit.html",
+            {"form": form, "similar_publications": similar_publications(text)},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -479,3 +479,26 @@ def test_an_officer_of_another_body_cannot_submit_observations(
     services.request_observations(commissioner, appeal, note="Vos observations ?")
     with pytest.raises(Appeal.DoesNotExist):
         services.submit_observations(member(Role.OFFICER, other_body), appeal, text="Nous ?")
+
+
+def test_the_years_figures_reach_the_statistics(refused, citizen, officer, commissioner, clock):
+    """The commission's annual figures count the complaint, the order and its non-compliance."""
+    from ati.appeals.figures import appeal_figures
+    from ati.stats.appeals import appeal_figures as figures_for_statistics
+
+    req = refused()
+    appeal = _to_commission(
+        citizen, commissioner, officer, req, clock, decision=Decision.PARTIAL_DISCLOSURE_ORDERED
+    )
+    clock.move_to(at(dt.date(2026, 12, 16)))
+    services.record_compliance(commissioner, appeal, complied=False, note="Refus renouvelé.")
+    figures = appeal_figures(2026)
+    assert figures.available and figures.complaints_to_head == 1
+    assert figures.head_decisions["confirmed"] == 1
+    assert figures.appeals_to_commission == 1
+    assert figures.commission_decisions["partial_disclosure_ordered"] == 1
+    assert figures.compliance["not_complied"] == 1
+    assert [b.body_id for b in figures.non_compliant_bodies] == [req.body_id]
+    assert [d.reference for d in figures.decisions] == [appeal.decision_number]
+    assert figures_for_statistics(2026) == figures  # registered by the app's ready()
+    assert appeal_figures(2025).complaints_to_head == 0

@@ -183,10 +183,15 @@ def test_annual_report_refuses_a_bad_year_or_language_with_exit_2(db, tmp_path, 
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_appeal_figures_are_empty_without_the_appeals_app(scenario):
+def test_appeal_figures_are_empty_without_a_provider(scenario, monkeypatch):
+    monkeypatch.setattr(appeals, "_providers", [])
     assert appeals.appeal_figures(2026) == AppealFigures()
+
+
+def test_the_appeals_app_provides_the_figures(scenario):
+    assert appeals.appeal_figures(2026).available is True
     fig = figures(scenario["snapshot"], year=2026)
-    assert fig.appeals.available is False
+    assert fig.appeals.available is True
 
 
 def test_appeal_figures_come_from_the_registered_provider(scenario, monkeypatch, tmp_path):

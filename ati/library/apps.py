@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LibraryConfig(AppConfig):
+    name = "ati.library"
+    label = "library"
+    verbose_name = _("Public document library")
+
+    def ready(self) -> None:
+        from ati.core.demo import DEMO_STEPS
+
+        from .demo import seed_library
+
+        if seed_library not in DEMO_STEPS:
+            DEMO_STEPS.append(seed_library)

@@ -1,0 +1,64 @@
+"""Preview the anonymisation of a text.
+
+manage.py anonymize [--applicant NAME] [--lang fr|ar] [--explain] FILE|-
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ati.library.anonymise import anonymise
+
+
+class Command(BaseCommand):
+    help = "Print a text with personal data redacted (FILE, or - for standard input)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="a UTF-8 text file, or - for standard input")
+        parser.add_argument(
+            "--applicant",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="the applicant's name (or any known identity value); repeatable",
+        )
+        parser.add_argument(
+            "--lang",
+            choices=["fr", "ar", "en"],
+            default="fr",
+            help="language of the markers (default fr)",
+        )
+        parser.add_argument(
+            "--allow",
+            action="append",
+            default=[],
+            metavar="PHRASE",
+            help="a phrase that must stay (a body, an official); repeatable",
+        )
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="list each redaction with its category and position",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"]
+        try:
+            if path == "-":
+                text = sys.stdin.read()
+            else:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            self.stderr.write(f"anonymize: cannot read {path}: {exc}")
+            sys.exit(2)
+        result = anonymise(
+            text, language=options["lang"], identities=options["applicant"], allow=options["allow"]
+        )
+        self.stdout.write(result.text, ending="" if result.text.endswith("\n") else "\n")
+        if options["explain"]:
+            for r in result.redactions:
+                self.stdout.write(f"{r.start}-{r.end}\t{r.category}\t{r.original!r}")

@@ -1,0 +1,200 @@
+"""A published document of the library and its review workflow.
+
+draft → in_review → published → unpublished. Nothing reaches `published`
+without a person's approval (`approved_by`), given by `services.approve_and_publish`.
+The original text is private (it may hold personal data); the public text is
+the original with the approved redactions replaced by visible markers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Awaiting review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class Category(models.TextChoices):
+    """Article 10 categories (law-31-13.md § 6), plus answers and commission decisions."""
+
+    ANSWER = "answer", _("Answer to an information request")
+    COMMISSION_DECISION = "commission_decision", _("Decision of the commission")
+    CONVENTIONS = "conventions", _("International conventions")
+    LAWS = "laws", _("Laws and regulations")
+    FINANCE_BILLS = "finance_bills", _("Finance bills")
+    BUDGETS = "budgets", _("Budgets and accounts of local authorities")
+    ORGANISATION = "organisation", _("Missions, structure and contacts of the body")
+    PROCEDURES = "procedures", _("Internal rules, procedures, circulars and guides")
+    LICENCES = "licences", _("Conditions for licences and permits")
+    PROCUREMENT = "procurement", _("Procurement plans and results")
+    EXAMS = "exams", _("Competitive exams: notices and results")
+    RECRUITMENT = "recruitment", _("Recruitment notices and senior appointments")
+    REPORTS = "reports", _("Reports and studies")
+    STATISTICS = "statistics", _("Economic and social statistics")
+    ELECTIONS = "elections", _("Election rules and results")
+    SERVICES = "services", _("Services, forms and fees")
+    RIGHTS = "rights", _("Users' rights and means of appeal")
+    INFORMATION_OFFICER = "information_officer", _("Contact details of the information officer")
+
+
+#: The categories a body publishes of its own motion (Article 10).
+PROACTIVE_CATEGORIES = [
+    c for c in Category.values if c not in (Category.ANSWER, Category.COMMISSION_DECISION)
+]
+
+LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
+CATEGORY_LANGUAGES = [code for code, _name in LANGUAGES]
+
+
+def private_storage() -> FileSystemStorage:
+    # Outside the web root: files are served by a view that checks the state.
+    return FileSystemStorage(location=settings.VAR_DIR / "private" / "library")
+
+
+def pdf_path(instance: Publication, filename: str) -> str:
+    return f"{instance.pk}/{filename}"
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def published(self) -> PublicationQuerySet:
+        return self.filter(state=PublicationState.PUBLISHED)
+
+
+class Publication(ConcurrentTransitionMixin, models.Model):
+    body = models.ForeignKey(
+        "bodies.PublicBody",
+        verbose_name=_("body"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    source_request = models.ForeignKey(
+        "requests.InformationRequest",
+        verbose_name=_("source request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    category = models.CharField(
+        _("category"), max_length=32, choices=Category.choices, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(
+        _("language"), max_length=8, choices=LANGUAGES, default="fr", db_index=True
+    )
+    # Private: may hold personal data until the redactions are applied.
+    original_text = models.TextField(_("original text"))
+    redactions = models.JSONField(_("redactions"), default=list, blank=True)
+    # Public: the original with the approved redactions replaced by markers.
+    public_text = models.TextField(_("published text"), blank=True)
+    # Denormalised for the facets: the source request's outcome, the publication year.
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
+
+    state = FSMField(
+        _("state"),
+        max_length=16,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    unpublished_at = models.DateTimeField(_("unpublished on"), null=True, blank=True)
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unpublish_reason = models.TextField(_("why it was unpublished"), blank=True)
+    pdf = models.FileField(upload_to=pdf_path, storage=private_storage, blank=True, max_length=200)
+    # PostgreSQL only (filled by the search backend); a plain unused column on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["state", "-published_at"], name="library_pub_list_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="published") | models.Q(approved_by__isnull=False),
+                name="published_document_was_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == PublicationState.PUBLISHED
+
+    # --- transitions: fields only; services.py checks who and audits ----------------
+
+    @transition(field=state, source=PublicationState.DRAFT, target=PublicationState.IN_REVIEW)
+    def submit_for_review(self) -> None:
+        pass
+
+    def has_approval(self) -> bool:
+        return self.approved_by_id is not None and self.approved_at is not None
+
+    @transition(
+        field=state,
+        source=PublicationState.IN_REVIEW,
+        target=PublicationState.PUBLISHED,
+        conditions=[has_approval],  # type: ignore[list-item]
+    )
+    def publish(self, public_text: str, at: Any) -> None:
+        self.public_text = public_text
+        self.published_at = at
+        self.year = timezone.localtime(at).year
+
+    @transition(field=state, source=PublicationState.PUBLISHED, target=PublicationState.UNPUBLISHED)
+    def unpublish(self, reason: str, by: Any, at: Any) -> None:
+        self.unpublish_reason = reason
+        self.unpublished_by = by
+        self.unpublished_at = at
+
+
+class PublishableOfficial(models.Model):
+    """An official whom the body chooses to name in its published documents (in their role).
+
+    Their name is on the allow-list: a "M. Karim Bennani, directeur …" stays.
+    """
+
+    body = models.ForeignKey(
+        "bodies.PublicBody", on_delete=models.CASCADE, related_name="publishable_officials"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("official named in publications")
+        verbose_name_plural = _("officials named in publications")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="library_official_once_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

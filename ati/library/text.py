@@ -1,0 +1,29 @@
+"""Text normalisation shared by indexing and querying (both sides must agree).
+
+Arabic: tashkeel and tatweel removed, alef forms (أ إ آ ٱ) unified to ا, ة → ه,
+ى → ي, so that a word is found whatever its diacritics or spelling of these
+letters. Latin diacritics are left to the search engine (FTS5 `remove_diacritics`,
+PostgreSQL's stemmers).
+"""
+
+from __future__ import annotations
+
+import re
+
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def normalise(text: str) -> str:
+    """The form in which text is indexed and queried."""
+    return _TASHKEEL.sub("", text).translate(_ARABIC_MAP)
+
+
+def terms(query: str, limit: int = 12) -> list[str]:
+    """The words of a user's query, normalised, without any search-engine syntax.
+
+    Users type words; quotes, operators and parentheses are not a language we
+    expose (and passing them through would let a query break the MATCH syntax).
+    """
+    words = re.findall(r"\w+", normalise(query))
+    return [w for w in words if len(w) > 1 or w.isdigit()][:limit]

@@ -1,0 +1,246 @@
+"""Pages of the library: public list, search and documents; the officers' review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ati.bodies.models import PublicBody
+from ati.core.errors import TransitionConflict
+from ati.requests import selectors as request_selectors
+from ati.requests.models import InformationRequest, Outcome
+
+from . import forms, permissions, search, selectors, services
+from .models import LANGUAGES, Category, Publication, PublicationState
+
+FACET_LABELS = {
+    "body": "body",
+    "category": "category",
+    "year": "year",
+    "language": "language",
+    "outcome": "outcome",
+}
+
+
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return max(1, int(value or default))
+    except ValueError:
+        return default
+
+
+def search_params(request: HttpRequest) -> tuple[str, dict[str, Any], int]:
+    q = request.GET.get("q", "")[:300]
+    filters: dict[str, Any] = {}
+    for name in search.FACETS:
+        value = request.GET.get(name, "").strip()
+        if value:
+            if name in ("body", "year"):
+                if not value.isdigit():
+                    continue
+                filters[name] = int(value)
+            else:
+                filters[name] = value[:40]
+    return q, filters, _int(request.GET.get("page"))
+
+
+def facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> dict[str, list[dict[str, Any]]]:
+    """Facet values with readable labels (bodies fetched in one query)."""
+    body_ids = [value for value, _n in facets.get("body", [])]
+    bodies = PublicBody.objects.in_bulk(body_ids)
+    labels: dict[str, Any] = {
+        "category": dict(Category.choices),
+        "language": dict(LANGUAGES),
+        "outcome": dict(Outcome.choices),
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in facets.items():
+        items = []
+        for value, n in rows:
+            if name == "body":
+                label = bodies[value].name if value in bodies else str(value)
+            else:
+                label = str(labels.get(name, {}).get(value, value))
+            items.append({"value": value, "label": label, "count": n})
+        out[name] = items
+    return out
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    q, filters, page = search_params(request)
+    result = search.search(q, filters=filters, page=page)
+    return render(
+        request,
+        "library/list.html",
+        {
+            "result": result,
+            "q": q,
+            "filters": filters,
+            "facets": facet_labels(result.facets),
+            "facet_titles": {
+                "body": _("Body"),
+                "category": _("Category"),
+                "year": _("Year"),
+                "language": _("Language"),
+                "outcome": _("Outcome"),
+            },
+        },
+    )
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = get_object_or_404(Publication.objects.select_related("body", "source_request"), pk=pk)
+    if pub.state == PublicationState.UNPUBLISHED:
+        return render(request, "library/tombstone.html", {"pub": pub}, status=410)
+    if pub.state != PublicationState.PUBLISHED:
+        if permissions.can_review(request.user, pub):
+            return redirect("library:review", pk=pub.pk)
+        raise Http404
+    return render(
+        request,
+        "library/document.html",
+        {
+            "pub": pub,
+            "can_manage": permissions.can_manage(request.user, pub.body_id),
+            "unpublish_form": forms.UnpublishForm(),
+        },
+    )
+
+
+def document_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    pub = get_object_or_404(Publication, pk=pk, state=PublicationState.PUBLISHED)
+    if not pub.pdf:
+        raise Http404
+    return FileResponse(
+        pub.pdf.open("rb"), content_type="application/pdf", filename=f"publication-{pub.pk}.pdf"
+    )
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "library/review_queue.html", {"publications": selectors.review_queue(request.user)}
+    )
+
+
+def _review_page(
+    request: HttpRequest, pub: Publication, status: int = 200, **form_overrides: Any
+) -> HttpResponse:
+    context = {
+        "pub": pub,
+        "segments": selectors.segments(pub),
+        "add_form": forms.AddRedactionForm(),
+        "approve_form": forms.ApproveForm(initial={"title": pub.title}),
+        **form_overrides,
+    }
+    return render(request, "library/review.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = get_object_or_404(Publication.objects.select_related("body"), pk=pk)
+    if not permissions.can_review(request.user, pub):
+        raise Http404
+    if request.method == "GET":
+        return _review_page(request, pub)
+    action = request.POST.get("action")
+    try:
+        if action == "add":
+            form = forms.AddRedactionForm(request.POST)
+            if not form.is_valid():
+                return _review_page(request, pub, 400, add_form=form)
+            d = form.cleaned_data
+            services.add_redaction(
+                request.user,
+                pub,
+                phrase=d["phrase"] or "",
+                start=d["start"],
+                end=d["end"],
+                category=d["category"],
+            )
+            messages.success(request, _("Redaction added."))
+        elif action == "remove":
+            services.remove_redaction(request.user, pub, _int(request.POST.get("index"), 0) - 1)
+            messages.success(request, _("Redaction removed."))
+        elif action == "approve":
+            approve = forms.ApproveForm(request.POST)
+            if not approve.is_valid():
+                return _review_page(request, pub, 400, approve_form=approve)
+            services.approve_and_publish(request.user, pub, title=approve.cleaned_data["title"])
+            messages.success(request, _("The document is published."))
+            return redirect("library:document", pk=pub.pk)
+        else:
+            return _review_page(request, pub, 400)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _review_page(request, pub, 400)
+    except TransitionConflict as conflict:
+        messages.error(request, conflict.message)
+        return _review_page(request, pub, 409)
+    return redirect("library:review", pk=pub.pk)
+
+
+@login_required
+@require_POST
+def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = get_object_or_404(Publication, pk=pk)
+    form = forms.UnpublishForm(request.POST)
+    if not permissions.can_manage(request.user, pub.body_id):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.unpublish(request.user, pub, form.cleaned_data["reason"])
+        except TransitionConflict as conflict:
+            messages.error(request, conflict.message)
+    else:
+        messages.error(request, _("Say why the document is unpublished."))
+    return redirect("library:document", pk=pub.pk)
+
+
+@login_required
+@require_POST
+def propose_from_request(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        req = request_selectors.get_request(request.user, reference)
+    except InformationRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        pub = services.propose_from_request(request.user, req)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("requests:detail", reference=reference)
+    return redirect("library:review", pk=pub.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose_proactive(request: HttpRequest) -> HttpResponse:
+    form = forms.ProactiveForm(request.POST or None, user=request.user)
+    if not form.fields["body"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            pub = services.propose_proactive(
+                request.user,
+                d["body"],
+                category=d["category"],
+                title=d["title"],
+                text=d["text"],
+                language=d["language"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("library:review", pk=pub.pk)
+    return render(request, "library/new.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,368 @@
+"""Library search benchmark: 100,000 published documents (a third Arabic).
+
+    DATABASE_URL=… .venv/bin/python bench/bench_library.py [--quick] [--docs N]
+
+Bulk-inserts published documents directly into the tables and the index (on a
+fresh test database that Django creates and drops), then measures two-word
+searches through the app's `search()` (first page, 20 hits with snippets,
+without facets) against the raw full-text SQL of the same query, measured in the
+same run. Prints `name: value unit (ratio to baseline)` lines and writes JSON
+to var/bench/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ati.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-4f8a1c9e2b7d6a3f5e0c")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+FR_WORDS = [
+    "budget",
+    "hôpital",
+    "marché",
+    "public",
+    "recrutement",
+    "concours",
+    "rapport",
+    "statistique",
+    "commune",
+    "eau",
+    "électricité",
+    "santé",
+    "école",
+    "route",
+    "permis",
+    "construction",
+    "subvention",
+    "contrat",
+    "maintenance",
+    "nettoyage",
+    "transport",
+    "déchets",
+    "éclairage",
+    "associations",
+    "formation",
+    "infirmiers",
+    "médecins",
+    "urgences",
+    "vaccins",
+    "pharmacie",
+    "appel",
+    "offres",
+    "résultats",
+    "région",
+]
+AR_WORDS = [
+    "ميزانية",
+    "مستشفى",
+    "صفقة",
+    "عمومية",
+    "توظيف",
+    "مباراة",
+    "تقرير",
+    "إحصاء",
+    "جماعة",
+    "ماء",
+    "كهرباء",
+    "صحة",
+    "مدرسة",
+    "طريق",
+    "رخصة",
+    "بناء",
+    "دعم",
+    "عقد",
+    "صيانة",
+    "نظافة",
+    "نقل",
+    "نفايات",
+    "إنارة",
+    "جمعيات",
+    "تكوين",
+    "ممرضين",
+    "أطباء",
+    "مستعجلات",
+    "لقاحات",
+    "صيدلية",
+    "طلب",
+    "عروض",
+    "نتائج",
+    "جهة",
+]
+EN_WORDS = [
+    "budget",
+    "hospital",
+    "procurement",
+    "public",
+    "recruitment",
+    "exam",
+    "report",
+    "statistics",
+    "council",
+    "water",
+    "electricity",
+    "health",
+    "school",
+    "road",
+    "permit",
+    "building",
+    "grant",
+    "contract",
+]
+
+
+FR_SYLLABLES = [
+    "ba",
+    "ri",
+    "to",
+    "ma",
+    "ne",
+    "lu",
+    "sa",
+    "co",
+    "de",
+    "pi",
+    "ra",
+    "mo",
+    "ve",
+    "ti",
+    "na",
+    "lo",
+    "gu",
+    "fe",
+]
+AR_SYLLABLES = [
+    "با",
+    "ري",
+    "تو",
+    "ما",
+    "نو",
+    "لي",
+    "سا",
+    "كو",
+    "دي",
+    "في",
+    "را",
+    "مو",
+    "وا",
+    "تي",
+    "نا",
+    "لو",
+    "قو",
+    "سي",
+]
+
+
+def vocabulary(base: list[str], syllables: list[str], size: int, rng: random.Random) -> list[str]:
+    """A Zipf-like vocabulary: the real words first (frequent), then rarer made-up words."""
+    words = list(base)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def make_text(rng: random.Random, words: list[str], n: int) -> str:
+    if len(words) not in WEIGHTS:
+        total, cumulative = 0.0, []
+        for rank in range(len(words)):
+            total += 1 / (rank + 3)
+            cumulative.append(total)
+        WEIGHTS[len(words)] = cumulative
+    chosen = rng.choices(words, cum_weights=WEIGHTS[len(words)], k=n)
+    return " ".join(" ".join(chosen[i : i + 12]) + "." for i in range(0, n, 12))
+
+
+WEIGHTS: dict[int, list[float]] = {}
+
+
+def generate(n: int, rng: random.Random) -> None:
+    from ati.bodies.models import PublicBody
+    from ati.library.models import Publication
+    from ati.library.search import backend
+    from tests.factories import PublicBodyFactory
+
+    bodies = (
+        [PublicBodyFactory() for _ in range(20)]
+        if not PublicBody.objects.exists()
+        else list(PublicBody.objects.all())
+    )
+    admin_id = _admin()
+    now = timezone.now()
+    batch, engine = 2000, backend()
+    vocab = {"ar": AR_VOCAB, "fr": FR_VOCAB, "en": EN_WORDS}
+    for offset in range(0, n, batch):
+        pubs = []
+        for i in range(offset, min(n, offset + batch)):
+            lang = "ar" if i % 3 == 0 else ("en" if i % 10 == 1 else "fr")
+            words = vocab[lang]
+            text = make_text(rng, words, rng.randint(120, 400))
+            title = " ".join(rng.choice(words) for _ in range(6))
+            pubs.append(
+                Publication(
+                    body=rng.choice(bodies),
+                    category=rng.choice(
+                        ["answer", "budgets", "procurement", "reports", "statistics"]
+                    ),
+                    title=title,
+                    language=lang,
+                    original_text=text,
+                    public_text=text,
+                    state="published",
+                    approved_by_id=admin_id,
+                    approved_at=now,
+                    published_at=now,
+                    year=rng.choice([2023, 2024, 2025, 2026]),
+                    outcome=rng.choice(["granted", "partially_granted", ""]),
+                )
+            )
+        created = Publication.objects.bulk_create(pubs)
+        engine.index_many((p.pk, p.language, p.title, p.public_text) for p in created)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE library_publication")
+
+
+FR_VOCAB: list[str] = []
+AR_VOCAB: list[str] = []
+
+
+def _admin() -> int:
+    from ati.accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        email="bench@ati.test", defaults={"role": "administrator", "full_name": "b"}
+    )
+    return user.pk
+
+
+def raw_query(words: list[str]) -> None:
+    """The baseline: the engine's own ranked query with snippets, no application code."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            q = " ".join(f'"{w}"' for w in words)
+            cursor.execute(
+                "SELECT rowid, bm25(library_fts, 5.0, 1.0) AS s, "
+                "snippet(library_fts, 1, char(2), char(3), '…', 32) FROM library_fts "
+                "WHERE library_fts MATCH %s ORDER BY s LIMIT 20",
+                [q],
+            )
+        else:
+            q = " ".join(words)
+            cursor.execute(
+                "SELECT id, ts_headline(cfg::regconfig, public_text, "
+                "plainto_tsquery(cfg::regconfig, %s)) FROM ("
+                " SELECT p.id, p.public_text, CASE p.language WHEN 'ar' THEN 'arabic'"
+                " WHEN 'en' THEN 'english' ELSE 'french' END AS cfg,"
+                " ts_rank(p.search_vector, CASE p.language WHEN 'ar' THEN qa"
+                " WHEN 'en' THEN qe ELSE qf END) AS r"
+                " FROM library_publication p, plainto_tsquery('french', %s) qf,"
+                " plainto_tsquery('arabic', %s) qa, plainto_tsquery('english', %s) qe"
+                " WHERE (p.language = 'fr' AND p.search_vector @@ qf)"
+                " OR (p.language = 'ar' AND p.search_vector @@ qa)"
+                " OR (p.language = 'en' AND p.search_vector @@ qe)"
+                " ORDER BY r DESC LIMIT 20) t",
+                [q, q, q, q],
+            )
+        cursor.fetchall()
+
+
+def measure(fn, queries: list[list[str]]) -> list[float]:  # type: ignore[no-untyped-def]
+    times = []
+    for words in queries:
+        start = time.perf_counter()
+        fn(words)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="10,000 documents, 50 queries")
+    parser.add_argument("--docs", type=int)
+    args = parser.parse_args()
+    n = args.docs or (10_000 if args.quick else 100_000)
+    n_queries = 50 if args.quick else 200
+    rng = random.Random(31_13)
+    global FR_VOCAB, AR_VOCAB
+    FR_VOCAB = vocabulary(FR_WORDS, FR_SYLLABLES, 20_000, rng)
+    AR_VOCAB = vocabulary(AR_WORDS, AR_SYLLABLES, 20_000, rng)
+
+    from ati.library.search import search
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        t0 = time.perf_counter()
+        generate(n, rng)
+        build = time.perf_counter() - t0
+        queries = []
+        for i in range(n_queries):
+            # Two words a person would type: among the 300 most frequent of the language.
+            words = (AR_VOCAB if i % 3 == 0 else FR_VOCAB)[:300]
+            queries.append(rng.sample(words, 2))
+        measure(lambda w: search(" ".join(w), with_facets=False), queries[:10])  # warm up
+        app = measure(lambda w: search(" ".join(w), with_facets=False), queries)
+        raw = measure(raw_query, queries)
+        facets = measure(lambda w: search(" ".join(w)), queries[:20])
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+    def p(values: list[float], q: int) -> float:
+        return statistics.quantiles(values, n=100)[q - 1]
+
+    results = {
+        "vendor": connection.vendor,
+        "documents": n,
+        "queries": n_queries,
+        "build_seconds": round(build, 1),
+        "app_p50_ms": p(app, 50),
+        "app_p95_ms": p(app, 95),
+        "raw_p50_ms": p(raw, 50),
+        "raw_p95_ms": p(raw, 95),
+        "with_facets_p95_ms": p(facets, 95),
+    }
+    v = connection.vendor
+    print(f"library_build_{v}: {build:.1f} s ({n} documents)")
+    print(f"library_search_raw_p95_{v}: {results['raw_p95_ms']:.1f} ms (1.00x)")
+    print(
+        f"library_search_p50_{v}: {results['app_p50_ms']:.1f} ms "
+        f"({results['app_p50_ms'] / results['raw_p50_ms']:.2f}x)"
+    )
+    print(
+        f"library_search_p95_{v}: {results['app_p95_ms']:.1f} ms "
+        f"({results['app_p95_ms'] / results['raw_p95_ms']:.2f}x)"
+    )
+    print(
+        f"library_search_with_facets_p95_{v}: {results['with_facets_p95_ms']:.1f} ms "
+        f"({results['with_facets_p95_ms'] / results['raw_p95_ms']:.2f}x)"
+    )
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"library-{v}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

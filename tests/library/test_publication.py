@@ -1,0 +1,286 @@
+"""Review, publication, search and unpublishing, on SQLite and PostgreSQL.
+
+Identities and numbers are planted in French and Arabic answers; none may reach
+a published page, the published PDF, the search index or the API.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from pypdf import PdfReader
+
+from ati.audit.models import AuditEvent
+from ati.core.errors import TransitionConflict
+from ati.library import search, services
+from ati.library.models import Publication, PublicationState
+from ati.requests import services as request_services
+from tests.requests.conftest import applicant_details, clock, request_details  # noqa: F401
+
+FR_PLANTED = {
+    "name": "Ouazzani",
+    "cin": "AB123456",
+    "phone": "06.61.23.45.67",
+    "email": "amina@example.org",
+    "iban": "MA64 0112 3456 7890 1234 5678 9012",
+    "birth": "12/03/1985",
+    "street": "Oued Fès",
+    "other": "Rachid Test",
+}
+FR_ANSWER = (
+    "Madame Amina Ouazzani (CIN AB123456, née le 12/03/1985, demeurant 12 rue Oued Fès, Rabat, "
+    "tél. 06.61.23.45.67, amina@example.org), en réponse à votre demande DAI-2026-00012 et en "
+    "application de l'article 7, le Ministère verse 1 250 000 dirhams de budget hospitalier. "
+    "Le remboursement sur IBAN MA64 0112 3456 7890 1234 5678 9012 a été validé par "
+    "M. Rachid Test, comptable. Le budget exécuté des hôpitaux régionaux figure en annexe."
+)
+AR_PLANTED = {"name": "خديجة", "cin": "JK654321", "phone": "0537-12-34-56", "street": "زنقة الورد"}
+AR_ANSWER = (
+    "إلى السيدة خديجة البقالي، الحاملة للبطاقة الوطنية رقم JK654321، القاطنة ب 7 زنقة الورد، "
+    "الهاتف 0537-12-34-56. نوافيكم بمعطيات ميزانيّة المستشفيات الجهويّة لسنة 2025 ومصاريف الصيانة."
+)
+
+
+@pytest.fixture
+def answered(body, citizen, officer, clock):  # noqa: F811 - the fixture, imported
+    def _answered(text=FR_ANSWER, outcome="granted", language="fr", **applicant):
+        applicant.setdefault("email", citizen.email)
+        details = applicant_details(language=language, **applicant)
+        req = request_services.submit_request(
+            citizen, body=body, applicant=details, details=request_details()
+        )
+        kw = (
+            {"grounds": ["fair-competition"], "withheld": "Les offres."}
+            if outcome in ("partially_granted", "refused")
+            else {}
+        )
+        return request_services.answer(officer, req, outcome=outcome, text=text, **kw)
+
+    return _answered
+
+
+@pytest.fixture
+def published_fr(answered, officer):
+    req = answered(email="amina@example.org")
+    pub = services.propose_from_request(officer, req)
+    return services.approve_and_publish(officer, pub)
+
+
+@pytest.fixture
+def published_ar(answered, officer):
+    req = answered(
+        text=AR_ANSWER,
+        language="ar",
+        first_name="خديجة",
+        last_name="البقالي",
+        id_number="JK654321",
+        phone="0537123456",
+        address="7 زنقة الورد، الرباط",
+    )
+    pub = services.propose_from_request(officer, req)
+    return services.approve_and_publish(officer, pub)
+
+
+def _index_text() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT title || ' ' || body FROM library_fts")
+        else:
+            cursor.execute(
+                "SELECT search_vector::text FROM library_publication "
+                "WHERE search_vector IS NOT NULL"
+            )
+        return " ".join(row[0] for row in cursor.fetchall())
+
+
+def _pdf_text(pub: Publication) -> str:
+    with pub.pdf.open("rb") as handle:
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+def _assert_absent(planted: dict[str, str], *texts: str) -> None:
+    for text in texts:
+        flat = text.lower()
+        for label, value in planted.items():
+            assert value.lower() not in flat, f"{label} ({value}) leaked"
+            assert value.replace(" ", "").lower() not in flat.replace(" ", ""), label
+
+
+def test_planted_identities_never_reach_page_pdf_index_or_api(client, published_fr):
+    page = client.get(f"/library/{published_fr.pk}/").content.decode()
+    listing = client.get("/library/?q=budget+hôpitaux").content.decode()
+    api = client.get("/api/v1/library/?q=budget").content.decode()
+    detail_api = client.get(f"/api/v1/library/{published_fr.pk}/").content.decode()
+    _assert_absent(
+        FR_PLANTED,
+        page,
+        listing,
+        api,
+        detail_api,
+        _pdf_text(published_fr),
+        _index_text(),
+        published_fr.public_text,
+    )
+    # …while what must stay stays.
+    for public in ("DAI-2026-00012", "article 7", "1 250 000 dirhams"):
+        assert public in published_fr.public_text and public in page
+    assert "[identité masquée]" in page
+    assert "Law 31-13" in page or "31-13" in page  # the reuse terms
+
+
+def test_planted_arabic_identities_never_reach_page_pdf_or_index(client, published_ar):
+    page = client.get(f"/library/{published_ar.pk}/").content.decode()
+    _assert_absent(AR_PLANTED, page, _pdf_text(published_ar), _index_text())
+    assert "محجوب" in published_ar.public_text
+
+
+def test_nothing_is_published_without_a_persons_approval(answered, officer):
+    pub = services.propose_from_request(officer, answered())
+    assert pub.state == PublicationState.IN_REVIEW
+    with pytest.raises(Exception):  # noqa: B017 - the transition's condition refuses
+        pub.publish("text", None)
+    assert not Publication.objects.published().exists()
+    assert search.search("budget").total == 0
+
+
+def test_a_citizen_cannot_approve_and_the_approval_is_audited(answered, officer, citizen):
+    pub = services.propose_from_request(officer, answered())
+    with pytest.raises(PermissionDenied):
+        services.approve_and_publish(citizen, pub)
+    with pytest.raises(PermissionDenied):
+        services.approve_and_publish(None, pub)
+    services.approve_and_publish(officer, pub)
+    event = AuditEvent.objects.get(action="publication.published", object_id=str(pub.pk))
+    assert event.actor_id == officer.pk
+
+
+def test_officer_of_another_body_cannot_propose(answered, other_body):
+    from tests.factories import member
+
+    stranger = member("officer", other_body)
+    with pytest.raises(PermissionDenied):
+        services.propose_from_request(stranger, answered())
+
+
+def test_only_granted_or_partially_granted_answers_are_proposed(answered, officer):
+    with pytest.raises(ValidationError):
+        services.propose_from_request(officer, answered(outcome="refused", text="Refus."))
+    partial = answered(outcome="partially_granted")
+    assert services.propose_from_request(officer, partial).outcome == "partially_granted"
+
+
+def test_review_adds_and_removes_redactions(answered, officer):
+    pub = services.propose_from_request(officer, answered())
+    count = len(pub.redactions)
+    pub = services.add_redaction(officer, pub, phrase="comptable", category="other")
+    assert len(pub.redactions) == count + 1
+    index = next(i for i, r in enumerate(pub.redactions) if r["original"] == "comptable")
+    pub = services.remove_redaction(officer, pub, index)
+    pub = services.add_redaction(officer, pub, phrase="hôpitaux régionaux", category="other")
+    pub = services.approve_and_publish(officer, pub)
+    assert "comptable" in pub.public_text and "hôpitaux régionaux" not in pub.public_text
+    with pytest.raises(TransitionConflict):
+        services.add_redaction(officer, pub, phrase="budget")
+    with pytest.raises(ValidationError):
+        services.propose_from_request(officer, pub.source_request)
+
+
+def test_review_page_shows_original_and_proposal_side_by_side(client, answered, officer, citizen):
+    pub = services.propose_from_request(officer, answered())
+    client.force_login(citizen)
+    assert client.get(f"/library/{pub.pk}/review/").status_code == 404
+    assert client.get(f"/library/{pub.pk}/").status_code == 404  # not public before approval
+    client.force_login(officer)
+    html = client.get(f"/library/{pub.pk}/review/").content.decode()
+    assert '<mark class="redaction"' in html and "AB123456" in html
+    assert '<mark class="marker">[identité masquée]' in html
+    response = client.post(
+        f"/library/{pub.pk}/review/", {"action": "approve", "title": "Budget", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert Publication.objects.get(pk=pub.pk).state == PublicationState.PUBLISHED
+
+
+def test_search_ranks_and_highlights(published_fr, officer, body):
+    filler = " ".join(["Le rapport décrit l'activité des services."] * 30)
+    for title, text in [
+        ("Budget des hôpitaux régionaux", "Le budget des hôpitaux régionaux, budget détaillé."),
+        ("Rapport annuel", f"{filler} Une ligne mentionne le budget des hôpitaux. {filler}"),
+        ("Marchés", "Les marchés publics de nettoyage."),
+    ]:
+        pub = services.propose_proactive(officer, body, category="budgets", title=title, text=text)
+        services.approve_and_publish(officer, pub)
+    result = search.search("budget hôpitaux")
+    assert result.total == 3
+    assert result.hits[-1].publication.title == "Rapport annuel"
+    assert "<mark>" in result.hits[0].snippet
+    assert search.search("nettoyage").total == 1
+    # Query syntax is not a language users can inject.
+    assert search.search('budget" OR title:* NEAR(').total >= 0
+
+
+def test_arabic_is_found_whatever_its_diacritics(published_ar):
+    plain = search.search("ميزانية المستشفيات")
+    vocalised = search.search("مِيزَانِيَّةُ الْمُسْتَشْفَيَاتِ")
+    assert plain.total == vocalised.total == 1
+    assert [h.publication.pk for h in plain.hits] == [published_ar.pk]
+    assert search.search("الجهوية").total == 1  # ة / ه and shadda in the text
+
+
+def test_facets_count_the_matching_documents(published_fr, published_ar, officer, body):
+    pub = services.propose_proactive(
+        officer,
+        body,
+        category="procurement",
+        language="ar",
+        title="نتائج الصفقات",
+        text="نتائج صفقات المستشفيات 2025",
+    )
+    services.approve_and_publish(officer, pub)
+    result = search.search("المستشفيات")
+    assert result.total == 2
+    assert dict(result.facets["language"]) == {"ar": 2}
+    assert dict(result.facets["category"]) == {"answer": 1, "procurement": 1}
+    assert dict(result.facets["outcome"]) == {"granted": 1}
+    assert search.search("المستشفيات", filters={"category": "procurement"}).total == 1
+    everything = search.search("")
+    assert everything.total == 3 and dict(everything.facets["body"]) == {body.pk: 3}
+
+
+def test_unpublish_leaves_a_tombstone_and_leaves_the_index(client, published_fr, officer):
+    assert search.search("budget").total == 1
+    with pytest.raises(ValidationError):
+        services.unpublish(officer, published_fr, "")
+    services.unpublish(officer, published_fr, "Publié par erreur.")
+    response = client.get(f"/library/{published_fr.pk}/")
+    assert response.status_code == 410 and "Publié par erreur." in response.content.decode()
+    assert search.search("budget").total == 0
+    assert client.get(f"/library/{published_fr.pk}/document.pdf").status_code == 404
+    assert AuditEvent.objects.filter(action="publication.unpublished").count() == 1
+
+
+def test_public_pages_and_api(client, published_fr):
+    assert client.get("/library/").status_code == 200
+    response = client.get(f"/library/{published_fr.pk}/document.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = client.get("/api/v1/library/?q=budget").json()
+    assert data["count"] == 1 and "<mark>" in data["results"][0]["snippet"]
+    assert "category" in data["facets"]
+
+
+def test_similar_published_answers_are_shown_before_sending(client, published_fr, citizen):
+    hits = search.similar_publications("Je voudrais le budget exécuté des hôpitaux régionaux")
+    assert [h.publication.pk for h in hits] == [published_fr.pk]
+    client.force_login(citizen)
+    response = client.post(
+        "/requests/new/",
+        {
+            "subject": "Budget des hôpitaux",
+            "check_similar": "1",
+            "information_requested": "Le budget exécuté des hôpitaux régionaux",
+        },
+    )
+    assert f"/library/{published_fr.pk}/" in response.content.decode()
