@@ -193,9 +193,15 @@ APPEAL_FORM = "form[action$='/appeal/']"
 
 
 def open_details(page, form_selector):
-    """Open the <details> holding a form, from its summary, with the keyboard."""
-    page.locator(f"details:has({form_selector}) > summary").focus()
-    page.keyboard.press("Enter")
+    """Open the <details> holding a form, from its summary, with the keyboard.
+
+    A form sent back with errors comes open already: Enter would close it.
+    """
+    details = page.locator(f"details:has({form_selector})")
+    if details.get_attribute("open") is None:
+        details.locator("> summary").focus()
+        page.keyboard.press("Enter")
+    assert details.get_attribute("open") == ""
     return page.locator(form_selector)
 
 
