@@ -8,6 +8,7 @@ thread must see what the test commits.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 
@@ -125,13 +127,21 @@ def _stub_pdf(*args, **kwargs):
 def demo(transactional_db):
     """The demo bodies, accounts (password demo-ati-2026) and requests in every state.
 
-    The letters of the seeded requests are stubs: WeasyPrint would take most of the
-    seeding time, and the journeys download the letters of their own requests only.
+    The letters of the seeded requests and the PDFs of the seeded publications are
+    stubs: WeasyPrint would take most of the seeding time, and the journeys download
+    the letters of their own requests and publications only.
     """
     from tests.factories import default_legal_profile
 
     default_legal_profile()  # a flushed database has lost the shipped law data
-    with mock.patch("ati.requests.letters._pdf", _stub_pdf):
+    with contextlib.ExitStack() as stubs:
+        stubs.enter_context(mock.patch("ati.requests.letters._pdf", _stub_pdf))
+        if apps.is_installed("ati.appeals"):
+            # The demo's decision is sent with its letter.
+            stubs.enter_context(mock.patch("ati.appeals.letters.decision_pdf", _stub_pdf))
+        if apps.is_installed("ati.library"):
+            # The library's demo publishes a dozen documents, each with its PDF.
+            stubs.enter_context(mock.patch("ati.library.pdf.publication_pdf", _stub_pdf))
         call_command("seed_demo", stdout=io.StringIO())
     mail.outbox = []
 
