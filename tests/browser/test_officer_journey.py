@@ -146,11 +146,57 @@ def test_officer_journey(journey, page, demo, lang):
     not apps.is_installed("ati.library"), reason="needs ati.library (publication review)"
 )
 def test_officer_publication_review_journey(journey, page, demo, lang):
-    """Review the anonymised version of a granted answer and approve its publication."""
+    """Propose an Article 10 document, review its anonymisation, redact more, publish."""
+    from ati.library.models import Publication
+
+    title, text, extra = {
+        "fr": (
+            "Liste des gardes de nuit des pharmacies — décembre",
+            "Monsieur Ali Test, CIN AB123456, tél. 0661234567, coordonne les gardes. "
+            "La pharmacie Al Amal assure la garde du 1er au 7 décembre.",
+            "Al Amal",
+        ),
+        "ar": (
+            "لائحة صيدليات الحراسة الليلية — دجنبر",
+            "السيد علي تست، البطاقة الوطنية AB123456، الهاتف 0661234567، ينسق الحراسة. "
+            "تتولى صيدلية الأمل الحراسة من 1 إلى 7 دجنبر.",
+            "صيدلية الأمل",
+        ),
+    }[lang]
     log_in(journey, page, OFFICER, PASSWORD)
     journey.goto(page, "/library/review/")
     journey.check(page, "publication-queue")
-    journey.follow(page, "main table a")
+
+    # A document of the body's own motion (Article 10), proposed for review.
+    journey.follow(page, "main a[href='/library/new/']")
+    journey.check(page, "publication-new")
+    page.select_option("#id_body", str(Department.objects.get(code="hopitaux").body_id))
+    page.select_option("#id_category", index=1)
+    page.select_option("#id_language", lang)
+    page.fill("#id_title", title)
+    page.fill("#id_text", text)
+    journey.follow(page, "main form button[type=submit]")
+    pub = Publication.objects.get(title=title)
+    assert page.url.endswith(f"/library/{pub.pk}/review/")
+    assert pub.state == "in_review" and len(pub.redactions) >= 2  # the name, the CIN, …
+    published_side = page.locator(".review-columns section").nth(1).inner_text()
+    assert "AB123456" not in published_side and "0661234567" not in published_side
     journey.check(page, "publication-review")
-    journey.follow(page, "form[action*='approve'] button[type=submit]")
+
+    # One more redaction chosen by the reviewer, then approval (confirmation required).
+    redactions = len(pub.redactions)
+    page.fill("#id_phrase", extra)
+    journey.follow(page, "form:has(input[name=action][value=add]) button[type=submit]")
+    pub.refresh_from_db()
+    assert len(pub.redactions) == redactions + 1
+    journey.check(page, "publication-redacted")
+    # Not confirmed: the browser's own check keeps the form (the box is required).
+    assert page.evaluate("document.querySelector('#id_confirm').validity.valueMissing")
+    page.check("#id_confirm")
+    journey.follow(page, "form:has(input[name=action][value=approve]) button[type=submit]")
+    pub.refresh_from_db()
+    assert pub.state == "published"
+    assert page.url.endswith(f"/library/{pub.pk}/")
+    public = page.inner_text("article.publication")
+    assert extra not in public and "AB123456" not in public
     journey.check(page, "publication-approved")
