@@ -40,7 +40,7 @@ def test_applicant_files_a_complaint_from_the_request_page(client, refused, citi
     req = refused()
     client.force_login(citizen)
     html = client.get(f"/requests/{req.reference}/").content.decode()
-    assert "Complaints and appeals" in html and f"/requests/{req.reference}/complaint/" in html
+    assert "Réclamations et recours" in html and f"/requests/{req.reference}/complaint/" in html
     # The window's last day is shown (20 working days after the answer).
     assert "1 décembre 2026" in html or "1er décembre 2026" in html
     bad = client.post(f"/requests/{req.reference}/complaint/", {"ground": "refusal"})

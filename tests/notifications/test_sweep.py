@@ -71,10 +71,10 @@ def test_overdue_escalates_to_the_head_and_tells_the_applicant_silence_is_refusa
         deliver_pending()
     by_to = {m.to[0]: m for m in mail.outbox}
     to_applicant = by_to[citizen.email]
-    assert "counts as a refusal" in to_applicant.body
-    assert "head of the body" in to_applicant.body
+    assert "ce silence vaut refus" in to_applicant.body
+    assert "responsable de l’organisme" in to_applicant.body
     # 20 working days from Tuesday 1 December 2026 (the profile's complaint window).
-    assert "You may complain until mardi 29 décembre 2026" in to_applicant.body
+    assert "réclamation jusqu’au mardi 29 décembre 2026" in to_applicant.body
     assert to_applicant.alternatives[0][1] == "text/html"
     assert req.reference in by_to[head.email].subject
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from ati.stats import presentation
 
@@ -27,3 +28,22 @@ def wdays(value: float | None) -> str:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key, 0)
+
+
+#: The appeals figures' keys (ati.stats.appeals) as people read them; the msgids
+#: are the appeals app's own, so they are translated once.
+APPEAL_LABELS = {
+    "refusal_confirmed": _("Refusal confirmed"),
+    "disclosure_ordered": _("Disclosure ordered"),
+    "partial_disclosure_ordered": _("Partial disclosure ordered"),
+    "inadmissible": _("Inadmissible"),
+    "withdrawn": _("Withdrawn"),
+    "complied": _("Order complied with"),
+    "not_complied": _("Order not complied with"),
+    "pending": _("Awaiting compliance (deadline not passed)"),
+}
+
+
+@register.filter
+def appeal_label(key: str) -> str:
+    return str(APPEAL_LABELS.get(key, key))
