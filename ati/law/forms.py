@@ -15,7 +15,7 @@ class DeadlineForm(forms.Form):
 
     received = forms.DateField(
         label=_("Date the body received the request"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day of receipt is not counted."),
     )
     urgent = forms.BooleanField(label=_("Urgent request (life, safety or liberty)"), required=False)

@@ -116,7 +116,7 @@ class RecordForm(SubmitForm):
         label=_("Received by"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: Any, bodies: Any = None, **kwargs: Any) -> None:
