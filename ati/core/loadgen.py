@@ -67,22 +67,10 @@ APPEAL_STATES = [
 ]
 CATEGORIES = ["answer", "budgets", "procurement", "reports", "statistics", "exams", "laws"]
 
-FR_WORDS = (
-    "budget hôpital marché public recrutement concours rapport statistique commune eau "
-    "électricité santé école route permis construction subvention contrat maintenance "
-    "nettoyage transport déchets éclairage associations formation infirmiers médecins "
-    "urgences vaccins pharmacie appel offres résultats région province ministère direction "
-    "service dépenses recettes exercice projet travaux étude programme plan annuel commission "
-    "délibération conseil arrêté décision liste bénéficiaires montant dirhams"
-).split()
-AR_WORDS = (
-    "ميزانية مستشفى صفقة عمومية توظيف مباراة تقرير إحصاء جماعة ماء كهرباء صحة مدرسة طريق "
-    "رخصة بناء دعم عقد صيانة نظافة نقل نفايات إنارة جمعيات تكوين ممرضين أطباء مستعجلات لقاحات "
-    "صيدلية طلب عروض نتائج جهة إقليم وزارة مديرية مصلحة نفقات مداخيل سنة مشروع أشغال دراسة "
-    "برنامج مخطط لجنة مداولة مجلس قرار لائحة المستفيدين مبلغ درهم"
-).split()
-FR_SYLLABLES = "ba ri to ma ne lu sa co de pi ra mo ve ti na lo gu fe".split()
-AR_SYLLABLES = "با ري تو ما نو لي سا كو دي في را مو وا تي نا لو قو سي".split()
+FR_WORDS = ["budget", "hôpital", "marché", "public", "recrutement", "concours", "rapport", "statistique", "commune", "eau", "électricité", "santé", "école", "route", "permis", "construction", "subvention", "contrat", "maintenance", "nettoyage", "transport", "déchets", "éclairage", "associations", "formation", "infirmiers", "médecins", "urgences", "vaccins", "pharmacie", "appel", "offres", "résultats", "région", "province", "ministère", "direction", "service", "dépenses", "recettes", "exercice", "projet", "travaux", "étude", "programme", "plan", "annuel", "commission", "délibération", "conseil", "arrêté", "décision", "liste", "bénéficiaires", "montant", "dirhams"]
+AR_WORDS = ["ميزانية", "مستشفى", "صفقة", "عمومية", "توظيف", "مباراة", "تقرير", "إحصاء", "جماعة", "ماء", "كهرباء", "صحة", "مدرسة", "طريق", "رخصة", "بناء", "دعم", "عقد", "صيانة", "نظافة", "نقل", "نفايات", "إنارة", "جمعيات", "تكوين", "ممرضين", "أطباء", "مستعجلات", "لقاحات", "صيدلية", "طلب", "عروض", "نتائج", "جهة", "إقليم", "وزارة", "مديرية", "مصلحة", "نفقات", "مداخيل", "سنة", "مشروع", "أشغال", "دراسة", "برنامج", "مخطط", "لجنة", "مداولة", "مجلس", "قرار", "لائحة", "المستفيدين", "مبلغ", "درهم"]
+FR_SYLLABLES = ["ba", "ri", "to", "ma", "ne", "lu", "sa", "co", "de", "pi", "ra", "mo", "ve", "ti", "na", "lo", "gu", "fe"]
+AR_SYLLABLES = ["با", "ري", "تو", "ما", "نو", "لي", "سا", "كو", "دي", "في", "را", "مو", "وا", "تي", "نا", "لو", "قو", "سي"]
 
 
 @dataclass
@@ -402,6 +390,7 @@ def _citizens(
         }
         for i in range(n)
     )
+    _reset_sequences(User)
     state["citizens"] = (first, n)
     report.counts["citizens"] = n
 
@@ -442,17 +431,7 @@ def _requests(
     subjects_ar = texts.vocab["ar"][:300]
     writer = Writer(
         InformationRequest,
-        {
-            name: PER_ROW
-            for name in (
-                "id reference body_id department_id assignee_id applicant_id "
-                "applicant_first_name applicant_last_name applicant_address applicant_id_number "
-                "applicant_email language subject information_requested channel state "
-                "submitted_at received_on clock_started_on response_due original_response_due "
-                "due_explanation clock_paused_on clarification_question outcome answer_text "
-                "answered_at closed_at extensions_used draft_outcome draft_text"
-            ).split()
-        }
+        dict.fromkeys(["id", "reference", "body_id", "department_id", "assignee_id", "applicant_id", "applicant_first_name", "applicant_last_name", "applicant_address", "applicant_id_number", "applicant_email", "language", "subject", "information_requested", "channel", "state", "submitted_at", "received_on", "clock_started_on", "response_due", "original_response_due", "due_explanation", "clock_paused_on", "clarification_question", "outcome", "answer_text", "answered_at", "closed_at", "extensions_used", "draft_outcome", "draft_text"], PER_ROW)
         | {"profile_version_id": version.pk, "reproduction_cost": Decimal("0")},
     )
     through: list[tuple[int, int]] = []
@@ -722,10 +701,7 @@ def _documents(
     engine = backend()
     now = timezone.now()
     first = _next_id(Publication)
-    keys = (
-        "id body_id category title language original_text public_text outcome year state "
-        "approved_by_id approved_at published_at created_at"
-    ).split()
+    keys = ["id", "body_id", "category", "title", "language", "original_text", "public_text", "outcome", "year", "state", "approved_by_id", "approved_at", "published_at", "created_at"]
     writer = Writer(Publication, dict.fromkeys(keys, PER_ROW))
     done = 0
     while done < plan.documents:
