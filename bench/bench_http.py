@@ -295,7 +295,8 @@ def main() -> int:
             f"submit_throughput_{vendor}",
             s["per_second"],
             "submissions/s",
-            f"{s['per_second'] / 150:.2f}x the 150/s target; gunicorn -w 2, wrk -c16 {s['seconds']:.0f} s; "
+            f"{s['per_second'] / 150:.2f}x the 150/s target; gunicorn -w 2, "
+            f"wrk -c16 {s['seconds']:.0f} s; "
             f"load {common.load()}",
         )
         common.line(
@@ -308,14 +309,16 @@ def main() -> int:
             f"submit_errors_{vendor}",
             errors,
             "errors",
-            f"{s['accepted']} accepted, {s['rows_added']} rows added (in-flight at the stop may add a few)",
+            f"{s['accepted']} accepted, {s['rows_added']} rows added "
+            "(in-flight at the stop may add a few)",
         )
         common.line(
             f"worker_rss_after_10k_gets_{vendor}",
             m["worker_rss_after_mb"],
             "MB",
-            f"{m['worker_rss_after_mb'] / m['worker_rss_start_mb']:.2f}x its {m['worker_rss_start_mb']:.0f} MB "
-            f"at start; target 150 MB; {m['gets']} GETs of the queue page, {m['get_per_second']:.0f}/s",
+            f"{m['worker_rss_after_mb'] / m['worker_rss_start_mb']:.2f}x its "
+            f"{m['worker_rss_start_mb']:.0f} MB at start; target 150 MB; "
+            f"{m['gets']} GETs of the queue page, {m['get_per_second']:.0f}/s",
         )
         if (
             s["per_second"] < 150

@@ -36,9 +36,7 @@ def test_counts_and_every_state(generated):
     assert Message.objects.count() > 1000
     assert Complaint.objects.exists() and Appeal.objects.exists()
     assert Publication.objects.filter(state="published").count() == 90
-    langs = dict(
-        Publication.objects.values_list("language").annotate(n=Count("id")).order_by()
-    )
+    langs = dict(Publication.objects.values_list("language").annotate(n=Count("id")).order_by())
     assert langs == {"fr": 60, "ar": 30}
     assert "generated in" in generated
 
@@ -47,9 +45,7 @@ def test_references_unique_and_the_counter_continues(generated, citizen, body):
     refs = list(InformationRequest.objects.values_list("reference", flat=True))
     assert len(set(refs)) == len(refs)
     for counter in ReferenceCounter.objects.all():
-        numbers = [
-            int(r.rsplit("-", 1)[1]) for r in refs if r.startswith(f"DAI-{counter.year}-")
-        ]
+        numbers = [int(r.rsplit("-", 1)[1]) for r in refs if r.startswith(f"DAI-{counter.year}-")]
         assert max(numbers) == counter.last == len(numbers)
     from ati.requests import services
 
