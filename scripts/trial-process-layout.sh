@@ -1,6 +1,8 @@
-cd /work/h-bench
-V=$(mktemp -d /tmp/hb-layout.XXXX)
-export ATI_HTTPS=0 ATI_DEBUG=0 DJANGO_SETTINGS_MODULE=ati.settings SECRET_KEY=x-bench-secret-key-long-enough-abcdefghijklmnopqrstuvwxyz CELERY_BROKER_URL=redis://127.0.0.1:6379/14 ATI_VAR_DIR=$V ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/ati_bench_backup
+#!/usr/bin/env bash
+# A trial recorded in docs/deployment.md; run by hand on a machine with PostgreSQL and Redis on loopback.
+cd "$(dirname "$0")/.."
+V=$(mktemp -d /tmp/ati-trial-layout.XXXX)
+export ATI_HTTPS=0 ATI_DEBUG=0 DJANGO_SETTINGS_MODULE=ati.settings SECRET_KEY=trial-only-secret-key-not-for-production-0123456789abcdef CELERY_BROKER_URL=redis://127.0.0.1:6379/14 ATI_VAR_DIR=$V ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/ati_bench_backup
 pids=()
 .venv/bin/gunicorn ati.wsgi -w 2 -b 127.0.0.1:8101 --log-level warning & pids+=($!)
 .venv/bin/gunicorn ati.wsgi -w 2 -b 127.0.0.1:8102 --log-level warning & pids+=($!)
