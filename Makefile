@@ -81,8 +81,13 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy ati
 
-# make bench [QUICK=1]: one line per measure, JSON under var/bench/.
+# make bench [QUICK=1]: one line per measure, JSON under var/bench/, a summary at the end.
+# Against PostgreSQL when ATI_BENCH_POSTGRES (an admin URL, default
+# postgres://postgres@127.0.0.1:5432/postgres) is reachable, SQLite too; wrk for the HTTP ones.
+BENCH_PACKAGES := wrk
+
 bench: $(VENV)/.installed
+	@bash scripts/system-deps $(BENCH_PACKAGES)
 	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean:

@@ -1,0 +1,340 @@
+"""Submission throughput and worker memory under gunicorn, on loopback, bounded in time.
+
+    .venv/bin/python bench/bench_http.py [--quick] [--duration S] [--vendor postgresql]
+
+For each database (SQLite, and PostgreSQL when reachable) a child process
+migrates and fills a database with `ati.core.loadgen` (100,000 requests; 20,000
+with --quick), then:
+
+* submission: gunicorn (2 workers, production settings: ATI_DEBUG=0, Celery
+  broker on Redis db 14 if reachable) on 127.0.0.1, and wrk POSTing JSON
+  submissions with a citizen's token for --duration seconds (30; 10 with
+  --quick) over 16 connections. Reports submissions per second, the 99th
+  percentile, errors (non-2xx and socket errors), and checks that the rows
+  added equal the accepted responses. Targets: 150/s, p99 < 300 ms, no error.
+* memory: gunicorn with one worker, 10,000 GETs of the officer's queue page
+  (API, page of 50) with wrk, then the worker's resident size (VmRSS, from
+  /proc). Target under 150 MB.
+
+These two are given as ratios to their targets (a bare endpoint under
+gunicorn would need a URL in the product), with the load average beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+VENV_BIN = Path(sys.executable).parent
+
+POST_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Token %(token)s"
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"body": "%(body)s", "subject": "Budget %%d", ' ..
+    '"information_requested": "Le budget détaillé de la commune pour 2025, par chapitre.", ' ..
+    '"first_name": "Amina", "last_name": "Bench", "address": "1 avenue Mohammed V, Rabat", ' ..
+    '"id_number": "AB%%06d"}', counter, counter %% 1000000)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+GET_LUA = """
+wrk.headers["Authorization"] = "Token %(token)s"
+local done = 0
+response = function(status, headers, body)
+  done = done + 1
+  if done >= %(n)d then wrk.thread:stop() end
+end
+"""
+
+
+def setup_child(requests: int, bodies: int) -> dict[str, Any]:
+    common.setup_django()
+    from rest_framework.authtoken.models import Token
+
+    from ati.accounts.models import User
+    from ati.bodies.models import Membership
+    from ati.requests.models import InformationRequest
+
+    gen = common.generate(requests, bodies)
+    citizen = User.objects.create_user(
+        email="bench-citizen@citizens.ma", password=None, full_name="Bench", email_verified=True
+    )
+    member = Membership.objects.select_related("user", "body").filter(role="officer").first()
+    assert member is not None
+    return {
+        "citizen_token": Token.objects.create(user=citizen).key,
+        "officer_token": Token.objects.create(user=member.user).key,
+        "body": member.body.code,
+        "rows": InformationRequest.objects.count(),
+        "generate_s": sum(gen["seconds"].values()),
+    }
+
+
+def count_child() -> dict[str, Any]:
+    common.setup_django()
+    from ati.requests.models import InformationRequest
+
+    return {"rows": InformationRequest.objects.count()}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def redis_url() -> str:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/14"
+    except OSError:
+        return "memory://"
+
+
+class Gunicorn:
+    def __init__(self, env: dict[str, str], workers: int):
+        self.port = free_port()
+        self.env = {**env, "CELERY_BROKER_URL": redis_url()}
+        self.proc = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "ati.wsgi",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=common.ROOT,
+            start_new_session=True,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        time.sleep(1.5)  # the workers import Django
+
+    def workers(self) -> list[int]:
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True
+        )
+        return [int(p) for p in out.stdout.split()]
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def rss_mb(pid: int) -> float:
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def wrk(url: str, script: str, duration: int, connections: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            f.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+    )
+    os.unlink(f.name)
+    text = out.stdout
+
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    if " requests in " not in text:
+        raise RuntimeError(f"wrk said: {text} {out.stderr}")
+    total = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
+    seconds = ms(re.search(r"requests in ([\d.]+\w+),", text).group(1)) / 1000  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    pct = {p: ms(v) for p, v in re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)", text, re.M)}
+    return {
+        "requests": total,
+        "seconds": seconds,
+        "per_second": total / seconds,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        "p50_ms": pct.get("50"),
+        "p99_ms": pct.get("99"),
+        "output": text,
+    }
+
+
+def measure(vendor: str, url: str, var: str, requests: int, duration: int) -> dict[str, Any]:
+    script = str(Path(__file__).resolve())
+    setup = common.run_child(script, ["setup", str(requests), "50"], url, var)
+    if setup is None:
+        raise RuntimeError("setup failed")
+    env = common.child_env(url, var)
+    result: dict[str, Any] = {"vendor": vendor, "requests_in_db": setup["rows"]}
+
+    server = Gunicorn(env, workers=2)
+    try:
+        base = f"http://127.0.0.1:{server.port}/api/v1/requests/"
+        # A short warm-up, then the measured run.
+        wrk(base, POST_LUA % {"token": setup["citizen_token"], "body": setup["body"]}, 2, 4)
+        before = common.run_child(script, ["count"], url, var)
+        run = wrk(
+            base, POST_LUA % {"token": setup["citizen_token"], "body": setup["body"]}, duration, 16
+        )
+        time.sleep(1)
+        after = common.run_child(script, ["count"], url, var)
+    finally:
+        server.stop()
+    assert before and after
+    run["rows_added"] = after["rows"] - before["rows"]
+    run["accepted"] = run["requests"] - run["non_2xx"]
+    result["submit"] = run
+
+    server = Gunicorn(env, workers=1)
+    try:
+        (worker,) = server.workers()
+        queue = f"http://127.0.0.1:{server.port}/api/v1/requests/?body__code={setup['body']}"
+        start_rss = rss_mb(worker)
+        get = wrk(queue, GET_LUA % {"token": setup["officer_token"], "n": 10_000}, 300, 1)
+        result["memory"] = {
+            "worker_rss_start_mb": start_rss,
+            "worker_rss_after_mb": rss_mb(worker),
+            "gets": get["requests"],
+            "get_non_2xx": get["non_2xx"],
+            "get_p50_ms": get["p50_ms"],
+            "get_per_second": get["per_second"],
+        }
+    finally:
+        server.stop()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--duration", type=int, default=0)
+    parser.add_argument("--vendor", choices=["sqlite", "postgresql"])
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        what = args.child[0]
+        data = (
+            setup_child(int(args.child[1]), int(args.child[2]))
+            if what == "setup"
+            else count_child()
+        )
+        print(json.dumps(data))
+        return 0
+    if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
+        print(
+            "# bench_http: wrk is missing (make bench installs it: apt-get install wrk)",
+            file=sys.stderr,
+        )
+        return 1
+    requests = 20_000 if args.quick else 100_000
+    duration = args.duration or (10 if args.quick else 30)
+    status = 0
+    results: dict[str, Any] = {"load_before": common.load()}
+    for vendor in [args.vendor] if args.vendor else common.vendors():
+        with common.database(vendor, "ati_bench_http") as url, tempfile.TemporaryDirectory() as var:
+            try:
+                r = measure(vendor, url, var, requests, duration)
+            except Exception as exc:  # say it, and fail the run
+                print(f"# bench_http {vendor} failed: {exc!r}", file=sys.stderr)
+                status = 1
+                continue
+        results[vendor] = r
+        s, m = r["submit"], r["memory"]
+        errors = s["non_2xx"] + s["socket_errors"]
+        common.line(
+            f"submit_throughput_{vendor}",
+            s["per_second"],
+            "submissions/s",
+            f"{s['per_second'] / 150:.2f}x the 150/s target; gunicorn -w 2, "
+            f"wrk -c16 {s['seconds']:.0f} s; "
+            f"load {common.load()}",
+        )
+        common.line(
+            f"submit_p99_{vendor}",
+            s["p99_ms"] or 0,
+            "ms",
+            f"{(s['p99_ms'] or 0) / 300:.2f}x the 300 ms target; p50 {s['p50_ms']} ms",
+        )
+        common.line(
+            f"submit_errors_{vendor}",
+            errors,
+            "errors",
+            f"{s['accepted']} accepted, {s['rows_added']} rows added "
+            "(in-flight at the stop may add a few)",
+        )
+        common.line(
+            f"worker_rss_after_10k_gets_{vendor}",
+            m["worker_rss_after_mb"],
+            "MB",
+            f"{m['worker_rss_after_mb'] / m['worker_rss_start_mb']:.2f}x its "
+            f"{m['worker_rss_start_mb']:.0f} MB at start; target 150 MB; "
+            f"{m['gets']} GETs of the queue page, {m['get_per_second']:.0f}/s",
+        )
+        if (
+            s["per_second"] < 150
+            or (s["p99_ms"] or 1e9) > 300
+            or errors
+            or s["rows_added"] < s["accepted"]
+            or m["worker_rss_after_mb"] > 150
+        ):
+            status = 1
+    results["load_after"] = common.load()
+    for v in ("sqlite", "postgresql"):
+        if v in results:
+            results[v]["submit"].pop("output", None)
+    common.write_json("http", results)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Officer queue through the API at national scale, against a bare Django JSON view.
+
+    .venv/bin/python bench/bench_queue.py [--quick] [--requests N]
+
+On SQLite and (when reachable) PostgreSQL: generates N requests (1,000,000;
+100,000 with --quick) over 500 bodies (50) with `ati.core.loadgen`, then, as an
+information officer of the busiest body, times
+
+* ``GET /api/v1/requests/?body__code=X``: a page of 50 sorted by due date with
+  the overdue flag, through the whole middleware and DRF stack (median of 40);
+* the baseline: a bare Django view behind the same middleware, in a URLconf of
+  the benchmark's own (never in the product), in the same process, returning
+  the same page (the same filter, order, count and overdue flag) with one
+  ``.values()`` query and ``JsonResponse``; and, for reference, an empty
+  ``JsonResponse`` (the cost of the middleware alone);
+
+and counts the SQL queries of the queue page at page sizes 10, 50 and 100
+(target: the same number whatever the size, at most 8). Target: median within
+3x the bare view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+
+def _median_ms(client: Any, url: str, repeat: int) -> float:
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def child(requests: int, bodies: int) -> dict[str, Any]:
+    common.setup_django()
+    from django.db import connection
+    from django.db.models import Count
+    from django.http import JsonResponse
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import include, path
+    from rest_framework.pagination import PageNumberPagination
+
+    from ati.bodies.models import Membership
+    from ati.requests.models import InformationRequest
+
+    gen = common.generate(requests, bodies)
+    # The busiest body, and one of its information officers.
+    busiest = (
+        InformationRequest.objects.values("body_id")
+        .order_by()
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest is not None
+    member = (
+        Membership.objects.select_related("user", "body")
+        .filter(body_id=busiest["body_id"], role="officer")
+        .first()
+    )
+    assert member is not None
+    from ati.requests.api import InformationRequestSerializer
+
+    fields = [
+        f
+        for f in InformationRequestSerializer.Meta.fields
+        if f not in ("is_overdue", "refusal_grounds", "transferred_to", "profile", "body")
+    ]
+    fields = [f + "_id" if f in ("department", "transferred_from") else f for f in fields]
+
+    def bare_rows(request: Any) -> JsonResponse:
+        """The same page with no framework: one query, .values(), JsonResponse."""
+        qs = (
+            InformationRequest.objects.filter(body_id=busiest["body_id"])
+            .with_overdue()
+            .order_by("response_due", "pk")
+        )
+        rows = list(qs.values(*fields, "is_overdue")[:50])
+        return JsonResponse({"count": qs.count(), "results": rows})
+
+    module = type(sys)("bench_queue_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("bench/bare/", lambda request: JsonResponse({"results": [], "count": 0})),
+        path("bench/bare-rows/", bare_rows),
+        path("", include("ati.urls")),
+    ]
+    sys.modules["bench_queue_urls"] = module
+    url = f"/api/v1/requests/?body__code={member.body.code}"
+    result: dict[str, Any] = {
+        "vendor": connection.vendor,
+        "requests": requests,
+        "body_requests": busiest["n"],
+        "generate_s": sum(gen["seconds"].values()),
+        "generate": gen,
+    }
+    with override_settings(ROOT_URLCONF="bench_queue_urls", ALLOWED_HOSTS=["*"]):
+        client = Client()
+        client.force_login(member.user)
+        queries = {}
+        for size in (10, 50, 100):
+            PageNumberPagination.page_size = size
+            client.get(url)  # warm
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert len(response.json()["results"]) == size
+            queries[size] = len(ctx.captured_queries)
+            if size == 100:
+                result["queries_sql"] = [q["sql"][:300] for q in ctx.captured_queries]
+        PageNumberPagination.page_size = 50
+        data = client.get(url).json()
+        dues = [r["response_due"] for r in data["results"]]
+        assert dues == sorted(dues) and "is_overdue" in data["results"][0]
+        result["overdue_on_page"] = sum(r["is_overdue"] for r in data["results"])
+        repeat = 40
+        result["bare_ms"] = _median_ms(client, "/bench/bare/", repeat)
+        result["queue_ms"] = _median_ms(client, url, repeat)
+        result["bare_again_ms"] = _median_ms(client, "/bench/bare/", repeat)
+        result["bare_rows_ms"] = _median_ms(client, "/bench/bare-rows/", repeat)
+        deep = max(1, min(100, (data["count"] + 49) // 50))
+        result["deep_page"] = deep
+        result["queue_page_100_ms"] = _median_ms(client, url + f"&page={deep}", 10)
+    result["queries"] = queries
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100,000 requests, 50 bodies")
+    parser.add_argument("--requests", type=int, default=0)
+    parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        import json
+
+        print(json.dumps(child(*args.child), default=str))
+        return 0
+    n = args.requests or (100_000 if args.quick else 1_000_000)
+    bodies = 50 if args.quick else 500
+    status = 0
+    results = {}
+    for vendor in common.vendors():
+        with (
+            common.database(vendor, "ati_bench_queue") as url,
+            tempfile.TemporaryDirectory() as var,
+        ):
+            r = common.run_child(__file__, [str(n), str(bodies)], url, var)
+        if r is None:
+            status = 1
+            continue
+        results[vendor] = r
+        bare = min(r["bare_ms"], r["bare_again_ms"])
+        rows = r["bare_rows_ms"]
+        ratio = r["queue_ms"] / rows
+        q = {int(k): v for k, v in r["queries"].items()}
+        constant = len(set(q.values())) == 1 and max(q.values()) <= 8
+        common.line(
+            f"queue_api_page50_{vendor}",
+            r["queue_ms"],
+            "ms",
+            f"{ratio:.1f}x a bare JSON view of the same 50 rows at {rows:.1f} ms; target 3x; "
+            f"{r['queue_ms'] / bare:.0f}x an empty JSON view at {bare:.2f} ms; "
+            f"{n:,} requests, {r['body_requests']:,} in the body",
+        )
+        common.line(
+            f"queue_api_queries_{vendor}",
+            q[50],
+            "queries",
+            f"page 10/50/100: {q[10]}/{q[50]}/{q[100]}; target constant and <= 8",
+        )
+        common.line(
+            f"queue_api_page100th_{vendor}",
+            r["queue_page_100_ms"],
+            "ms",
+            f"{r['queue_page_100_ms'] / rows:.1f}x bare rows view: page {r['deep_page']} of 50",
+        )
+        if ratio > 3 or not constant:
+            status = 1
+    results["load"] = common.load()
+    common.write_json("queue", results)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
