@@ -173,6 +173,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if not roles.body_ids(user, roles.Role.OFFICER):
+        raise PermissionDenied(_("Only information officers assign requests."))
     department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
     references = request.POST.getlist("selected")
     if department is None or not references:
