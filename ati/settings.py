@@ -125,7 +125,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ati.core.security.SecurityHeadersMiddleware",
-    "ati.core.security.StaffSessionMiddleware",
     "ati.audit.middleware.AuditContextMiddleware",
 ]
 
@@ -341,13 +340,19 @@ ATI_RATE_LIMITS = {
     "submit": (20, 3600),  # requests submitted by one account
 }
 
-# --- Cache (rate-limit counters) --------------------------------------------------
-# Shared by every process: the database table by default, Redis with ATI_CACHE_URL.
+# --- Caches ----------------------------------------------------------------------
+# "default" holds rendered pages, per process (the statistics page). "ratelimit" holds
+# the rate-limit counters, which every process must share: the database table by
+# default (`manage.py createcachetable`), Redis with ATI_CACHE_URL.
 ATI_CACHE_URL = os.environ.get("ATI_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ATI_CACHE_URL}
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": ATI_CACHE_URL,
+    }
     if ATI_CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ati_cache"}
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ati_cache"},
 }
 
 LOGGING = {

@@ -1,6 +1,6 @@
 """Counting attempts per person or address, shared by every web process.
 
-The counters live in Django's default cache: the database cache table by
+The counters live in the "ratelimit" cache: the database cache table by
 default (`manage.py createcachetable`, run by `make demo` and the deploy
 steps), Redis when ATI_CACHE_URL says so. A per-process memory cache would let
 an attacker multiply the limit by the number of processes.
@@ -13,7 +13,7 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 
 
@@ -33,13 +33,14 @@ def _key(scope: str, who: str, window: int) -> str:
 def count(scope: str, who: str) -> int:
     """Hits so far in the current window."""
     _, window = settings.ATI_RATE_LIMITS[scope]
-    return int(cache.get(_key(scope, who, window), 0))
+    return int(caches["ratelimit"].get(_key(scope, who, window), 0))
 
 
 def hit(scope: str, who: str) -> bool:
     """Record one attempt; True while the attempts stay within the limit."""
     limit, window = settings.ATI_RATE_LIMITS[scope]
     key = _key(scope, who, window)
+    cache = caches["ratelimit"]
     cache.add(key, 0, window + 1)
     try:
         n = cache.incr(key)

@@ -42,21 +42,12 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class StaffSessionMiddleware:
+def shorten_staff_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     """People who work on requests see identities: their sessions end sooner.
 
-    Citizens keep Django's SESSION_COOKIE_AGE; everyone else's session lasts
-    ATI_STAFF_SESSION_SECONDS from sign-in (or from the last change to the
-    session).
+    Connected to `user_logged_in`: citizens keep SESSION_COOKIE_AGE; everyone
+    else's session lasts ATI_STAFF_SESSION_SECONDS from sign-in. Set once at
+    sign-in, so that pages do not write the session on every request.
     """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user: Any = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.role != "citizen":
-            age = settings.ATI_STAFF_SESSION_SECONDS
-            if request.session.get("_session_expiry") != age:
-                request.session.set_expiry(age)
-        return self.get_response(request)
+    if getattr(user, "role", "citizen") != "citizen" and hasattr(request, "session"):
+        request.session.set_expiry(settings.ATI_STAFF_SESSION_SECONDS)

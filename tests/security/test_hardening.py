@@ -118,7 +118,7 @@ def test_submission_is_rate_limited_per_account(client, db, settings):
 
 def test_the_rate_limit_counters_are_shared_between_processes():
     # A per-process memory cache would multiply every limit by the number of processes.
-    assert "locmem" not in settings.CACHES["default"]["BACKEND"]
+    assert "locmem" not in settings.CACHES["ratelimit"]["BACKEND"]
 
 
 def test_staff_sessions_expire_within_hours_citizens_keep_the_default(client, body):
