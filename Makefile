@@ -22,7 +22,7 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset
 BROWSER_PACKAGES := chromium
 
 .PHONY: demo test test-browser lint install system-deps browser-deps browser-deps-if-possible \
-	messages messages-update bench help clean
+	messages messages-update bench audit help clean
 
 help:
 	@sed -n '2,6p' Makefile
@@ -80,6 +80,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy ati
+
+# Known vulnerabilities in the locked dependencies (pip-audit); fails only on a finding.
+audit: $(VENV)/.installed
+	@bash scripts/audit
 
 # make bench [QUICK=1]: one line per measure, JSON under var/bench/, a summary at the end.
 # Against PostgreSQL when ATI_BENCH_POSTGRES (an admin URL, default

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ati.core.security.SecurityHeadersMiddleware",
     "ati.audit.middleware.AuditContextMiddleware",
 ]
 
@@ -325,9 +326,34 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("ATI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("ATI_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("ATI_BEHIND_PROXY", False):
+ATI_BEHIND_PROXY = env_bool("ATI_BEHIND_PROXY", False)
+if ATI_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Staff see applicants' identities: their sessions last hours, not Django's two weeks.
+ATI_STAFF_SESSION_SECONDS = int(os.environ.get("ATI_STAFF_SESSION_SECONDS", str(4 * 3600)))
+# scope -> (attempts, per seconds); counted in the shared cache (ati/core/ratelimit.py).
+ATI_RATE_LIMITS = {
+    "login-email": (10, 15 * 60),  # failed sign-ins for one account
+    "login-ip": (50, 15 * 60),  # failed sign-ins from one address
+    "register": (10, 3600),  # registrations from one address
+    "submit": (20, 3600),  # requests submitted by one account
+}
+
+# --- Caches ----------------------------------------------------------------------
+# "default" holds rendered pages, per process (the statistics page). "ratelimit" holds
+# the rate-limit counters, which every process must share: the database table by
+# default (`manage.py createcachetable`), Redis with ATI_CACHE_URL.
+ATI_CACHE_URL = os.environ.get("ATI_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": ATI_CACHE_URL,
+    }
+    if ATI_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ati_cache"},
+}
 
 LOGGING = {
     "version": 1,

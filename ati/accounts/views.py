@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,14 +12,38 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ati.core import ratelimit
+
 from . import services
 from .forms import EmailAuthenticationForm, RegistrationForm
 
 
+def too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
 class LoginView(auth_views.LoginView):
+    """Sign-in, throttled: failed attempts are counted per account and per address."""
+
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def _who(self) -> tuple[str, str]:
+        email = str(self.request.POST.get("username", "")).strip().lower()
+        return email, ratelimit.client_address(self.request)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email, address = self._who()
+        if ratelimit.exceeded("login-email", email) or ratelimit.exceeded("login-ip", address):
+            return too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        email, address = self._who()
+        ratelimit.hit("login-email", email)
+        ratelimit.hit("login-ip", address)
+        return super().form_invalid(form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,6 +53,10 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(
         request.POST or None, initial={"preferred_language": (get_language() or "fr")[:2]}
     )
+    if request.method == "POST" and not ratelimit.hit(
+        "register", ratelimit.client_address(request)
+    ):
+        return too_many(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_citizen(

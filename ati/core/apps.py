@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .security import shorten_staff_session
+
+        user_logged_in.connect(shorten_staff_session, dispatch_uid="ati-staff-session")

@@ -14,11 +14,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ati.bodies.models import Department, PublicBody
+from ati.core import ratelimit
 from ati.core.api import ConflictSerializer, ErrorSerializer
 
 from . import permissions, selectors, services
@@ -268,6 +270,8 @@ class InformationRequestViewSet(
         responses={201: InformationRequestSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
     )
     def create(self, request: Request) -> Response:
+        if not ratelimit.hit("submit", f"user:{request.user.pk}"):
+            raise Throttled
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

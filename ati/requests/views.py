@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ati.accounts import permissions as roles
 from ati.appeals.views import request_panel_context
 from ati.bodies.models import Department, PublicBody
+from ati.core import ratelimit
 from ati.core.errors import TransitionConflict
 
 from . import forms, letters, permissions, selectors, services
@@ -101,6 +102,8 @@ def submit(request: HttpRequest) -> HttpResponse:
             "requests/submit.html",
             {"form": form, "similar_publications": similar_publications(text)},
         )
+    if request.method == "POST" and not ratelimit.hit("submit", f"user:{user.pk}"):
+        return render(request, "429.html", status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,6 +176,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if not roles.body_ids(user, roles.Role.OFFICER):
+        raise PermissionDenied(_("Only information officers assign requests."))
     department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
     references = request.POST.getlist("selected")
     if department is None or not references:

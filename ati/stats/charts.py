@@ -40,7 +40,7 @@ def _svg(
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" direction="ltr" style="direction: ltr" '
+        f'width="{width}" height="{height}" direction="ltr" '
         f'font-family="{escape(font)}" font-size="13" '
         f'fill="{TEXT}"><title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>{body}</svg>'

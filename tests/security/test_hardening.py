@@ -1,0 +1,139 @@
+"""Headers, CSRF, throttling, rate limits, session lifetimes and password hashing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
+from django.test import Client
+from django.urls import reverse
+
+from ati.accounts.models import Role
+from tests.factories import UserFactory, member
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+
+
+def test_pages_carry_a_csp_without_unsafe_inline_and_deny_framing(client, db):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_api_docs_allow_only_the_swagger_cdn_and_no_inline_script(client, db):
+    response = client.get("/api/docs/")
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert not re.search(rb"<script>(?!\s*</script>)", response.content)
+
+
+def test_no_template_has_inline_script_style_or_event_handlers():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        if "email" in path.parts or "letters" in path.parts or path.name in {"pdf.html"}:
+            continue  # e-mails and PDFs are not served as web pages
+        if "report" in path.parts:
+            continue  # the annual report is rendered to PDF
+        text = path.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=\"|\son[a-z]+=\"|<style", text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_production_settings_turn_on_hsts_and_secure_cookies(tmp_path):
+    from tests.core.test_settings import STRONG_KEY, _manage
+
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    result = _manage("shell", "-c", code, tmp_path=tmp_path, SECRET_KEY=STRONG_KEY)
+    assert result.stdout.splitlines()[-1].split() == ["31536000", "True", "True"], result.stderr
+
+
+def test_every_form_is_protected_by_csrf(db):
+    enforcing = Client(enforce_csrf_checks=True)
+    user = UserFactory(role=Role.CITIZEN)
+    enforcing.force_login(user)
+    for url in [
+        reverse("accounts:logout"),
+        reverse("requests:submit"),
+        reverse("notifications:mark_read"),
+        reverse("set_language"),
+    ]:
+        assert enforcing.post(url, {}).status_code == 403, url
+    anonymous = Client(enforce_csrf_checks=True)
+    assert anonymous.post(reverse("accounts:login"), {}).status_code == 403
+    assert anonymous.post(reverse("accounts:register"), {}).status_code == 403
+
+
+def test_passwords_are_hashed_with_argon2():
+    import ati.settings as configured  # the tests swap in a fast hasher; the module says the truth
+
+    assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_argon2_is_what_an_account_gets(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = UserFactory()
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_sign_in_is_throttled_per_account_after_repeated_failures(client, db):
+    user = UserFactory(email="target@example.org")
+    limit, _ = settings.ATI_RATE_LIMITS["login-email"]
+    for _ in range(limit):
+        bad = client.post(reverse("accounts:login"), {"username": user.email, "password": "x"})
+        assert bad.status_code == 200
+    blocked = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert not blocked.wsgi_request.user.is_authenticated
+    # Another account from the same address is not locked out by these failures.
+    other = UserFactory(email="other@example.org")
+    ok = client.post(reverse("accounts:login"), {"username": other.email, "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_registration_is_rate_limited_per_address(client, db):
+    limit, _ = settings.ATI_RATE_LIMITS["register"]
+    for n in range(limit):
+        assert client.post(reverse("accounts:register"), {"email": f"x{n}"}).status_code == 400
+    assert client.post(reverse("accounts:register"), {}).status_code == 429
+
+
+def test_submission_is_rate_limited_per_account(client, db, settings):
+    settings.ATI_RATE_LIMITS = {**settings.ATI_RATE_LIMITS, "submit": (2, 3600)}
+    user = UserFactory(role=Role.CITIZEN)
+    client.force_login(user)
+    for expected in (400, 400, 429):
+        assert client.post(reverse("requests:submit"), {"subject": ""}).status_code == expected
+    assert client.post("/api/v1/requests/", {}, content_type="application/json").status_code == 429
+
+
+def test_the_rate_limit_counters_are_shared_between_processes():
+    # A per-process memory cache would multiply every limit by the number of processes.
+    assert "locmem" not in settings.CACHES["ratelimit"]["BACKEND"]
+
+
+def test_staff_sessions_expire_within_hours_citizens_keep_the_default(client, body):
+    officer = member(Role.OFFICER, body)
+    client.force_login(officer)
+    client.get("/")
+    assert client.session.get_expiry_age() == settings.ATI_STAFF_SESSION_SECONDS <= 8 * 3600
+    citizen_client = Client()
+    citizen_client.force_login(UserFactory(role=Role.CITIZEN))
+    citizen_client.get("/")
+    assert citizen_client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_secrets_come_only_from_the_environment():
+    text = (ROOT / "ati" / "settings.py").read_text()
+    for name in ("SECRET_KEY", "EMAIL_HOST_PASSWORD"):
+        assert re.search(rf"os\.environ[^\n]*{name}", text), name
+    assert "DEV_SECRET_KEY" in text  # the only literal key, refused outside ATI_DEBUG=1
