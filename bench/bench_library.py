@@ -288,13 +288,18 @@ def raw_query(words: list[str]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             q = " ".join(f'"{w}"' for w in words)
+            # Snippets over the page's rowid range, filtered before snippet() runs: one
+            # walk of the doclists instead of one per id.
             cursor.execute(
-                "SELECT rowid, snippet(library_fts, 1, char(2), char(3), '…', 32) "
-                "FROM library_fts WHERE library_fts MATCH %s AND rowid IN ("
+                "WITH page AS ("
                 " SELECT id FROM (SELECT rowid AS id, bm25(library_fts, 5.0, 1.0) AS s"
                 "  FROM library_fts WHERE library_fts MATCH %s ORDER BY rowid DESC LIMIT %s)"
-                " ORDER BY s, id DESC LIMIT 20)",
-                [q, q, CANDIDATES],
+                " ORDER BY s, id DESC LIMIT 20) "
+                "SELECT rowid, snippet(library_fts, 1, char(2), char(3), '…', 32) "
+                "FROM library_fts WHERE library_fts MATCH %s"
+                " AND rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)"
+                " AND +rowid IN (SELECT id FROM page)",
+                [q, CANDIDATES, q],
             )
         else:
             q = " ".join(words)

@@ -72,7 +72,7 @@ def _highlighted(raw: str) -> SafeString:
 
 
 #: (id, score, body_id, category, year, language, outcome)
-Candidate = tuple[int, float, int, str, int | None, str, str]
+Candidate = tuple[int, float, int | None, str | None, int | None, str | None, str | None]
 CANDIDATE_COLUMNS = "p.body_id, p.category, p.year, p.language, p.outcome"
 
 
@@ -98,10 +98,16 @@ class Backend:
         raise NotImplementedError
 
     def candidates(
-        self, words: Sequence[str], filters: dict[str, Any], any_word: bool, limit: int
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        any_word: bool,
+        limit: int,
+        facets: bool = True,
     ) -> list[Candidate]:
         """Up to `limit` matching documents, newest first, each with its score (lower is
-        better) and its facet columns. The score is computed for these rows only."""
+        better) and its facet columns (None without `facets` where that is cheaper).
+        The score is computed for these rows only."""
         raise NotImplementedError
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
@@ -131,15 +137,29 @@ class SQLiteBackend(Backend):
         return (" OR " if any_word else " ").join(quoted)
 
     def candidates(
-        self, words: Sequence[str], filters: dict[str, Any], any_word: bool, limit: int
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        any_word: bool,
+        limit: int,
+        facets: bool = True,
     ) -> list[Candidate]:
         # FTS5 walks its doclists in rowid order itself (no sort) and stops at LIMIT;
-        # bm25() is evaluated for the rows returned only.
+        # bm25() is evaluated for the rows returned only. The facet columns come from a
+        # covering index (migration 0004): in the table they sit behind the long texts.
         extra, extra_params = _filters_sql(filters)
+        if facets or extra:
+            columns = CANDIDATE_COLUMNS
+            from_sql = (
+                "library_fts JOIN library_publication p INDEXED BY library_pub_facets_idx "
+                "ON p.id = library_fts.rowid"
+            )
+        else:
+            columns, from_sql = "NULL, NULL, NULL, NULL, NULL", "library_fts"
         sql = (
-            f"SELECT library_fts.rowid, bm25(library_fts, 5.0, 1.0), {CANDIDATE_COLUMNS} "
-            "FROM library_fts JOIN library_publication p ON p.id = library_fts.rowid "
-            f"WHERE library_fts MATCH %s{extra} ORDER BY library_fts.rowid DESC LIMIT %s"
+            f"SELECT library_fts.rowid, bm25(library_fts, 5.0, 1.0), {columns} "
+            f"FROM {from_sql} WHERE library_fts MATCH %s{extra} "
+            "ORDER BY library_fts.rowid DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.fts_query(words, any_word), *extra_params, limit])
@@ -148,13 +168,16 @@ class SQLiteBackend(Backend):
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
         if not ids:
             return {}
+        # One walk of the doclists over the page's rowid range (`rowid IN (…)` alone would
+        # restart the query for each id); `+rowid IN` filters before snippet() runs.
         marks = ", ".join(["%s"] * len(ids))
         sql = (
             f"SELECT rowid, snippet(library_fts, 1, char(2), char(3), '…', 32) "
-            f"FROM library_fts WHERE library_fts MATCH %s AND rowid IN ({marks})"
+            f"FROM library_fts WHERE library_fts MATCH %s AND rowid BETWEEN %s AND %s "
+            f"AND +rowid IN ({marks})"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.fts_query(words, any_word), *ids])
+            cursor.execute(sql, [self.fts_query(words, any_word), min(ids), max(ids), *ids])
             return dict(cursor.fetchall())
 
 
@@ -195,7 +218,12 @@ class PostgreSQLBackend(Backend):
         return f"plainto_tsquery('{config}', %s)"
 
     def candidates(
-        self, words: Sequence[str], filters: dict[str, Any], any_word: bool, limit: int
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        any_word: bool,
+        limit: int,
+        facets: bool = True,
     ) -> list[Candidate]:
         value: Any = list(words) if any_word else " ".join(words)
         queries = ", ".join(
@@ -300,7 +328,9 @@ def search(
     # count ("more than 1000" past it), the facets and the ranked pages. Up to COUNT_CAP
     # matches the ranking is exact; past it, the best of the COUNT_CAP newest are shown
     # (ranking every match of a common word costs more than the page itself).
-    rows = engine.candidates(words, filters, any_word, COUNT_CAP + 1)
+    rows = engine.candidates(
+        words, filters, any_word, COUNT_CAP + 1, facets=with_facets and not any_word
+    )
     more = len(rows) > COUNT_CAP
     rows = rows[:COUNT_CAP]
     ranked = sorted(rows, key=lambda row: (row[1], -row[0]))
