@@ -275,6 +275,11 @@ PG_MATCH = (
     " OR (p.language = 'ar' AND p.search_vector @@ qa)"
     " OR (p.language = 'en' AND p.search_vector @@ qe)"
 )
+#: The app's snippet options.
+PG_HEADLINE = (
+    "'StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=2, "
+    'FragmentDelimiter=" … "\''
+)
 PG_RANK = (
     "ts_rank(p.search_vector, CASE p.language WHEN 'ar' THEN qa WHEN 'en' THEN qe ELSE qf END)"
 )
@@ -303,15 +308,22 @@ def raw_query(words: list[str]) -> None:
             )
         else:
             q = " ".join(words)
+            # One branch per language (the GIN index's own condition), no ORDER BY before
+            # the LIMIT, ts_rank over the candidates, ts_headline over the page only.
+            branches = " UNION ALL ".join(
+                f"SELECT p.id, p.search_vector, p.public_text, '{cfg}' AS cfg, q.q "
+                f"FROM library_publication p, plainto_tsquery('{cfg}', %s) q "
+                f"WHERE p.language = '{lang}' AND p.state = 'published' "
+                "AND p.search_vector @@ q.q"
+                for lang, cfg in (("fr", "french"), ("ar", "arabic"), ("en", "english"))
+            )
             cursor.execute(
-                "SELECT id, ts_headline(cfg::regconfig, public_text, "
-                "plainto_tsquery(cfg::regconfig, %s)) FROM ("
-                " SELECT id, public_text, cfg FROM ("
-                f"  SELECT p.id, p.public_text, {PG_CFG} AS cfg, {PG_RANK} AS r FROM ("
-                f"   SELECT p.* FROM library_publication p, {PG_QUERIES}"
-                f"   WHERE {PG_MATCH} ORDER BY p.id DESC LIMIT %s) p, {PG_QUERIES}"
+                f"SELECT id, ts_headline(cfg::regconfig, public_text, q, {PG_HEADLINE}) FROM ("
+                " SELECT id, public_text, cfg, q FROM ("
+                "  SELECT c.*, ts_rank(c.search_vector, c.q) AS r"
+                f"  FROM ({branches} LIMIT %s) c"
                 " ) ranked ORDER BY r DESC, id DESC LIMIT 20) t",
-                [q, q, q, q, CANDIDATES, q, q, q],
+                [q, q, q, CANDIDATES],
             )
         cursor.fetchall()
 

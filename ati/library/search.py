@@ -226,25 +226,25 @@ class PostgreSQLBackend(Backend):
         facets: bool = True,
     ) -> list[Candidate]:
         value: Any = list(words) if any_word else " ".join(words)
-        queries = ", ".join(
-            f"{self._tsquery(cfg, any_word)} AS q_{lang}" for lang, cfg in PG_CONFIG.items()
-        )
-        where = " OR ".join(
-            f"(p.language = '{lang}' AND p.search_vector @@ q.q_{lang})" for lang in PG_CONFIG
-        )
         extra, extra_params = _filters_sql(filters)
-        per_language = " ".join(f"WHEN '{lang}' THEN c.q_{lang}" for lang in PG_CONFIG)
-        # ts_rank in the outer query: over the LIMITed rows only.
+        # One branch per language, each the GIN index's own condition: `language = … AND
+        # search_vector @@ …` OR-ed in one WHERE made PostgreSQL re-check every match
+        # (detoasting each tsvector). No ORDER BY: the scan stops at the LIMIT instead of
+        # visiting every matching row (heap pages are what costs); ts_rank runs in the
+        # outer query, over the LIMITed rows only.
+        branches = " UNION ALL ".join(
+            f"SELECT p.id, p.search_vector, {CANDIDATE_COLUMNS}, q.q "
+            f"FROM library_publication p, (SELECT {self._tsquery(cfg, any_word)} AS q) q "
+            f"WHERE p.language = '{lang}' AND p.state = 'published' "
+            f"AND p.search_vector @@ q.q{extra}"
+            for lang, cfg in PG_CONFIG.items()
+        )
         sql = (
-            f"SELECT c.id, -ts_rank(c.search_vector, CASE c.language {per_language} END), "
-            "c.body_id, c.category, c.year, c.language, c.outcome FROM ("
-            f"SELECT p.id, p.search_vector, {CANDIDATE_COLUMNS}, q.* "
-            f"FROM library_publication p CROSS JOIN (SELECT {queries}) q "
-            f"WHERE p.state = 'published' AND ({where}){extra} "
-            "ORDER BY p.id DESC LIMIT %s) c"
+            "SELECT c.id, -ts_rank(c.search_vector, c.q), "
+            f"c.body_id, c.category, c.year, c.language, c.outcome FROM ({branches} LIMIT %s) c"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*[value] * len(PG_CONFIG), *extra_params, limit])
+            cursor.execute(sql, [*[value, *extra_params] * len(PG_CONFIG), limit])
             return cursor.fetchall()
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
