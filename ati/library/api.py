@@ -63,7 +63,7 @@ class SearchResponseSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
     count_is_lower_bound = serializers.BooleanField(
         help_text="More than `count` documents match: the results are the best of the "
-        "newest 1000 matches, and the facet counts are theirs (lower bounds)."
+        "first 1000 matches the index yields, and the facet counts are theirs (lower bounds)."
     )
     page = serializers.IntegerField()
     next = serializers.BooleanField()

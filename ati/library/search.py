@@ -58,7 +58,7 @@ class SearchResult:
     per_page: int
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
     #: True when `total` is COUNT_CAP and more documents match: then the facet counts are
-    #: those of the COUNT_CAP newest matches (lower bounds).
+    #: those of the COUNT_CAP candidates (lower bounds).
     more: bool = False
 
     @property
@@ -105,7 +105,8 @@ class Backend:
         limit: int,
         facets: bool = True,
     ) -> list[Candidate]:
-        """Up to `limit` matching documents, newest first, each with its score (lower is
+        """Up to `limit` matching documents in the index's cheapest order (SQLite: newest
+        first; PostgreSQL: table order), each with its score (lower is
         better) and its facet columns (None without `facets` where that is cheaper).
         The score is computed for these rows only."""
         raise NotImplementedError
@@ -324,9 +325,9 @@ def search(
         return SearchResult(query, hits, total, page, per_page, facets)
 
     engine = backend()
-    # One pass over the index: the newest COUNT_CAP + 1 matches, scored. They give the
+    # One pass over the index: the first COUNT_CAP + 1 matches it yields, scored. They give the
     # count ("more than 1000" past it), the facets and the ranked pages. Up to COUNT_CAP
-    # matches the ranking is exact; past it, the best of the COUNT_CAP newest are shown
+    # matches the ranking is exact; past it, the best of those COUNT_CAP are shown
     # (ranking every match of a common word costs more than the page itself).
     rows = engine.candidates(
         words, filters, any_word, COUNT_CAP + 1, facets=with_facets and not any_word
