@@ -263,25 +263,12 @@ def _admin() -> int:
     return user.pk
 
 
-#: The app ranks the newest CANDIDATES matches (ati.library.search.COUNT_CAP + 1).
+#: The app ranks the first CANDIDATES matches the index yields (search.COUNT_CAP + 1).
 CANDIDATES = 1001
-PG_CFG = "CASE p.language WHEN 'ar' THEN 'arabic' WHEN 'en' THEN 'english' ELSE 'french' END"
-PG_QUERIES = (
-    "plainto_tsquery('french', %s) qf, plainto_tsquery('arabic', %s) qa, "
-    "plainto_tsquery('english', %s) qe"
-)
-PG_MATCH = (
-    "(p.language = 'fr' AND p.search_vector @@ qf)"
-    " OR (p.language = 'ar' AND p.search_vector @@ qa)"
-    " OR (p.language = 'en' AND p.search_vector @@ qe)"
-)
 #: The app's snippet options.
 PG_HEADLINE = (
     "'StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=2, "
     'FragmentDelimiter=" … "\''
-)
-PG_RANK = (
-    "ts_rank(p.search_vector, CASE p.language WHEN 'ar' THEN qa WHEN 'en' THEN qe ELSE qf END)"
 )
 
 
@@ -341,13 +328,19 @@ def raw_exact_query(words: list[str]) -> None:
             )
         else:
             q = " ".join(words)
+            # One branch per language: the partial GIN indexes of migration 0005.
+            branches = " UNION ALL ".join(
+                f"SELECT p.id, p.public_text, '{cfg}' AS cfg, q.q,"
+                " ts_rank(p.search_vector, q.q) AS r"
+                f" FROM library_publication p, plainto_tsquery('{cfg}', %s) q"
+                f" WHERE p.language = '{lang}' AND p.state = 'published'"
+                " AND p.search_vector @@ q.q"
+                for lang, cfg in (("fr", "french"), ("ar", "arabic"), ("en", "english"))
+            )
             cursor.execute(
-                "SELECT id, ts_headline(cfg::regconfig, public_text, "
-                "plainto_tsquery(cfg::regconfig, %s)) FROM ("
-                f" SELECT p.id, p.public_text, {PG_CFG} AS cfg, {PG_RANK} AS r"
-                f" FROM library_publication p, {PG_QUERIES}"
-                f" WHERE {PG_MATCH} ORDER BY r DESC LIMIT 20) t",
-                [q, q, q, q],
+                f"SELECT id, ts_headline(cfg::regconfig, public_text, q, {PG_HEADLINE}) FROM ("
+                f" SELECT * FROM ({branches}) m ORDER BY r DESC LIMIT 20) t",
+                [q, q, q],
             )
         cursor.fetchall()
 

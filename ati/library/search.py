@@ -26,7 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Publication
-from .text import normalise, terms
+from .text import LETTERS_FROM, LETTERS_TO, TASHKEEL, normalise, terms
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
 FACETS = ("body", "category", "year", "language", "outcome")
@@ -251,22 +251,23 @@ class PostgreSQLBackend(Backend):
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
         if not ids:
             return {}
-        pubs = Publication.objects.filter(pk__in=ids).values_list("pk", "language", "public_text")
-        rows = [(pk, PG_CONFIG.get(lang, "simple"), normalise(text)) for pk, lang, text in pubs]
         joiner = " | " if any_word else " & "
+        configs = " ".join(f"WHEN '{lang}' THEN '{cfg}'" for lang, cfg in PG_CONFIG.items())
+        # The text normalised in SQL as `text.normalise` does in Python (the index holds
+        # that form): no round trip of the page's texts through the application.
         sql = (
-            "SELECT t.id, ts_headline(t.cfg::regconfig, t.txt, "
-            "to_tsquery(t.cfg::regconfig, %s), "
+            "SELECT p.id, ts_headline(c.cfg, "
+            "translate(regexp_replace(p.public_text, %s, '', 'g'), %s, %s), "
+            "to_tsquery(c.cfg, %s), "
             "'StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=2, "
             'FragmentDelimiter=" … "\') '
-            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, cfg, txt)"
+            "FROM library_publication p, LATERAL (SELECT (CASE p.language "
+            f"{configs} ELSE 'simple' END)::regconfig AS cfg) c WHERE p.id = ANY(%s)"
         )
         # to_tsquery over words we quoted ourselves: each word is a quoted lexeme.
         query = joiner.join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [query, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]]
-            )
+            cursor.execute(sql, [TASHKEEL, LETTERS_FROM, LETTERS_TO, query, ids])
             return dict(cursor.fetchall())
 
 
@@ -338,7 +339,12 @@ def search(
     page_rows = ranked[(page - 1) * per_page : page * per_page]
     ids = [row[0] for row in page_rows]
     snippets = engine.snippets(words, ids, any_word)
-    pubs = Publication.objects.select_related("body").in_bulk(ids)
+    # The page needs neither the original (unredacted) text nor the index's vector.
+    pubs = (
+        Publication.objects.select_related("body")
+        .defer("original_text", "redactions", "search_vector")
+        .in_bulk(ids)
+    )
     hits = [
         Hit(pubs[row[0]], -float(row[1]), _highlighted(snippets.get(row[0]) or ""))
         for row in page_rows
