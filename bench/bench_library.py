@@ -4,14 +4,16 @@
         [--reuse NAME] [--mix top300|zipf]
 
 Bulk-inserts published documents directly into the tables and the index (on a
-fresh test database that Django creates and drops; with `--reuse NAME`, on a
-database of that name — a file under var/bench/ on SQLite — that is kept and
-reused by the next run with the same NAME: build once, measure many times),
-then measures two-word
-searches through the app's `search()` (first page, 20 hits with snippets,
-without facets) against the raw full-text SQL of the same query, measured in the
-same run. Prints `name: value unit (ratio to baseline)` lines and writes JSON
-to var/bench/.
+fresh test database that Django creates and drops; with `--reuse NAME`, into a
+database of that name — var/bench/NAME.sqlite3 on SQLite — kept for the next run
+with the same NAME: build once, measure many times), then measures two-word
+searches through the app's `search()` (first page, 20 hits with snippets, with
+and without facets) against raw SQL measured in the same run, in interleaved
+rounds: `raw`, the same result in the engine's own SQL (ranked among the first
+1001 matches, snippets of the page), and `raw_exact`, every match ranked.
+Query words: `top300`, two among the 300 most frequent words of the language
+(the worst case); `zipf`, two drawn with the documents' own Zipf weights.
+Prints `name: value unit (ratio to raw)` lines and writes JSON to var/bench/.
 """
 
 from __future__ import annotations
