@@ -61,7 +61,10 @@ class FacetValueSerializer(serializers.Serializer[Any]):
 class SearchResponseSerializer(serializers.Serializer[Any]):
     query = serializers.CharField()
     count = serializers.IntegerField()
-    count_is_lower_bound = serializers.BooleanField()
+    count_is_lower_bound = serializers.BooleanField(
+        help_text="More than `count` documents match: the results are the best of the "
+        "first 1000 matches the index yields, and the facet counts are theirs (lower bounds)."
+    )
     page = serializers.IntegerField()
     next = serializers.BooleanField()
     results = HitSerializer(many=True)

@@ -15,6 +15,7 @@ each quoted (FTS5) or passed to `plainto_tsquery` (PostgreSQL).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Publication
-from .text import normalise, terms
+from .text import LETTERS_FROM, LETTERS_TO, TASHKEEL, normalise, terms
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
 FACETS = ("body", "category", "year", "language", "outcome")
@@ -56,7 +57,8 @@ class SearchResult:
     page: int
     per_page: int
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
-    #: True when `total` is COUNT_CAP and more documents match.
+    #: True when `total` is COUNT_CAP and more documents match: then the facet counts are
+    #: those of the COUNT_CAP candidates (lower bounds).
     more: bool = False
 
     @property
@@ -67,6 +69,11 @@ class SearchResult:
 def _highlighted(raw: str) -> SafeString:
     """Escape a snippet, then turn the engine's markers into <mark>."""
     return mark_safe(escape(raw).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+#: (id, score, body_id, category, year, language, outcome)
+Candidate = tuple[int, float, int | None, str | None, int | None, str | None, str | None]
+CANDIDATE_COLUMNS = "p.body_id, p.category, p.year, p.language, p.outcome"
 
 
 def _filters_sql(filters: dict[str, Any], alias: str = "p") -> tuple[str, list[Any]]:
@@ -81,9 +88,6 @@ def _filters_sql(filters: dict[str, Any], alias: str = "p") -> tuple[str, list[A
 class Backend:
     """The queries one database needs; `search()` composes them."""
 
-    def id_column(self, join: bool) -> str:
-        return "p.id"
-
     def index(self, pub: Publication) -> None:
         raise NotImplementedError
 
@@ -93,64 +97,25 @@ class Backend:
     def remove(self, pub_id: int) -> None:
         raise NotImplementedError
 
-    def match(
-        self, words: Sequence[str], any_word: bool, join: bool = True
-    ) -> tuple[str, str, list[Any], str]:
-        """(FROM clause, WHERE clause, params, score expression) — lower score is better."""
+    def candidates(
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        any_word: bool,
+        limit: int,
+        facets: bool = True,
+    ) -> list[Candidate]:
+        """Up to `limit` matching documents in the index's cheapest order (SQLite: newest
+        first; PostgreSQL: table order), each with its score (lower is
+        better) and its facet columns (None without `facets` where that is cheaper).
+        The score is computed for these rows only."""
         raise NotImplementedError
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
         raise NotImplementedError
 
-    def ranked_ids(
-        self,
-        words: Sequence[str],
-        filters: dict[str, Any],
-        limit: int,
-        offset: int,
-        any_word: bool = False,
-    ) -> list[tuple[int, float]]:
-        from_sql, where, params, score = self.match(words, any_word, join=bool(filters))
-        extra, extra_params = _filters_sql(filters)
-        pk = self.id_column(bool(filters))
-        sql = (
-            f"SELECT {pk}, {score} AS score FROM {from_sql} WHERE {where}{extra} "
-            f"ORDER BY score, {pk} DESC LIMIT %s OFFSET %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *extra_params, limit, offset])
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
-
-    def count(self, words: Sequence[str], filters: dict[str, Any]) -> int:
-        from_sql, where, params, _ = self.match(words, False, join=bool(filters))
-        extra, extra_params = _filters_sql(filters)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {from_sql} WHERE {where}{extra} "
-                f"LIMIT {COUNT_CAP + 1}) AS matches",
-                [*params, *extra_params],
-            )
-            return int(cursor.fetchone()[0])
-
-    def facet(
-        self, name: str, words: Sequence[str], filters: dict[str, Any]
-    ) -> list[tuple[Any, int]]:
-        from_sql, where, params, _ = self.match(words, False)
-        extra, extra_params = _filters_sql(filters)
-        column = FACET_COLUMNS[name]
-        sql = (
-            f"SELECT p.{column}, count(*) FROM {from_sql} WHERE {where}{extra} "
-            f"GROUP BY p.{column} ORDER BY count(*) DESC, p.{column}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *extra_params])
-            return [(value, n) for value, n in cursor.fetchall() if value not in (None, "")]
-
 
 class SQLiteBackend(Backend):
-    def id_column(self, join: bool) -> str:
-        return "p.id" if join else "library_fts.rowid"
-
     def index(self, pub: Publication) -> None:
         self.index_many([(pub.pk, pub.language, pub.title, pub.public_text)])
 
@@ -172,29 +137,48 @@ class SQLiteBackend(Backend):
         quoted = ['"' + w.replace('"', '""') + '"' for w in words]
         return (" OR " if any_word else " ").join(quoted)
 
-    def match(
-        self, words: Sequence[str], any_word: bool, join: bool = True
-    ) -> tuple[str, str, list[Any], str]:
-        # Without filters the index alone answers (its rowid is the publication's id).
-        return (
-            "library_fts JOIN library_publication p ON p.id = library_fts.rowid"
-            if join
-            else "library_fts",
-            "library_fts MATCH %s",
-            [self.fts_query(words, any_word)],
-            "bm25(library_fts, 5.0, 1.0)",
+    def candidates(
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        any_word: bool,
+        limit: int,
+        facets: bool = True,
+    ) -> list[Candidate]:
+        # FTS5 walks its doclists in rowid order itself (no sort) and stops at LIMIT;
+        # bm25() is evaluated for the rows returned only. The facet columns come from a
+        # covering index (migration 0004): in the table they sit behind the long texts.
+        extra, extra_params = _filters_sql(filters)
+        if facets or extra:
+            columns = CANDIDATE_COLUMNS
+            from_sql = (
+                "library_fts JOIN library_publication p INDEXED BY library_pub_facets_idx "
+                "ON p.id = library_fts.rowid"
+            )
+        else:
+            columns, from_sql = "NULL, NULL, NULL, NULL, NULL", "library_fts"
+        sql = (
+            f"SELECT library_fts.rowid, bm25(library_fts, 5.0, 1.0), {columns} "
+            f"FROM {from_sql} WHERE library_fts MATCH %s{extra} "
+            "ORDER BY library_fts.rowid DESC LIMIT %s"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.fts_query(words, any_word), *extra_params, limit])
+            return cursor.fetchall()
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
         if not ids:
             return {}
+        # One walk of the doclists over the page's rowid range (`rowid IN (…)` alone would
+        # restart the query for each id); `+rowid IN` filters before snippet() runs.
         marks = ", ".join(["%s"] * len(ids))
         sql = (
             f"SELECT rowid, snippet(library_fts, 1, char(2), char(3), '…', 32) "
-            f"FROM library_fts WHERE library_fts MATCH %s AND rowid IN ({marks})"
+            f"FROM library_fts WHERE library_fts MATCH %s AND rowid BETWEEN %s AND %s "
+            f"AND +rowid IN ({marks})"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.fts_query(words, any_word), *ids])
+            cursor.execute(sql, [self.fts_query(words, any_word), min(ids), max(ids), *ids])
             return dict(cursor.fetchall())
 
 
@@ -234,43 +218,56 @@ class PostgreSQLBackend(Backend):
             )
         return f"plainto_tsquery('{config}', %s)"
 
-    def match(
-        self, words: Sequence[str], any_word: bool, join: bool = True
-    ) -> tuple[str, str, list[Any], str]:
+    def candidates(
+        self,
+        words: Sequence[str],
+        filters: dict[str, Any],
+        any_word: bool,
+        limit: int,
+        facets: bool = True,
+    ) -> list[Candidate]:
         value: Any = list(words) if any_word else " ".join(words)
-        queries = ", ".join(
-            f"{self._tsquery(cfg, any_word)} AS q_{lang}" for lang, cfg in PG_CONFIG.items()
+        extra, extra_params = _filters_sql(filters)
+        # One branch per language, each the GIN index's own condition: `language = … AND
+        # search_vector @@ …` OR-ed in one WHERE made PostgreSQL re-check every match
+        # (detoasting each tsvector). No ORDER BY: the scan stops at the LIMIT instead of
+        # visiting every matching row (heap pages are what costs); ts_rank runs in the
+        # outer query, over the LIMITed rows only.
+        branches = " UNION ALL ".join(
+            f"SELECT p.id, p.search_vector, {CANDIDATE_COLUMNS}, q.q "
+            f"FROM library_publication p, (SELECT {self._tsquery(cfg, any_word)} AS q) q "
+            f"WHERE p.language = '{lang}' AND p.state = 'published' "
+            f"AND p.search_vector @@ q.q{extra}"
+            for lang, cfg in PG_CONFIG.items()
         )
-        from_sql = f"library_publication p CROSS JOIN (SELECT {queries}) q"
-        where = " OR ".join(
-            f"(p.language = '{lang}' AND p.search_vector @@ q.q_{lang})" for lang in PG_CONFIG
+        sql = (
+            "SELECT c.id, -ts_rank(c.search_vector, c.q), "
+            f"c.body_id, c.category, c.year, c.language, c.outcome FROM ({branches} LIMIT %s) c"
         )
-        score = (
-            "-ts_rank(p.search_vector, CASE p.language "
-            + " ".join(f"WHEN '{lang}' THEN q.q_{lang}" for lang in PG_CONFIG)
-            + " END)"
-        )
-        return from_sql, f"p.state = 'published' AND ({where})", [value] * len(PG_CONFIG), score
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*[value, *extra_params] * len(PG_CONFIG), limit])
+            return cursor.fetchall()
 
     def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
         if not ids:
             return {}
-        pubs = Publication.objects.filter(pk__in=ids).values_list("pk", "language", "public_text")
-        rows = [(pk, PG_CONFIG.get(lang, "simple"), normalise(text)) for pk, lang, text in pubs]
         joiner = " | " if any_word else " & "
+        configs = " ".join(f"WHEN '{lang}' THEN '{cfg}'" for lang, cfg in PG_CONFIG.items())
+        # The text normalised in SQL as `text.normalise` does in Python (the index holds
+        # that form): no round trip of the page's texts through the application.
         sql = (
-            "SELECT t.id, ts_headline(t.cfg::regconfig, t.txt, "
-            "to_tsquery(t.cfg::regconfig, %s), "
+            "SELECT p.id, ts_headline(c.cfg, "
+            "translate(regexp_replace(p.public_text, %s, '', 'g'), %s, %s), "
+            "to_tsquery(c.cfg, %s), "
             "'StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=2, "
             'FragmentDelimiter=" … "\') '
-            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, cfg, txt)"
+            "FROM library_publication p, LATERAL (SELECT (CASE p.language "
+            f"{configs} ELSE 'simple' END)::regconfig AS cfg) c WHERE p.id = ANY(%s)"
         )
         # to_tsquery over words we quoted ourselves: each word is a quoted lexeme.
         query = joiner.join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [query, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]]
-            )
+            cursor.execute(sql, [TASHKEEL, LETTERS_FROM, LETTERS_TO, query, ids])
             return dict(cursor.fetchall())
 
 
@@ -329,23 +326,43 @@ def search(
         return SearchResult(query, hits, total, page, per_page, facets)
 
     engine = backend()
-    ranked = engine.ranked_ids(words, filters, per_page, (page - 1) * per_page, any_word)
-    ids = [pk for pk, _ in ranked]
+    # One pass over the index: the first COUNT_CAP + 1 matches it yields, scored. They give the
+    # count ("more than 1000" past it), the facets and the ranked pages. Up to COUNT_CAP
+    # matches the ranking is exact; past it, the best of those COUNT_CAP are shown
+    # (ranking every match of a common word costs more than the page itself).
+    rows = engine.candidates(
+        words, filters, any_word, COUNT_CAP + 1, facets=with_facets and not any_word
+    )
+    more = len(rows) > COUNT_CAP
+    rows = rows[:COUNT_CAP]
+    ranked = sorted(rows, key=lambda row: (row[1], -row[0]))
+    page_rows = ranked[(page - 1) * per_page : page * per_page]
+    ids = [row[0] for row in page_rows]
     snippets = engine.snippets(words, ids, any_word)
-    pubs = Publication.objects.select_related("body").in_bulk(ids)
+    # The page needs neither the original (unredacted) text nor the index's vector.
+    pubs = (
+        Publication.objects.select_related("body")
+        .defer("original_text", "redactions", "search_vector")
+        .in_bulk(ids)
+    )
     hits = [
-        Hit(pubs[pk], -score, _highlighted(snippets.get(pk) or ""))
-        for pk, score in ranked
-        if pk in pubs
+        Hit(pubs[row[0]], -float(row[1]), _highlighted(snippets.get(row[0]) or ""))
+        for row in page_rows
+        if row[0] in pubs
     ]
     if any_word:
         return SearchResult(query, hits, len(hits), page, per_page, {})
-    total = len(hits) + (page - 1) * per_page
-    if len(hits) == per_page or page > 1:
-        total = engine.count(words, filters)
-    more = total > COUNT_CAP
-    facets = {name: engine.facet(name, words, filters) for name in FACETS} if with_facets else {}
-    return SearchResult(query, hits, min(total, COUNT_CAP), page, per_page, facets, more)
+    facets = _facets_of(rows) if with_facets else {}
+    return SearchResult(query, hits, len(rows), page, per_page, facets, more)
+
+
+def _facets_of(rows: list[Candidate]) -> dict[str, list[tuple[Any, int]]]:
+    """Facet counts of the candidates: exact up to COUNT_CAP matches, lower bounds past it."""
+    result = {}
+    for i, name in enumerate(FACETS, start=2):
+        counts = Counter(row[i] for row in rows if row[i] not in (None, ""))
+        result[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return result
 
 
 def similar_publications(text: str, limit: int = 3) -> list[Hit]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
-_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+#: Also used in SQL (PostgreSQL's regexp_replace and translate): keep them plain.
+TASHKEEL = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
+LETTERS_FROM, LETTERS_TO = "أإآٱةى", "ااااهي"
+_TASHKEEL = re.compile(TASHKEEL)
+_ARABIC_MAP = str.maketrans(LETTERS_FROM, LETTERS_TO)
 
 
 def normalise(text: str) -> str:
