@@ -41,6 +41,13 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+# One made-up vocabulary for every generator (ati/core/loadgen.py).
+from ati.core.loadgen import (  # noqa: E402
+    AR_SYLLABLES,
+    FR_SYLLABLES,
+    vocabulary,
+)
+
 FR_WORDS = [
     "budget",
     "hôpital",
@@ -133,60 +140,6 @@ EN_WORDS = [
     "grant",
     "contract",
 ]
-
-
-FR_SYLLABLES = [
-    "ba",
-    "ri",
-    "to",
-    "ma",
-    "ne",
-    "lu",
-    "sa",
-    "co",
-    "de",
-    "pi",
-    "ra",
-    "mo",
-    "ve",
-    "ti",
-    "na",
-    "lo",
-    "gu",
-    "fe",
-]
-AR_SYLLABLES = [
-    "با",
-    "ري",
-    "تو",
-    "ما",
-    "نو",
-    "لي",
-    "سا",
-    "كو",
-    "دي",
-    "في",
-    "را",
-    "مو",
-    "وا",
-    "تي",
-    "نا",
-    "لو",
-    "قو",
-    "سي",
-]
-
-
-def vocabulary(base: list[str], syllables: list[str], size: int, rng: random.Random) -> list[str]:
-    """A Zipf-like vocabulary: the real words first (frequent), then rarer made-up words."""
-    words = list(base)
-    seen = set(words)
-    while len(words) < size:
-        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-        if word not in seen:
-            seen.add(word)
-            words.append(word)
-    return words
 
 
 def make_text(rng: random.Random, words: list[str], n: int) -> str:

@@ -359,7 +359,8 @@ def _reset_sequences(*models_: type[models.Model]) -> None:
 # --- texts ---------------------------------------------------------------------------
 
 
-def _vocabulary(base: list[str], syllables: list[str], size: int, rng: random.Random) -> list[str]:
+def vocabulary(base: list[str], syllables: list[str], size: int, rng: random.Random) -> list[str]:
+    """A Zipf-like vocabulary: the real words first (frequent), then rarer made-up words."""
     words, seen = list(base), set(base)
     while len(words) < size:
         word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
@@ -375,8 +376,8 @@ class Texts:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.vocab = {
-            "fr": _vocabulary(FR_WORDS, FR_SYLLABLES, 20_000, rng),
-            "ar": _vocabulary(AR_WORDS, AR_SYLLABLES, 20_000, rng),
+            "fr": vocabulary(FR_WORDS, FR_SYLLABLES, 20_000, rng),
+            "ar": vocabulary(AR_WORDS, AR_SYLLABLES, 20_000, rng),
         }
         self.pools: dict[tuple[str, int, int], list[str]] = {}
         self.cum = {}
