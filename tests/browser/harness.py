@@ -105,6 +105,10 @@ class Journey:
             extra_http_headers={"Accept-Language": self.lang},
             accept_downloads=True,
             reduced_motion="reduce",
+            # axe-core is injected as an inline script: the site's CSP (rightly) forbids
+            # those, so the test browser alone bypasses it. The CSP itself is tested in
+            # tests/security.
+            bypass_csp=True,
         )
         context.set_default_timeout(15_000)
         self.contexts.append(context)

@@ -136,5 +136,5 @@ def test_a_worker_on_redis_delivers_event_and_sweep_notices_once(
     files = sorted(worker.glob("*.log"))
     mails = "".join(f.read_text() for f in files)
     assert mails.count("\nMessage-ID: ") == everything.count() == 4  # nothing sent twice
-    assert "counts as a refusal" in mails
+    assert "ce silence vaut refus" in mails  # the applicant's notice, in French
     assert settings.CELERY_BROKER_URL  # the test process itself stays configured
