@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,18 @@ OOXML = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+
+
+# Text claiming a binary extension is a disguise (a page named photo.png): refused.
+BINARY_EXTENSIONS = frozenset(
+    {"pdf", "png", "jpg", "jpeg", "tif", "tiff", "gif", "doc", "docx", "xls", "xlsx"}
+    | {"ppt", "pptx", "odt", "ods", "odp", "exe", "dll", "bin"}
+)
+# Markup a browser would run if it were ever served as a page: refused even as text.
+MARKUP = re.compile(rb"^\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe)|<script", re.I)
+PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
 
 
 def sanitise_filename(name: str) -> str:
@@ -71,6 +84,8 @@ def sniff_content_type(handle: IO[bytes]) -> str | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "application/msword"  # legacy Office (doc, xls)
     if b"\x00" not in head:
+        if MARKUP.search(head):
+            return None
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -81,8 +96,44 @@ def sniff_content_type(handle: IO[bytes]) -> str | None:
     return None
 
 
+def _pdf_is_active(body: bytes) -> bool:
+    """Scripts, launch actions or embedded files, even behind #xx name escapes or in streams."""
+
+    def unescape(data: bytes) -> bytes:
+        return PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+
+    if PDF_ACTIVE.search(unescape(body)):
+        return True
+    # Object streams hide dictionaries in compressed streams: inflate them, within a budget.
+    budget = MAX_UNZIPPED_BYTES
+    for match in PDF_STREAM.finditer(body):
+        if budget <= 0:
+            return True  # more compressed content than any letter holds: refuse
+        try:
+            inflater = zlib.decompressobj()
+            inflated = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        if PDF_ACTIVE.search(unescape(inflated)):
+            return True
+    return False
+
+
+def _real_size(uploaded: IO[bytes], claimed: int) -> int:
+    try:
+        uploaded.seek(0, 2)
+        actual = uploaded.tell()
+    except (AttributeError, OSError):
+        return claimed
+    finally:
+        uploaded.seek(0)
+    return max(claimed, actual)
+
+
 def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
     """Validate one upload; return its safe name and real content type."""
+    size = _real_size(uploaded, size)  # never trust the size a caller claims
     if size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("%(name)s is too large: at most %(max)d MB per file.")
@@ -92,6 +143,9 @@ def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
         raise ValidationError(_("%(name)s is empty.") % {"name": sanitise_filename(name)})
     content_type = sniff_content_type(uploaded)
     uploaded.seek(0)
+    extension = sanitise_filename(name).rpartition(".")[2].lower()
+    if content_type == "text/plain" and extension in BINARY_EXTENSIONS:
+        content_type = None
     if content_type is None:
         raise ValidationError(
             _(
@@ -103,7 +157,7 @@ def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
     if content_type == "application/pdf":
         body = uploaded.read()
         uploaded.seek(0)
-        if re.search(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b", body):
+        if _pdf_is_active(body):
             raise ValidationError(
                 _("%(name)s contains scripts or embedded files, which are refused for safety.")
                 % {"name": sanitise_filename(name)}

@@ -1,0 +1,39 @@
+"""A database that cannot be reached is a clean 503, never a half-written change or a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        for connection in connections.all(initialized_only=True):
+            # The services write inside `transaction.atomic`: leaving it with this error has
+            # already rolled the change back. Outside any atomic block, a connection the error
+            # broke is dropped so that the next request opens a fresh one.
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+        message = _("The service cannot reach its database just now. Please try again shortly.")
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"message": message}, status=503)
+        else:
+            # Rendered without the request: context processors could need the database.
+            response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
