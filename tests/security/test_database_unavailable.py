@@ -46,7 +46,7 @@ def test_page_answers_503_with_a_small_page_and_writes_nothing(
     client, body, citizen, clock, english, database_fails_after_the_row_is_saved
 ):
     client.force_login(citizen)
-    response = client.post("/requests/new/", {**FORM, "body": body.pk})
+    response = client.post("/requests/new/", {**FORM, "body": body.pk}, HTTP_ACCEPT_LANGUAGE="en")
     assert database_fails_after_the_row_is_saved == [1]
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response["Content-Type"].startswith("text/html")
@@ -63,7 +63,12 @@ def test_api_answers_503_with_a_json_message_and_writes_nothing(
     api = APIClient()
     api.force_authenticate(citizen)
     payload = {k: v for k, v in FORM.items() if k not in ("id_kind", "delivery_form")}
-    response = api.post("/api/v1/requests/", {**payload, "body": body.code}, format="json")
+    response = api.post(
+        "/api/v1/requests/",
+        {**payload, "body": body.code},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert database_fails_after_the_row_is_saved == [1]
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json() == {
