@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ati.core import ratelimit
+from ati.core.forms import add_service_errors
 
 from . import services
 from .forms import EmailAuthenticationForm, RegistrationForm
@@ -67,9 +68,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             return render(
                 request, "accounts/register_done.html", {"email": form.cleaned_data["email"]}

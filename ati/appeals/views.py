@@ -20,22 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ati.accounts import permissions as roles
-from ati.core.errors import TransitionConflict
+from ati.core.forms import add_service_errors, handle_action
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest
 
 from . import forms, letters, permissions, selectors, services
 from .models import Appeal, Complaint, InadmissibilityReason
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _ided(name: str, form: Form | None) -> Any:
@@ -110,7 +100,7 @@ def file_complaint(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             complaint = services.file_complaint(request.user, req, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -130,7 +120,7 @@ def file_appeal(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             appeal = services.file_appeal(request.user, req, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your appeal to the commission is registered."))
             return redirect("appeals:appeal", pk=appeal.pk)
@@ -197,27 +187,18 @@ def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in COMPLAINT_SERVICES:
         raise Http404(_("No such action."))
     form = _ided(action, COMPLAINT_FORMS[action](request.POST))
-    if form.is_valid():
-        try:
-            COMPLAINT_SERVICES[action](request.user, found, form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except TransitionConflict as conflict:
-            messages.error(request, conflict.message)
-            return render(
-                request,
-                "appeals/complaint.html",
-                _complaint_context(request, _complaint(request, pk)),
-                status=409,
-            )
-        else:
-            messages.success(request, _("Done."))
-            return redirect("appeals:complaint", pk=found.pk)
-    return render(
+
+    def page(bound: Form | None, status: int) -> HttpResponse:
+        shown = found if bound is not None else _complaint(request, pk)  # 409: as it is now
+        context = _complaint_context(request, shown, {action: bound} if bound is not None else None)
+        return render(request, "appeals/complaint.html", context, status=status)
+
+    return handle_action(
         request,
-        "appeals/complaint.html",
-        _complaint_context(request, found, {action: form}),
-        status=400,
+        form,
+        lambda data: COMPLAINT_SERVICES[action](request.user, found, data),
+        page=page,
+        done=lambda: redirect("appeals:complaint", pk=found.pk),
     )
 
 
@@ -315,24 +296,18 @@ def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in APPEAL_SERVICES:
         raise Http404(_("No such action."))
     form = _ided(action, APPEAL_FORMS[action](found, request.POST))
-    if form.is_valid():
-        try:
-            APPEAL_SERVICES[action](request.user, found, form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except TransitionConflict as conflict:
-            messages.error(request, conflict.message)
-            return render(
-                request,
-                "appeals/appeal.html",
-                _appeal_context(request, _appeal(request, pk)),
-                status=409,
-            )
-        else:
-            messages.success(request, _("Done."))
-            return redirect("appeals:appeal", pk=found.pk)
-    return render(
-        request, "appeals/appeal.html", _appeal_context(request, found, {action: form}), status=400
+
+    def page(bound: Form | None, status: int) -> HttpResponse:
+        shown = found if bound is not None else _appeal(request, pk)  # 409: as it is now
+        context = _appeal_context(request, shown, {action: bound} if bound is not None else None)
+        return render(request, "appeals/appeal.html", context, status=status)
+
+    return handle_action(
+        request,
+        form,
+        lambda data: APPEAL_SERVICES[action](request.user, found, data),
+        page=page,
+        done=lambda: redirect("appeals:appeal", pk=found.pk),
     )
 
 

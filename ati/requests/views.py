@@ -24,6 +24,7 @@ from ati.appeals.views import request_panel_context
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
 from ati.core.errors import TransitionConflict
+from ati.core.forms import add_service_errors, handle_action
 
 from . import forms, letters, permissions, selectors, services
 from .models import InformationRequest, State
@@ -34,16 +35,6 @@ def _get(request: HttpRequest, reference: str) -> InformationRequest:
         return selectors.get_request(request.user, reference)
     except InformationRequest.DoesNotExist as exc:
         raise Http404(_("No such request.")) from exc
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _uploads(files: list[Any]) -> list[services.Upload]:
@@ -114,7 +105,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 applicant=_applicant(data, user.email, user.preferred_language),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -225,7 +216,7 @@ def record_request(request: HttpRequest) -> HttpResponse:
                 received_on=data["received_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -341,26 +332,18 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     if action not in ACTION_SERVICES:
         raise Http404(_("No such action."))
     form = _make_form(action, req, request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        try:
-            ACTION_SERVICES[action](request.user, req, form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except TransitionConflict as conflict:
-            messages.error(request, conflict.message)
-            req = _get(request, reference)
-            return render(
-                request, "requests/detail.html", _detail_context(request, req), status=409
-            )
-        else:
-            messages.success(request, _("Done."))
-            return redirect("requests:detail", reference=req.reference)
-    return render(
+
+    def page(bound: Form | None, status: int) -> HttpResponse:
+        shown = req if bound is not None else _get(request, reference)  # 409: as it is now
+        context = _detail_context(request, shown, {action: bound} if bound is not None else None)
+        return render(request, "requests/detail.html", context, status=status)
+
+    return handle_action(
         request,
-        "requests/detail.html",
-        _detail_context(request, req, {action: form}),
-        status=status,
+        form,
+        lambda data: ACTION_SERVICES[action](request.user, req, data),
+        page=page,
+        done=lambda: redirect("requests:detail", reference=req.reference),
     )
 
 
@@ -381,7 +364,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
                 attachments=_uploads(form.cleaned_data["attachments"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Message sent."))
             return redirect("requests:detail", reference=req.reference)
