@@ -333,7 +333,7 @@ if ATI_BEHIND_PROXY:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Staff see applicants' identities: their sessions last hours, not Django's two weeks.
 ATI_STAFF_SESSION_SECONDS = int(os.environ.get("ATI_STAFF_SESSION_SECONDS", str(4 * 3600)))
-# scope -> (attempts, per seconds); counted in the shared cache (ati/core/ratelimit.py).
+# scope -> (attempts, per seconds); counted where every process sees it (ati/core/ratelimit.py).
 ATI_RATE_LIMITS = {
     "login-email": (10, 15 * 60),  # failed sign-ins for one account
     "login-ip": (50, 15 * 60),  # failed sign-ins from one address
@@ -342,19 +342,18 @@ ATI_RATE_LIMITS = {
 }
 
 # --- Caches ----------------------------------------------------------------------
-# "default" holds rendered pages, per process (the statistics page). "ratelimit" holds
-# the rate-limit counters, which every process must share: the database table by
-# default (`manage.py createcachetable`), Redis with ATI_CACHE_URL.
+# "default" holds rendered pages, per process (the statistics page). The rate-limit
+# counters, which every process must share, live in a database table by default
+# (ati/core/ratelimit.py); with ATI_CACHE_URL, in Redis (the "ratelimit" cache).
 ATI_CACHE_URL = os.environ.get("ATI_CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
+}
+if ATI_CACHE_URL:
+    CACHES["ratelimit"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": ATI_CACHE_URL,
     }
-    if ATI_CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ati_cache"},
-}
 
 LOGGING = {
     "version": 1,

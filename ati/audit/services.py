@@ -25,7 +25,9 @@ def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> 
     """
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
-    with transaction.atomic():
+    # No savepoint: inside the caller's transaction a failure here fails it anyway,
+    # and a savepoint is two more round trips while the head row is locked.
+    with transaction.atomic(savepoint=False):
         # The head row is made by the migration; creating it here is only a fallback.
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:

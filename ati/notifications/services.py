@@ -142,27 +142,31 @@ def queue_notification(
         return None
     related_id = related.pk if related is not None else None
     key = dedup_key or f"{kind}:{related_label(related)}:{related_id}:{uuid.uuid4().hex}"
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient_id=recipient_id,
-                    recipient_email=email,
-                    language=language,
-                    kind=kind,
-                    subject=rendered.subject[:300] if rendered else "",
-                    text_body=rendered.text if rendered else "",
-                    html_body=(
-                        rendered.html or html_from_text(rendered.text, language, rendered.subject)
-                    )
-                    if rendered
-                    else "",
-                    related_type=related_label(related),
-                    related_id=related_id,
-                    dedup_key=key,
-                )
-        except IntegrityError:  # already queued: a retried change notices nothing twice
-            return None
+    fields = {
+        "recipient_id": recipient_id,
+        "recipient_email": email,
+        "language": language,
+        "kind": kind,
+        "subject": rendered.subject[:300] if rendered else "",
+        "text_body": rendered.text if rendered else "",
+        "html_body": (rendered.html or html_from_text(rendered.text, language, rendered.subject))
+        if rendered
+        else "",
+        "related_type": related_label(related),
+        "related_id": related_id,
+        "dedup_key": key,
+    }
+    # Savepoints only where a duplicate is possible (a caller's dedup key): each one
+    # is two round trips inside the caller's transaction, which may hold row locks.
+    with transaction.atomic(savepoint=False):
+        if dedup_key:
+            try:
+                with transaction.atomic():
+                    notification = Notification.objects.create(**fields)
+            except IntegrityError:  # already queued: a retried change notices nothing twice
+                return None
+        else:
+            notification = Notification.objects.create(**fields)
         for name, content, content_type in attachments:
             attachment = NotificationAttachment(
                 notification=notification, name=name, content_type=content_type
@@ -178,24 +182,59 @@ def queue_notification(
     return notification
 
 
+class _Batch:
+    """The notices queued in one transaction: published as one message after its commit."""
+
+    def __init__(self, savepoints: list[str]) -> None:
+        self.pks: list[int] = []
+        self.savepoints = savepoints
+        self.flushed = False
+
+    def flush(self) -> None:
+        self.flushed = True
+        enqueue(self.pks)
+
+
 def schedule_delivery(pks: Iterable[int]) -> None:
-    """After commit, ask a worker to deliver these rows now (best effort)."""
+    """After commit, ask a worker to deliver these rows now (best effort).
+
+    A submission queues three or more notices; one broker message for all of them
+    instead of one each (a publish is the dearest step after the commit).
+    """
     pks = list(pks)
-    if pks:
-        transaction.on_commit(lambda: enqueue(pks))
+    if not pks:
+        return
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        enqueue(pks)
+        return
+    batch = getattr(conn, "_ati_outbox_batch", None)
+    # A batch serves the atomic block that opened it while its flush still waits for
+    # the commit: a rollback (of the transaction or of that savepoint) drops the flush,
+    # and a notice queued at another level of nesting starts a batch of its own.
+    if (
+        batch is None
+        or batch.flushed
+        or batch.savepoints != conn.savepoint_ids
+        or not any(hook[1] == batch.flush for hook in conn.run_on_commit)
+    ):
+        batch = _Batch(list(conn.savepoint_ids))
+        conn._ati_outbox_batch = batch
+        transaction.on_commit(batch.flush)
+    batch.pks.extend(pks)
 
 
 def enqueue(pks: list[int]) -> None:
-    from .tasks import deliver
+    from .tasks import deliver_many
 
-    for pk in pks:
-        try:
-            # No publishing retries: a broker that is down must not hold up the
-            # request that caused the notice. deliver_pending will send it.
-            deliver.apply_async((pk,), retry=False)
-        except Exception as exc:  # broker down: the row stays queued
-            log.warning("broker unavailable, notification %s stays queued: %s", pk, exc)
-            return
+    if not pks:
+        return
+    try:
+        # No publishing retries: a broker that is down must not hold up the
+        # request that caused the notice. deliver_pending will send it.
+        deliver_many.apply_async((pks,), retry=False)
+    except Exception as exc:  # broker down: the rows stay queued
+        log.warning("broker unavailable, notifications %s stay queued: %s", pks, exc)
 
 
 # --- delivery ------------------------------------------------------------------------------

@@ -13,6 +13,12 @@ def deliver(pk: int) -> str:
     return services.deliver_notification(pk)
 
 
+@shared_task(name="notifications.deliver_many", ignore_result=True)
+def deliver_many(pks: list[int]) -> list[str]:
+    """Deliver the rows one transaction queued (one message for all of them)."""
+    return [services.deliver_notification(pk) for pk in pks]
+
+
 @shared_task(name="notifications.deliver_pending", ignore_result=True)
 def deliver_pending() -> dict[str, int]:
     """Every minute: queued rows whose task was lost, and failed rows due for a retry."""

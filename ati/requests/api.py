@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
 from ati.core.api import ConflictSerializer, ErrorSerializer
+from ati.law.models import ExceptionGround
 
 from . import permissions, selectors, services
 from .models import (
@@ -132,8 +133,22 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
         return data
 
 
+def _known_new(req: InformationRequest) -> None:
+    """Serialise a request just received as the service returned it, with no query.
+
+    Its body and profile version are loaded; it has no refusal grounds and no
+    successor yet, so those relations are filled in as empty.
+    """
+    req._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "refusal_grounds": ExceptionGround.objects.none()
+    }
+    InformationRequest.transferred_to.related.set_cached_value(req, None)
+
+
 class SubmitSerializer(serializers.Serializer[Any]):
-    body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
+    body = serializers.SlugRelatedField(
+        slug_field="code", queryset=PublicBody.objects.select_related("legal_profile")
+    )
     subject = serializers.CharField(max_length=200)
     information_requested = serializers.CharField(max_length=10000)
     delivery_form = serializers.ChoiceField(DeliveryForm.choices, default=DeliveryForm.ELECTRONIC)
@@ -305,9 +320,9 @@ class InformationRequestViewSet(
             channel=data["channel"],
             received_on=data.get("received_on"),
         )
-        fresh = self.get_queryset().get(pk=req.pk)
+        _known_new(req)
         return Response(
-            InformationRequestSerializer(fresh, context={"request": request}).data,
+            InformationRequestSerializer(req, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 

@@ -66,6 +66,33 @@ def test_a_notice_is_delivered_after_commit_as_text_and_html(
     assert 'lang="fr"' in mail.outbox[0].alternatives[0][0]
 
 
+def test_the_notices_of_one_transaction_go_to_the_broker_as_one_message(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    published = []
+    monkeypatch.setattr(services, "enqueue", published.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first, second = _notice(), _notice(email="karim@example.org")
+    assert published == [[first.pk, second.pk]]
+
+
+def test_a_rolled_back_transaction_leaves_nothing_for_the_next_one(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    published = []
+    monkeypatch.setattr(services, "enqueue", published.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _notice()
+            raise RuntimeError("the change fails")
+        with transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint rolled back
+                _notice(email="lost@example.org")
+                raise RuntimeError("the inner change fails")
+            kept = _notice(email="karim@example.org")
+    assert published == [[kept.pk]]
+
+
 def test_a_dedup_key_queues_a_notice_once(db):
     assert _notice(dedup_key="once") is not None
     assert _notice(dedup_key="once") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -9,8 +10,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ati.accounts.models import Role
+from ati.core import ratelimit
+from ati.core.models import RateCounter
 from tests.factories import UserFactory, member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,9 +120,29 @@ def test_submission_is_rate_limited_per_account(client, db, settings):
     assert client.post("/api/v1/requests/", {}, content_type="application/json").status_code == 429
 
 
-def test_the_rate_limit_counters_are_shared_between_processes():
-    # A per-process memory cache would multiply every limit by the number of processes.
-    assert "locmem" not in settings.CACHES["ratelimit"]["BACKEND"]
+def test_the_rate_limit_counters_are_shared_between_processes(db):
+    # A per-process memory cache would multiply every limit by the number of processes:
+    # the counters live in the database (or Redis), and a hit is one upsert.
+    assert (
+        "ratelimit" not in settings.CACHES
+        or "locmem" not in settings.CACHES["ratelimit"]["BACKEND"]
+    )
+    assert not settings.ATI_CACHE_URL
+    limit, _ = settings.ATI_RATE_LIMITS["submit"]
+    for _ in range(limit):
+        assert ratelimit.hit("submit", "user:7")
+    assert not ratelimit.hit("submit", "user:7")
+    assert ratelimit.hit("submit", "user:8")
+    assert RateCounter.objects.count() == 2
+    assert ratelimit.count("submit", "user:7") == limit + 1
+
+
+def test_counters_of_past_windows_are_purged(db, monkeypatch):
+    monkeypatch.setattr(ratelimit, "PURGE_ONE_IN", 1)
+    RateCounter.objects.create(key="old", hits=3, expires_at=timezone.now() - dt.timedelta(hours=2))
+    assert ratelimit.count("submit", "user:9") == 0
+    ratelimit.hit("submit", "user:9")
+    assert list(RateCounter.objects.values_list("hits", flat=True)) == [1]
 
 
 def test_staff_sessions_expire_within_hours_citizens_keep_the_default(client, body):
