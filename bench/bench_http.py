@@ -41,10 +41,11 @@ from bench import common
 
 VENV_BIN = Path(sys.executable).parent
 
+# Each submission comes from one of many citizens (the limit is 20 per account per
+# hour, as for real people), in turn.
 POST_LUA = """
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Token %(token)s"
+tokens = {%(tokens)s}
 counter = 0
 request = function()
   counter = counter + 1
@@ -52,9 +53,15 @@ request = function()
     '"information_requested": "Le budget détaillé de la commune pour 2025, par chapitre.", ' ..
     '"first_name": "Amina", "last_name": "Bench", "address": "1 avenue Mohammed V, Rabat", ' ..
     '"id_number": "AB%%06d"}', counter, counter %% 1000000)
-  return wrk.format(nil, nil, nil, body)
+  local headers = {}
+  headers["Content-Type"] = "application/json"
+  headers["Authorization"] = "Token " .. tokens[(counter %% #tokens) + 1]
+  return wrk.format(nil, nil, headers, body)
 end
 """
+
+#: Citizens who submit during the run: enough that none reaches the hourly limit.
+CITIZENS = 2000
 
 GET_LUA = """
 wrk.headers["Authorization"] = "Token %(token)s"
@@ -75,13 +82,20 @@ def setup_child(requests: int, bodies: int) -> dict[str, Any]:
     from ati.requests.models import InformationRequest
 
     gen = common.generate(requests, bodies)
-    citizen = User.objects.create_user(
-        email="bench-citizen@citizens.ma", password=None, full_name="Bench", email_verified=True
+    citizens = User.objects.bulk_create(
+        User(
+            email=f"bench-citizen-{n}@citizens.ma",
+            full_name=f"Bench {n}",
+            email_verified=True,
+            password="!",  # noqa: S106 - an unusable password
+        )
+        for n in range(CITIZENS)
     )
+    tokens = Token.objects.bulk_create(Token(user=c, key=Token.generate_key()) for c in citizens)
     member = Membership.objects.select_related("user", "body").filter(role="officer").first()
     assert member is not None
     return {
-        "citizen_token": Token.objects.create(user=citizen).key,
+        "citizen_tokens": [t.key for t in tokens],
         "officer_token": Token.objects.create(user=member.user).key,
         "body": member.body.code,
         "rows": InformationRequest.objects.count(),
@@ -221,11 +235,13 @@ def measure(vendor: str, url: str, var: str, requests: int, duration: int) -> di
     try:
         base = f"http://127.0.0.1:{server.port}/api/v1/requests/"
         # A short warm-up, then the measured run.
-        wrk(base, POST_LUA % {"token": setup["citizen_token"], "body": setup["body"]}, 2, 4)
+        post = POST_LUA % {
+            "tokens": ",".join(f'"{t}"' for t in setup["citizen_tokens"]),
+            "body": setup["body"],
+        }
+        wrk(base, post, 2, 4)
         before = common.run_child(script, ["count"], url, var)
-        run = wrk(
-            base, POST_LUA % {"token": setup["citizen_token"], "body": setup["body"]}, duration, 16
-        )
+        run = wrk(base, post, duration, 16)
         time.sleep(1)
         after = common.run_child(script, ["count"], url, var)
     finally:

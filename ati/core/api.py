@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -60,3 +61,48 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(data, dict) and "detail" in data:
         response.data = {"message": str(data["detail"])}
     return response
+
+
+class PlainFieldsMixin:
+    """Serialise model fields read straight off the instance, for long lists.
+
+    DRF resolves every field of every row through `Field.get_attribute` (source
+    paths, exception handling): for a page of 50 rows of 40 fields, that walk
+    costs more than the query. For fields whose source is the field's own name on
+    the model (no dotted path, no method), this reads the attribute directly and
+    still converts it with the field's own `to_representation`, so the output is
+    the same (tests/requests/test_api_list.py compares both on every state).
+    """
+
+    _plan: list[tuple[str, Any, bool]] | None = None
+
+    def _plain_plan(self) -> list[tuple[str, Any, bool]]:
+        plan = []
+        fields = self.fields  # type: ignore[attr-defined]
+        for field in fields.values():
+            if field.write_only:
+                continue
+            plain = (
+                not isinstance(field, serializers.SerializerMethodField | serializers.RelatedField)
+                and not isinstance(field, serializers.ManyRelatedField | serializers.BaseSerializer)
+                and len(field.source_attrs) == 1
+                and field.source_attrs[0] == field.field_name
+            )
+            plan.append((field.field_name, field, plain))
+        return plan
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if self._plan is None:
+            self._plan = self._plain_plan()
+        data: dict[str, Any] = {}
+        for name, field, plain in self._plan:
+            if plain:
+                value = getattr(instance, name)
+            else:
+                try:
+                    value = field.get_attribute(instance)
+                except serializers.SkipField:
+                    continue
+            empty = value.pk is None if isinstance(value, PKOnlyObject) else value is None
+            data[name] = None if empty else field.to_representation(value)
+        return data

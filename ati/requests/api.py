@@ -21,8 +21,7 @@ from rest_framework.response import Response
 
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
-from ati.core.api import ConflictSerializer, ErrorSerializer
-from ati.law.models import ExceptionGround
+from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
 
 from . import permissions, selectors, services
 from .models import (
@@ -60,7 +59,9 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
         fields = ["id", "direction", "text", "created_at", "attachments"]
 
 
-class InformationRequestSerializer(serializers.ModelSerializer[InformationRequest]):
+class InformationRequestSerializer(
+    PlainFieldsMixin, serializers.ModelSerializer[InformationRequest]
+):
     body: serializers.SlugRelatedField[PublicBody] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -68,13 +69,9 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
         slug_field="code", read_only=True
     )
     is_overdue = serializers.SerializerMethodField()
-    refusal_grounds: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", many=True, read_only=True
-    )
+    refusal_grounds = serializers.SerializerMethodField()
     transferred_to = serializers.SerializerMethodField()
-    transferred_from: serializers.SlugRelatedField[InformationRequest] = (
-        serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    )
+    transferred_from = serializers.SerializerMethodField()
     profile = serializers.CharField(source="profile_version.profile.code", read_only=True)
 
     class Meta:
@@ -120,9 +117,21 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
         flag = getattr(obj, "is_overdue", None)
         return obj.past_due() if flag is None else bool(flag)
 
+    def _relations(self, obj: InformationRequest) -> selectors.PageRelations:
+        # A list puts the relations of its whole page in the context (`list`).
+        relations = self.context.get("relations")
+        return relations if relations is not None else selectors.page_relations([obj])
+
+    def get_refusal_grounds(self, obj: InformationRequest) -> list[str]:
+        return self._relations(obj).grounds_of(obj.pk)
+
+    def get_transferred_from(self, obj: InformationRequest) -> str | None:
+        if obj.transferred_from_id is None:
+            return None
+        return self._relations(obj).transfer_of(obj.pk)[0]
+
     def get_transferred_to(self, obj: InformationRequest) -> str | None:
-        successor = getattr(obj, "transferred_to", None)
-        return successor.reference if successor else None
+        return self._relations(obj).transfer_of(obj.pk)[1]
 
     def to_representation(self, instance: InformationRequest) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -131,18 +140,6 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
             for name in IDENTITY_FIELDS:
                 data[name] = None
         return data
-
-
-def _known_new(req: InformationRequest) -> None:
-    """Serialise a request just received as the service returned it, with no query.
-
-    Its body and profile version are loaded; it has no refusal grounds and no
-    successor yet, so those relations are filled in as empty.
-    """
-    req._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        "refusal_grounds": ExceptionGround.objects.none()
-    }
-    InformationRequest.transferred_to.related.set_cached_value(req, None)
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
@@ -262,10 +259,19 @@ class InformationRequestViewSet(
         "response_due": ["lte", "gte"],
     }
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        serializer = self.get_serializer(rows, many=True)
+        serializer.context["relations"] = selectors.page_relations(rows)
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
+
     def get_queryset(self) -> Any:
         qs = selectors.visible_requests(self.request.user).with_overdue()
-        qs = qs.select_related("transferred_from", "transferred_to", "profile_version__profile")
-        qs = qs.prefetch_related("refusal_grounds")
+        qs = qs.select_related("profile_version__profile")
         if self.request.query_params.get("overdue") in {"1", "true"}:
             qs = qs.overdue()
         return qs.order_by("response_due", "pk")
@@ -320,9 +326,13 @@ class InformationRequestViewSet(
             channel=data["channel"],
             received_on=data.get("received_on"),
         )
-        _known_new(req)
+        # Serialised as the service returned it (body and profile version loaded): a
+        # request just received has no refusal grounds and no transfer, so no query.
+        nothing = selectors.PageRelations(grounds={}, transfers={})
         return Response(
-            InformationRequestSerializer(req, context={"request": request}).data,
+            InformationRequestSerializer(
+                req, context={"request": request, "relations": nothing}
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
