@@ -4,8 +4,9 @@
 SQLite: the FTS5 table `library_fts`, ranked by `bm25()`, snippets by `snippet()`.
 PostgreSQL: `library_publication.search_vector` (GIN), built with the document's
 language configuration (french, arabic, english), ranked by `ts_rank`, snippets
-by `ts_headline`. Both index and query the same normalised text (`text.normalise`),
-so that Arabic is found whatever its diacritics or alef and taa marbuta forms.
+made in Python with the same stemmers (ati/library/snippets.py). Both index and
+query the same normalised text (`text.normalise`), so that Arabic is found
+whatever its diacritics or alef and taa marbuta forms.
 
 Only published documents are in the index: `index_publication` and
 `remove_publication` are called by the publish and unpublish services.
@@ -26,7 +27,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Publication
-from .text import LETTERS_FROM, LETTERS_TO, TASHKEEL, normalise, terms
+from .snippets import snippet
+from .text import normalise, terms
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
 FACETS = ("body", "category", "year", "language", "outcome")
@@ -111,7 +113,9 @@ class Backend:
         The score is computed for these rows only."""
         raise NotImplementedError
 
-    def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
+    def snippets(
+        self, words: Sequence[str], pubs: dict[int, Publication], any_word: bool
+    ) -> dict[int, str]:
         raise NotImplementedError
 
 
@@ -166,7 +170,10 @@ class SQLiteBackend(Backend):
             cursor.execute(sql, [self.fts_query(words, any_word), *extra_params, limit])
             return cursor.fetchall()
 
-    def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
+    def snippets(
+        self, words: Sequence[str], pubs: dict[int, Publication], any_word: bool
+    ) -> dict[int, str]:
+        ids = list(pubs)
         if not ids:
             return {}
         # One walk of the doclists over the page's rowid range (`rowid IN (…)` alone would
@@ -248,27 +255,11 @@ class PostgreSQLBackend(Backend):
             cursor.execute(sql, [*[value, *extra_params] * len(PG_CONFIG), limit])
             return cursor.fetchall()
 
-    def snippets(self, words: Sequence[str], ids: list[int], any_word: bool) -> dict[int, str]:
-        if not ids:
-            return {}
-        joiner = " | " if any_word else " & "
-        configs = " ".join(f"WHEN '{lang}' THEN '{cfg}'" for lang, cfg in PG_CONFIG.items())
-        # The text normalised in SQL as `text.normalise` does in Python (the index holds
-        # that form): no round trip of the page's texts through the application.
-        sql = (
-            "SELECT p.id, ts_headline(c.cfg, "
-            "translate(regexp_replace(p.public_text, %s, '', 'g'), %s, %s), "
-            "to_tsquery(c.cfg, %s), "
-            "'StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=2, "
-            'FragmentDelimiter=" … "\') '
-            "FROM library_publication p, LATERAL (SELECT (CASE p.language "
-            f"{configs} ELSE 'simple' END)::regconfig AS cfg) c WHERE p.id = ANY(%s)"
-        )
-        # to_tsquery over words we quoted ourselves: each word is a quoted lexeme.
-        query = joiner.join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [TASHKEEL, LETTERS_FROM, LETTERS_TO, query, ids])
-            return dict(cursor.fetchall())
+    def snippets(
+        self, words: Sequence[str], pubs: dict[int, Publication], any_word: bool
+    ) -> dict[int, str]:
+        # Made from the page's texts, already loaded (ati/library/snippets.py).
+        return {pk: snippet(p.public_text, p.language, words) for pk, p in pubs.items()}
 
 
 def backend() -> Backend:
@@ -338,13 +329,13 @@ def search(
     ranked = sorted(rows, key=lambda row: (row[1], -row[0]))
     page_rows = ranked[(page - 1) * per_page : page * per_page]
     ids = [row[0] for row in page_rows]
-    snippets = engine.snippets(words, ids, any_word)
     # The page needs neither the original (unredacted) text nor the index's vector.
     pubs = (
         Publication.objects.select_related("body")
         .defer("original_text", "redactions", "search_vector")
         .in_bulk(ids)
     )
+    snippets = engine.snippets(words, pubs, any_word)
     hits = [
         Hit(pubs[row[0]], -float(row[1]), _highlighted(snippets.get(row[0]) or ""))
         for row in page_rows

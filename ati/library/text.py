@@ -15,10 +15,15 @@ TASHKEEL = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 LETTERS_FROM, LETTERS_TO = "أإآٱةى", "ااااهي"
 _TASHKEEL = re.compile(TASHKEEL)
 _ARABIC_MAP = str.maketrans(LETTERS_FROM, LETTERS_TO)
+#: Every character either step changes is in the Arabic block: text without one is
+#: returned as it is (str.translate walks the text character by character).
+_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 def normalise(text: str) -> str:
     """The form in which text is indexed and queried."""
+    if not _ARABIC.search(text):
+        return text
     return _TASHKEEL.sub("", text).translate(_ARABIC_MAP)
 
 

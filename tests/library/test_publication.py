@@ -222,6 +222,19 @@ def test_search_ranks_and_highlights(published_fr, officer, body):
     assert search.search('budget" OR title:* NEAR(').total >= 0
 
 
+def test_postgresql_keeps_the_search_vector_in_the_row(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (runs in the PostgreSQL pass)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'library_publication'")
+        assert "toast_tuple_target=8160" in cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'library_publication'::regclass "
+            "AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
+
+
 def test_arabic_is_found_whatever_its_diacritics(published_ar):
     plain = search.search("ميزانية المستشفيات")
     vocalised = search.search("مِيزَانِيَّةُ الْمُسْتَشْفَيَاتِ")
