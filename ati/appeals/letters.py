@@ -10,11 +10,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ati.core.pdf import html_to_pdf
+
 from .models import Appeal
 
 
 def decision_pdf(appeal: Appeal) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
 
     req = appeal.request
     with translation.override(req.language):
@@ -31,4 +32,4 @@ def decision_pdf(appeal: Appeal) -> bytes:
                 "lang": req.language,
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return,unused-ignore]
+    return html_to_pdf(html)

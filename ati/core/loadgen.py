@@ -863,12 +863,15 @@ def _complaints_and_appeals(
                     else None,
                 }
             )
-    c_keys = complaints[0].keys() if complaints else ["id"]
-    a_keys = appeals[0].keys() if appeals else ["id"]
-    report.counts["complaints"] = Writer(Complaint, dict.fromkeys(c_keys, PER_ROW)).write(
-        complaints
+    # A tiny plan may refuse nothing: no rows, and no writer (its columns come from a row).
+    report.counts["complaints"] = (
+        Writer(Complaint, dict.fromkeys(complaints[0], PER_ROW)).write(complaints)
+        if complaints
+        else 0
     )
-    report.counts["appeals"] = Writer(Appeal, dict.fromkeys(a_keys, PER_ROW)).write(appeals)
+    report.counts["appeals"] = (
+        Writer(Appeal, dict.fromkeys(appeals[0], PER_ROW)).write(appeals) if appeals else 0
+    )
     report.counts.update(Counter(f"complaints.{c['state']}" for c in complaints))
     report.counts.update(Counter(f"appeals.{a['state']}" for a in appeals))
     _reset_sequences(Complaint, Appeal)

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from ati.core.pdf import html_to_pdf
+
 from .models import Publication
 
 
 def publication_pdf(pub: Publication) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
-
     with translation.override(pub.language):
         html = render_to_string(
             "library/pdf.html",
@@ -26,4 +26,4 @@ def publication_pdf(pub: Publication) -> bytes:
                 "site_url": settings.ATI_SITE_URL,
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)

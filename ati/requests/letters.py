@@ -11,14 +11,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ati.core.pdf import html_to_pdf
 from ati.law import selectors as law
 
 from .models import InformationRequest
 
 
 def _pdf(template: str, req: InformationRequest, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
-
     with translation.override(req.language):
         html = render_to_string(
             template,
@@ -31,13 +30,18 @@ def _pdf(template: str, req: InformationRequest, context: dict[str, Any]) -> byt
                 **context,
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 def receipt_pdf(req: InformationRequest) -> bytes:
     """The récépissé: the reference and the dates that now run."""
     schedule = law.request_schedule(req.profile_version, req.received_on, urgent=req.urgent)
-    return _pdf("requests/letters/receipt.html", req, {"schedule": schedule})
+    explanation = schedule.response_due.explanation(req.language)
+    return _pdf(
+        "requests/letters/receipt.html",
+        req,
+        {"schedule": schedule, "due_explanation": explanation},
+    )
 
 
 def answer_pdf(req: InformationRequest) -> bytes:

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ati.core.pdf import html_to_pdf
+
 from .compute import refresh_stats
 from .models import Snapshot
 from .presentation import chart_context
@@ -84,8 +86,5 @@ def annual_report_pdf(year: int, language: str, *, refresh: bool = True) -> byte
     check_request(year, language)
     snapshot = refresh_stats() if refresh else latest_snapshot()
     assert snapshot is not None
-    from weasyprint import HTML  # imported late: it loads Pango, which pages do not need
-
     html = report_html(snapshot, year, language)
-    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    return pdf
+    return html_to_pdf(html)

@@ -86,6 +86,8 @@ def test_receipt_pdf_in_arabic_is_right_to_left_with_the_reference_and_due_date(
     text = pdf_text(letters.receipt_pdf(req))
     assert req.reference in text and "01/12/2026" in text
     assert "دجنبر" in text or "ديسمبر" in text  # December, as written in Morocco or the Mashreq
+    # How the date was counted is explained in the letter's language too, not in French.
+    assert "ouvrables" not in text and "يوم عمل" in text
 
 
 def test_answer_letter_names_the_grounds_in_the_applicants_language(body, citizen, officer, clock):
