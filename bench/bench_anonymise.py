@@ -20,7 +20,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -140,8 +139,7 @@ def main() -> int:
         print(json.dumps(child(args.child)))
         return 0
     pages = args.pages or (30 if args.quick else 150)
-    with common.database("sqlite", "anonymise") as url, tempfile.TemporaryDirectory() as var:
-        result = common.run_child(__file__, [str(pages)], url, var)
+    result = common.sqlite_child(__file__, "anonymise", [str(pages)])
     if result is None:
         return 1
     model, rules = result["with_model"], result["rules_only"]
