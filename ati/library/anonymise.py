@@ -17,7 +17,8 @@ never published, nor are other private persons' identifiers. Detectors
 What must stay stays: an allow-list (names of public bodies, officials named in
 their role when the body chooses so) and built-in public patterns (article
 numbers, amounts, request references) veto the pattern matches that fall inside
-them. The applicant's identity is never vetoed.
+them, and are cut out of the names the model finds. The applicant's identity is
+never vetoed.
 
 Each redaction is replaced by a visible marker naming its category, in the
 language of the text.
@@ -759,7 +760,7 @@ def _name_parts_elsewhere(
 ) -> list[_Range]:
     """Every capitalised occurrence of a word of a found name: "… Zineb Lamrani … Zineb a dit"."""
     words = {
-        w.lower()
+        w.rstrip(".").lower()
         for name in names
         for w in _FR_WORD.findall(name)
         if _word_kind(w) == "name" and len(w.rstrip(".")) > 2 and w.lower() not in _NAME_PARTICLES
@@ -896,8 +897,9 @@ def detect(
 
     vetoable: list[_Span] = []
 
-    def add(pattern: re.Pattern[str], category: str, group: bool = False) -> None:
-        source = {"person": "title"}.get(category, "pattern")
+    def add(
+        pattern: re.Pattern[str], category: str, group: bool = False, source: str = "pattern"
+    ) -> None:
         for m in pattern.finditer(text):
             start, end = _group_or_whole(m) if group else (m.start(), m.end())
             if end > start:
@@ -915,9 +917,8 @@ def detect(
     add(BIRTH_DATE, "birth_date", group=True)
     add(ADDRESS, "address")
     add(ADDRESS_CONTEXT, "address", group=True)
-    add(PERSON_FR, "person", group=True)
-    for m in PERSON_LABEL.finditer(text):
-        vetoable.append((*_strip_trailing(text, *_group_or_whole(m)), "person", "label"))
+    add(PERSON_FR, "person", group=True, source="title")
+    add(PERSON_LABEL, "person", group=True, source="label")
     for m in PERSON_AR.finditer(text):
         span = _arabic_name(m)
         if span:
