@@ -16,7 +16,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -77,8 +76,7 @@ def main() -> int:
         print(json.dumps(child(args.child)))
         return 0
     n = args.letters or (10 if args.quick else 30)
-    with common.database("sqlite", "receipt") as url, tempfile.TemporaryDirectory() as var:
-        r = common.run_child(__file__, [str(n)], url, var)
+    r = common.sqlite_child(__file__, "receipt", [str(n)])
     if r is None:
         return 1
     status = 0

@@ -87,6 +87,12 @@ def run_child(script: str, args: list[str], database_url: str, var: str) -> dict
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def sqlite_child(script: str, name: str, args: list[str]) -> dict[str, Any] | None:
+    """`run_child` on a fresh SQLite database and a temporary var folder, both removed after."""
+    with database("sqlite", name) as url, tempfile.TemporaryDirectory() as var:
+        return run_child(script, args, url, var)
+
+
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ati.settings")

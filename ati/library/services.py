@@ -109,7 +109,9 @@ def _create(
     outcome: str = "",
 ) -> Publication:
     allowed = allow_list(body)
-    redactions = anonymise.find_redactions(text, identities=identities, allow=allowed)
+    redactions = anonymise.find_redactions(
+        text, identities=identities, allow=allowed, language=language
+    )
     # The title is short and public at once in the review queue: redacted without review.
     safe_title = anonymise.anonymise(
         title, language=language, identities=identities, allow=allowed

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from ati.audit.models import AuditEvent
 from ati.core.errors import TransitionConflict
 from ati.library import search, services
-from ati.library.models import Publication, PublicationState
+from ati.library.models import Publication, PublicationState, PublishableOfficial
 from ati.requests import services as request_services
 from tests.requests.conftest import applicant_details, clock, request_details  # noqa: F401
 
@@ -29,13 +29,18 @@ FR_PLANTED = {
     "birth": "12/03/1985",
     "street": "Oued Fès",
     "other": "Rachid Test",
+    # Without a title: only the French name model finds them.
+    "untitled": "Youssef Chraibi",
+    "untitled_later": "Chraibi",
 }
 FR_ANSWER = (
     "Madame Amina Ouazzani (CIN AB123456, née le 12/03/1985, demeurant 12 rue Oued Fès, Rabat, "
     "tél. 06.61.23.45.67, amina@example.org), en réponse à votre demande DAI-2026-00012 et en "
     "application de l'article 7, le Ministère verse 1 250 000 dirhams de budget hospitalier. "
     "Le remboursement sur IBAN MA64 0112 3456 7890 1234 5678 9012 a été validé par "
-    "M. Rachid Test, comptable. Le budget exécuté des hôpitaux régionaux figure en annexe."
+    "M. Rachid Test, comptable. Le budget exécuté des hôpitaux régionaux figure en annexe. "
+    "Le dossier a été préparé par Youssef Chraibi, archiviste ; Chraibi a signé le bordereau. "
+    "Karim Bennani, chargé de l'information, reste à votre disposition."
 )
 AR_PLANTED = {"name": "خديجة", "cin": "JK654321", "phone": "0537-12-34-56", "street": "زنقة الورد"}
 AR_ANSWER = (
@@ -63,7 +68,9 @@ def answered(body, citizen, officer, clock):  # noqa: F811 - the fixture, import
 
 
 @pytest.fixture
-def published_fr(answered, officer):
+def published_fr(answered, officer, body):
+    # The body chooses to name its information officer: written without a title, he stays.
+    PublishableOfficial.objects.create(body=body, name="Karim Bennani", role="officer")
     req = answered(email="amina@example.org")
     pub = services.propose_from_request(officer, req)
     return services.approve_and_publish(officer, pub)
@@ -125,8 +132,10 @@ def test_planted_identities_never_reach_page_pdf_index_or_api(client, published_
         published_fr.public_text,
     )
     # …while what must stay stays.
-    for public in ("DAI-2026-00012", "article 7", "1 250 000 dirhams"):
+    for public in ("DAI-2026-00012", "article 7", "1 250 000 dirhams", "Karim Bennani"):
         assert public in published_fr.public_text and public in page
+    assert "Karim Bennani" in _pdf_text(published_fr)
+    assert {"ner"} <= {r.get("source") for r in published_fr.redactions}
     assert "[identité masquée]" in page
     assert "Law 31-13" in page or "31-13" in page  # the reuse terms
 

@@ -1,6 +1,9 @@
 """Preview the anonymisation of a text.
 
-manage.py anonymize [--applicant NAME] [--lang fr|ar] [--explain] FILE|-
+manage.py anonymize [--applicant NAME] [--lang fr|ar|en] [--allow PHRASE] [--explain] FILE|-
+
+--explain lists one redaction a line: start-end, category, the original text and, last, the
+detectors that found it (applicant, pattern, title, label, ner; "title+ner" when several did).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ class Command(BaseCommand):
             "--lang",
             choices=["fr", "ar", "en"],
             default="fr",
-            help="language of the markers (default fr)",
+            help="language of the text and its markers (default fr); "
+            "names without a title are found by the French model on fr only",
         )
         parser.add_argument(
             "--allow",
@@ -41,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain",
             action="store_true",
-            help="list each redaction with its category and position",
+            help="list each redaction: position, category, original, detectors",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,4 +65,5 @@ class Command(BaseCommand):
         self.stdout.write(result.text, ending="" if result.text.endswith("\n") else "\n")
         if options["explain"]:
             for r in result.redactions:
-                self.stdout.write(f"{r.start}-{r.end}\t{r.category}\t{r.original!r}")
+                # The detectors come last, so that readers of the first three columns still work.
+                self.stdout.write(f"{r.start}-{r.end}\t{r.category}\t{r.original!r}\t{r.source}")
