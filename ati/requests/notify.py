@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ati.accounts.models import Role
 from ati.notifications.models import Notification
-from ati.notifications.services import attachment_maker, queue_notification, render_template
+from ati.notifications.services import (
+    Rendered,
+    attachment_maker,
+    queue_notification,
+    render_template,
+)
 
 from .models import InformationRequest, Message
 
@@ -42,10 +47,19 @@ def _send(
     req = context.get("req")
     if req is not None:
         context = {"site_url": f"{settings.ATI_SITE_URL}/requests/{req.reference}/", **context}
+    # The same notice for everyone who reads one language: rendered once per language.
+    by_language: dict[str, Rendered] = {}
     for person in to:
-        with translation.override(person.language):
-            text = str(subject % {"reference": req.reference}) if req is not None else str(subject)
-        rendered = render_template(f"requests/email/{template}.txt", context, person.language, text)
+        rendered = by_language.get(person.language)
+        if rendered is None:
+            with translation.override(person.language):
+                text = (
+                    str(subject % {"reference": req.reference}) if req is not None else str(subject)
+                )
+            rendered = render_template(
+                f"requests/email/{template}.txt", context, person.language, text
+            )
+            by_language[person.language] = rendered
         queue_notification(
             f"request.{kind}",
             recipient_id=person.user_id,
