@@ -85,14 +85,17 @@ lint: $(VENV)/.installed
 audit: $(VENV)/.installed
 	@bash scripts/audit
 
-# make bench [QUICK=1]: one line per measure, JSON under var/bench/, a summary at the end.
-# Against PostgreSQL when ATI_BENCH_POSTGRES (an admin URL, default
-# postgres://postgres@127.0.0.1:5432/postgres) is reachable, SQLite too; wrk for the HTTP ones.
+# make bench [QUICK=1] [DATABASES=sqlite,postgresql]: one line per measure, JSON under
+# var/bench/, a summary at the end. At national scale against PostgreSQL (ATI_BENCH_POSTGRES,
+# an admin URL, default postgres://postgres@127.0.0.1:5432/postgres); QUICK=1 (a tenth of the
+# scale) against SQLite and PostgreSQL. wrk for the HTTP ones.
 BENCH_PACKAGES := wrk
+DATABASES ?= $(if $(QUICK),sqlite$(,)postgresql,postgresql)
+, := ,
 
 bench: $(VENV)/.installed
 	@bash scripts/system-deps $(BENCH_PACKAGES)
-	$(PY) bench/run.py $(if $(QUICK),--quick)
+	ATI_BENCH_DATABASES=$(DATABASES) $(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) var/ node_modules/ .mypy_cache .ruff_cache .pytest_cache

@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = os.environ.get("ATI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(ROOT))
+
+from bench import common  # noqa: E402
+
 SAMPLE = 500
 
 
@@ -146,26 +149,20 @@ def main() -> int:
         return 0
     n = args.requests or (10_000 if args.quick else 100_000)
     results = []
-    with tempfile.TemporaryDirectory() as var:
-        sqlite = run("sqlite", f"sqlite:///{var}/bench.sqlite3", n, var)
-        if sqlite:
-            results.append(sqlite)
-    try:
-        import psycopg
-
-        name = f"ati_bench_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            with tempfile.TemporaryDirectory() as var:
-                pg = run("postgresql", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", n, var)
-                if pg:
-                    results.append(pg)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except Exception as exc:  # no PostgreSQL here: say so, measure SQLite only
-        print(f"# postgresql skipped: {exc}", file=sys.stderr)
+    wanted = common.vendors()
+    if "sqlite" in wanted:
+        with tempfile.TemporaryDirectory() as var:
+            sqlite = run("sqlite", f"sqlite:///{var}/bench.sqlite3", n, var)
+            if sqlite:
+                results.append(sqlite)
+    if "postgresql" in wanted:
+        with (
+            common.database("postgresql", f"ati_bench_{os.getpid()}") as url,
+            tempfile.TemporaryDirectory() as var,
+        ):
+            pg = run("postgresql", url, n, var)
+            if pg:
+                results.append(pg)
     for r in results:
         ratio = r["seconds"] / r["baseline_row_by_row_s"]
         print(
