@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -34,8 +35,6 @@ from .models import JobRun, Notification, NotificationAttachment, Status
 
 log = logging.getLogger(__name__)
 
-#: How long a worker owns a row it claimed; a crashed worker's row is retried after it.
-CLAIM_SECONDS = 300
 RTL_LANGUAGES = {"ar"}
 
 
@@ -82,6 +81,11 @@ def attachment_maker(
 
 def max_attempts() -> int:
     return int(getattr(settings, "ATI_NOTIFY_MAX_ATTEMPTS", 8))
+
+
+def claim_seconds() -> int:
+    """How long a worker owns a row it claimed; a dead worker's row is delivered again after it."""
+    return int(getattr(settings, "ATI_NOTIFY_CLAIM_SECONDS", 300))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -211,7 +215,7 @@ def claim(pk: int, now: dt.datetime | None = None) -> bool:
     return bool(
         Notification.objects.filter(claimable(now), pk=pk).update(
             status=Status.SENDING,
-            claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+            claimed_until=now + dt.timedelta(seconds=claim_seconds()),
             attempts=F("attempts") + 1,
         )
     )
@@ -241,12 +245,25 @@ def ensure_rendered(notification: Notification) -> bool:
     return True
 
 
+def message_id(notification: Notification) -> str:
+    """One Message-ID per outbox row, the same at every attempt.
+
+    A worker killed after the mail server accepted a message but before the row
+    was marked sent sends it again once the claim expires (docs/jobs.md): the
+    second copy carries the same Message-ID, which mail stores and clients use
+    to show it once.
+    """
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "ati.localhost"
+    return f"<notification-{notification.pk}@{domain}>"
+
+
 def send_email(notification: Notification) -> None:
     message = EmailMultiAlternatives(
         notification.subject,
         notification.text_body,
         settings.DEFAULT_FROM_EMAIL,
         [notification.recipient_email],
+        headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(notification.html_body, "text/html")
     for attachment in notification.attachments.all():
