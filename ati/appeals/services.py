@@ -625,12 +625,16 @@ def send_compliance_reminders(today: dt.date | None = None) -> int:
     rows = Appeal.objects.filter(
         state=AppealState.DECIDED, decision__in=ORDERS, compliance_due__isnull=False
     ).select_related("request__body")
-    for appeal in rows.filter(
-        models.Q(reminders_sent=0, compliance_due__lte=soon)
-        | models.Q(reminders_sent=1, compliance_due__lt=today)
-    ):
+    due = models.Q(reminders_sent=0, compliance_due__lte=soon) | models.Q(
+        reminders_sent=1, compliance_due__lt=today
+    )
+    for appeal in rows.filter(due):
         with transaction.atomic():
             locked = _locked(Appeal, appeal)
+            # Read again under the lock: another sweep (beat beside the command, or a task
+            # the broker gave twice) may have sent this reminder since the list was read.
+            if not rows.filter(due, pk=locked.pk).exists():
+                continue
             overdue = locked.compliance_due is not None and locked.compliance_due < today
             locked.reminders_sent = 2 if overdue else 1
             locked.save(update_fields=["reminders_sent"])

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ati.requests import services
+from tests.appeals.conftest import clock, make_request, refused
 from tests.jobs.worker import (
     Worker,
     redis_or_skip,
@@ -16,6 +18,9 @@ from tests.jobs.worker import (
     start_worker,
 )
 from tests.notifications.conftest import use_broker
+from tests.requests.conftest import applicant_details, request_details
+
+__all__ = ["clock", "make_request", "refused"]  # the appeals scenarios' fixtures, reused
 
 #: Their own Redis database, apart from tests/jobs (15) and the demo (0).
 REDIS_URL = os.environ.get("ATI_TEST_RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/11")
@@ -53,6 +58,16 @@ class Cluster:
 
     def mails(self) -> list[str]:
         return [p.read_text() for p in sorted(self.mail.glob("*.log"))]
+
+
+def submit(body, citizen):
+    """A citizen's request, submitted now (its notices go to the broker after commit)."""
+    return services.submit_request(
+        citizen,
+        body=body,
+        applicant=applicant_details(email=citizen.email),
+        details=request_details(),
+    )
 
 
 @pytest.fixture

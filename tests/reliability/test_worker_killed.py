@@ -22,27 +22,16 @@ from django.utils import timezone
 from ati.notifications.models import JobRun, Notification, Status
 from ati.notifications.sweep import DEEMED_REFUSAL, ESCALATION
 from ati.notifications.tasks import sweep_deadlines
-from ati.requests import services
 from ati.requests.models import InformationRequest
 from tests.jobs.worker import wait_for, wait_until_sent
-from tests.requests.conftest import applicant_details, request_details
 
-from .conftest import CLAIM_SECONDS, VISIBILITY_SECONDS
+from .conftest import CLAIM_SECONDS, VISIBILITY_SECONDS, submit
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def _messages(cluster) -> list[email.message.Message]:
     return [email.message_from_string(text) for text in cluster.mails()]
-
-
-def _submit(body, citizen):
-    return services.submit_request(
-        citizen,
-        body=body,
-        applicant=applicant_details(email=citizen.email),
-        details=request_details(),
-    )
 
 
 def _broker_is_empty(cluster) -> bool:
@@ -56,7 +45,7 @@ def test_a_worker_killed_while_sending_the_receipt_sends_it_once(
 ):
     cluster = redis_cluster
     first = cluster.start(hold_at="mail")
-    req = _submit(body, citizen)
+    req = submit(body, citizen)
     # After commit, two deliver tasks went to Redis: the applicant's receipt, the officer's notice.
     wait_for(lambda: list(cluster.held.glob("held-mail-*")), "the first worker holding a send")
     receipt = Notification.objects.get(related_id=req.pk, recipient_email=citizen.email)
@@ -97,7 +86,7 @@ def test_a_worker_killed_in_the_middle_of_the_sweep_queues_each_notice_once(
     redis_cluster, body, head, citizen
 ):
     cluster = redis_cluster
-    req = _submit(body, citizen)
+    req = submit(body, citizen)
     # The submission's own notices are not counted here: marked sent before any worker
     # starts, their deliver tasks find nothing to do.
     Notification.objects.filter(related_id=req.pk).update(status=Status.SENT)
@@ -139,7 +128,7 @@ def test_a_worker_killed_after_the_mail_left_sends_a_copy_with_the_same_message_
     """
     cluster = redis_cluster
     first = cluster.start(hold_at="mail-sent")
-    req = _submit(body, citizen)
+    req = submit(body, citizen)
     wait_for(lambda: list(cluster.held.glob("held-mail-sent-*")), "the first worker after a send")
     first.kill()
     second = cluster.start()
