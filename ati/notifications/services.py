@@ -23,7 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -283,7 +284,14 @@ def deliver_notification(pk: int) -> str:
     now = timezone.now()
     try:
         if not ensure_rendered(notification):
-            Notification.objects.filter(pk=pk).update(status=Status.CANCELLED, claimed_until=None)
+            # The key is freed (kept, suffixed, for the record): a notice about the same
+            # deadline may be queued again if that deadline comes back (a holiday moved
+            # and moved back), since this one was never sent.
+            Notification.objects.filter(pk=pk).update(
+                status=Status.CANCELLED,
+                claimed_until=None,
+                dedup_key=Concat(F("dedup_key"), Value(f":cancelled:{pk}")),
+            )
             return Status.CANCELLED
         if notification.recipient_email:
             send_email(notification)

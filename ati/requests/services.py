@@ -256,8 +256,7 @@ def submit_request(
     _validate_uploads(details.attachments)
 
     version = law.current_version(body.legal_profile.code, received)
-    schedule = law.request_schedule(version, received, urgent=details.urgent)
-    due = schedule.response_due
+    due = law.request_schedule(version, received, urgent=details.urgent).response_due
     req = InformationRequest(
         body=body,
         profile_version=version,
@@ -286,6 +285,13 @@ def submit_request(
     )
     req.full_clean(exclude=["reference", "profile_version", "body", "state"])
     with transaction.atomic():
+        # Count again on the calendar held until commit: an administrator changing it
+        # meanwhile waits for this request, or this request for the change, whose
+        # recompute would not see a request stored after it read (law.hold_calendar).
+        version.calendar = law.hold_calendar(version.calendar_id)
+        due = law.request_schedule(version, received, urgent=details.urgent).response_due
+        req.response_due = req.original_response_due = due.due
+        req.due_explanation = due.explanation(applicant.language)
         req.reference = _next_reference(received.year)
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
@@ -496,16 +502,19 @@ def transfer(
         )
         new_request.append(copy)
 
-    result = _transition(
-        actor,
-        req,
-        "transfer",
-        change,
-        reason=reason.strip(),
-        check=check,
-        notify_with=lambda r: notify.request_transferred(r, new_request[0]),
-    )
-    return result
+    with transaction.atomic():
+        # The copy's due date counts on the receiving body's calendar: held before the
+        # request's row is locked, in the order a calendar change takes them.
+        law.hold_calendar(law.current_version(to_body.legal_profile.code, _today()).calendar_id)
+        return _transition(
+            actor,
+            req,
+            "transfer",
+            change,
+            reason=reason.strip(),
+            check=check,
+            notify_with=lambda r: notify.request_transferred(r, new_request[0]),
+        )
 
 
 def submit_draft(
@@ -731,9 +740,13 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     """
     working = law.working_calendar(calendar)
     versions = {v.pk: v for v in calendar.versions.all()}
+    # Locked, in the order of their keys as an officer's transaction locks one: an
+    # extension or a clarification committed meanwhile is read here before its row
+    # is recomputed, never overwritten with a due date computed from before it.
     rows = (
         InformationRequest.objects.open()
         .filter(profile_version__in=list(versions))
+        .select_for_update(of=("self",))
         .order_by("pk")
         .values_list(
             "pk",
@@ -750,34 +763,41 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     moved: dict[tuple[dt.date, str], list[int]] = {}
     events: list[dict[str, Any]] = []
     label = InformationRequest._meta.label_lower
-    for pk, reference, version_id, started, urgent, extensions, language, stored in rows.iterator(
-        chunk_size=5000
-    ):
-        key = (version_id, started, urgent, extensions, language)
-        if key not in deadlines:
-            case = InformationRequest(
-                profile_version=versions[version_id],
-                urgent=urgent,
-                extensions_used=extensions,
-                clock_started_on=started,
-            )
-            due = case.deadline_in_force(working)
-            deadlines[key] = (due.due, due.explanation(language))
-        new_due, explanation = deadlines[key]
-        if new_due != stored:
-            moved.setdefault((new_due, explanation), []).append(pk)
-            events.append(
-                {
-                    "action": "request.due_date_recomputed",
-                    "object_type": label,
-                    "object_id": str(pk),
-                    "object_repr": reference,
-                    "before": {"response_due": stored},
-                    "after": {"response_due": new_due},
-                    "reason": reason,
-                }
-            )
     with transaction.atomic():
+        for (
+            pk,
+            reference,
+            version_id,
+            started,
+            urgent,
+            extensions,
+            language,
+            stored,
+        ) in rows.iterator(chunk_size=5000):
+            key = (version_id, started, urgent, extensions, language)
+            if key not in deadlines:
+                case = InformationRequest(
+                    profile_version=versions[version_id],
+                    urgent=urgent,
+                    extensions_used=extensions,
+                    clock_started_on=started,
+                )
+                due = case.deadline_in_force(working)
+                deadlines[key] = (due.due, due.explanation(language))
+            new_due, explanation = deadlines[key]
+            if new_due != stored:
+                moved.setdefault((new_due, explanation), []).append(pk)
+                events.append(
+                    {
+                        "action": "request.due_date_recomputed",
+                        "object_type": label,
+                        "object_id": str(pk),
+                        "object_repr": reference,
+                        "before": {"response_due": stored},
+                        "after": {"response_due": new_due},
+                        "reason": reason,
+                    }
+                )
         for (new_due, explanation), pks in moved.items():
             for start in range(0, len(pks), 5000):
                 # update() bypasses save(): the FSM state is not touched here.
