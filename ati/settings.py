@@ -281,7 +281,12 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
     # Lapsed complaints and compliance reminders (idempotent: each is recorded once).
     "appeals-sweep": {"task": "appeals.sweep", "schedule": 3600.0},
+    # Files no row points to (a transaction that never committed): docs/jobs.md.
+    "clean-orphan-files": {"task": "core.clean_orphan_files", "schedule": 86400.0},
 }
+# A file no row points to is removed once older than this (it may belong to a
+# transaction still open before).
+ATI_ORPHAN_GRACE_HOURS = float(os.environ.get("ATI_ORPHAN_GRACE_HOURS", "24"))
 
 # --- Notifications (docs/jobs.md) ---------------------------------------------
 # Officers are reminded this many working days before a due date.

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ati.audit.services import record
+from ati.core import files
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, format_date
@@ -109,7 +110,7 @@ def _frame(
     may: Callable[[Any, str, Any], bool] = (
         permissions.may_on_appeal if model is Appeal else permissions.may_on_complaint
     )
-    with transaction.atomic():
+    with files.atomic():  # the decision letter sent with a notice, if it rolls back
         locked = _locked(model, obj)
         if not system:
             if not permissions.can_view(actor, locked):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from ati.accounts import permissions
 from ati.audit.services import record_many
+from ati.core import files
 
 from .models import JobRun, Notification, NotificationAttachment, Status
 
@@ -147,7 +148,7 @@ def queue_notification(
         return None
     related_id = related.pk if related is not None else None
     key = dedup_key or f"{kind}:{related_label(related)}:{related_id}:{uuid.uuid4().hex}"
-    with transaction.atomic():
+    with files.atomic():  # the stored documents go if the caller's change rolls back
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
@@ -172,7 +173,7 @@ def queue_notification(
             attachment = NotificationAttachment(
                 notification=notification, name=name, content_type=content_type
             )
-            attachment.file.save(name, ContentFile(content), save=True)
+            files.save(attachment.file, name, ContentFile(content))
         for name, maker, content_type in documents:  # (name, maker key, type): made at delivery
             if maker not in ATTACHMENT_MAKERS:
                 raise LookupError(f"no attachment maker {maker!r}")
@@ -270,7 +271,7 @@ def send_email(notification: Notification) -> None:
     for attachment in notification.attachments.all():
         if not attachment.file:
             content = ATTACHMENT_MAKERS[attachment.maker](notification)
-            attachment.file.save(attachment.name, ContentFile(content), save=True)
+            files.save(attachment.file, attachment.name, ContentFile(content))
         with attachment.file.open("rb") as handle:
             message.attach(attachment.name, handle.read(), attachment.content_type)
     message.send()

@@ -27,6 +27,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ati.accounts import permissions as roles
 from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
+from ati.core import files
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, resume_after_pause
@@ -127,8 +128,12 @@ def _transition(
     check: Callable[[InformationRequest], None] | None = None,
     notify_with: Callable[[InformationRequest], None] | None = None,
 ) -> InformationRequest:
-    """The frame shared by every transition: lock, permit, change, save, audit, notify."""
-    with transaction.atomic():
+    """The frame shared by every transition: lock, permit, change, save, audit, notify.
+
+    `files.atomic`: the files a transition writes (answer attachments, the answer
+    letter sent with the notice) are deleted if it does not commit.
+    """
+    with files.atomic():
         locked = _locked(req)
         if not permissions.can_view(actor, locked):
             raise InformationRequest.DoesNotExist  # never reveal that it exists
@@ -192,8 +197,7 @@ def _store_attachments(
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        attachment.file.save(attachment.token, ContentFile(data), save=False)
-        attachment.save()
+        files.save(attachment.file, attachment.token, ContentFile(data))
         stored.append(attachment)
     return stored
 
@@ -284,7 +288,7 @@ def submit_request(
         reference="pending",
     )
     req.full_clean(exclude=["reference", "profile_version", "body", "state"])
-    with transaction.atomic():
+    with files.atomic():  # the attachments go if the submission does not commit
         # Count again on the calendar held until commit: an administrator changing it
         # meanwhile waits for this request, or this request for the change, whose
         # recompute would not see a request stored after it read (law.hold_calendar).
@@ -502,7 +506,7 @@ def transfer(
         )
         new_request.append(copy)
 
-    with transaction.atomic():
+    with files.atomic():
         # The copy's due date counts on the receiving body's calendar: held before the
         # request's row is locked, in the order a calendar change takes them.
         law.hold_calendar(law.current_version(to_body.legal_profile.code, _today()).calendar_id)
@@ -697,7 +701,7 @@ def post_message(
     if not text.strip():
         raise ValidationError({"text": _("Write a message.")})
     _validate_uploads(attachments)
-    with transaction.atomic():
+    with files.atomic():
         locked = _locked(req)
         if not permissions.can_view(actor, locked):
             raise InformationRequest.DoesNotExist
