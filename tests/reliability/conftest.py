@@ -60,13 +60,13 @@ class Cluster:
         return [p.read_text() for p in sorted(self.mail.glob("*.log"))]
 
 
-def submit(body, citizen):
+def submit(body, citizen, **details):
     """A citizen's request, submitted now (its notices go to the broker after commit)."""
     return services.submit_request(
         citizen,
         body=body,
         applicant=applicant_details(email=citizen.email),
-        details=request_details(),
+        details=request_details(**details),
     )
 
 

@@ -26,7 +26,8 @@ from ati.library.models import Publication
 from ati.notifications.models import Notification, NotificationAttachment
 from ati.requests import services
 from ati.requests.models import Attachment, InformationRequest
-from tests.requests.conftest import applicant_details, request_details
+
+from .conftest import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +68,7 @@ def test_a_submission_failing_after_its_attachment_was_stored_leaves_no_file(
 ):
     fail(monkeypatch, "ati.requests.services.record")  # the audit write, after the file
     with pytest.raises(OperationalError):
-        services.submit_request(
-            citizen,
-            body=body,
-            applicant=applicant_details(email=citizen.email),
-            details=request_details(attachments=[upload()]),
-        )
+        submit(body, citizen, attachments=[upload()])
     assert not InformationRequest.objects.exists() and not Attachment.objects.exists()
     assert stored(media) == []
 
@@ -80,12 +76,7 @@ def test_a_submission_failing_after_its_attachment_was_stored_leaves_no_file(
 def test_a_message_failing_after_its_attachment_was_stored_leaves_no_file(
     media, body, citizen, officer, clock, monkeypatch
 ):
-    req = services.submit_request(
-        citizen,
-        body=body,
-        applicant=applicant_details(email=citizen.email),
-        details=request_details(),
-    )
+    req = submit(body, citizen)
     kept = stored(media)
     fail(monkeypatch, "ati.requests.notify.message_posted")
     with pytest.raises(OperationalError):
@@ -97,12 +88,7 @@ def test_an_answer_failing_after_its_files_were_stored_leaves_none(
     media, body, citizen, officer, clock, monkeypatch
 ):
     """The answer's attachment and the answer letter stored with its notice both go."""
-    req = services.submit_request(
-        citizen,
-        body=body,
-        applicant=applicant_details(email=citizen.email),
-        details=request_details(),
-    )
+    req = submit(body, citizen)
     kept = stored(media)
 
     # The notice (with its letter) is the last write of the answer: fail right after it.
@@ -127,12 +113,7 @@ def test_a_conflict_after_the_file_was_stored_leaves_no_file(
     """A 409 raised late in the transition (here by an answer hook) rolls the file back too."""
     from ati.core.errors import TransitionConflict
 
-    req = services.submit_request(
-        citizen,
-        body=body,
-        applicant=applicant_details(email=citizen.email),
-        details=request_details(),
-    )
+    req = submit(body, citizen)
     kept = stored(media)
 
     def conflicting_hook(actor, r):
@@ -236,12 +217,7 @@ def test_an_unpublication_that_rolls_back_keeps_its_pdf(
 @pytest.fixture
 def answered_for_library(body, citizen, officer, clock):
     def _answered():
-        req = services.submit_request(
-            citizen,
-            body=body,
-            applicant=applicant_details(email=citizen.email),
-            details=request_details(),
-        )
+        req = submit(body, citizen)
         return services.answer(
             officer, req, outcome="granted", text="Le budget exécuté figure en annexe."
         )
@@ -267,12 +243,7 @@ def test_clean_orphan_files_removes_old_orphans_and_leaves_the_rest(
     media, body, citizen, clock, library_root
 ):
     library_dir, _ = library_root
-    req = services.submit_request(
-        citizen,
-        body=body,
-        applicant=applicant_details(email=citizen.email),
-        details=request_details(attachments=[upload()]),
-    )
+    req = submit(body, citizen, attachments=[upload()])
     referenced = media / req.attachments.get().file.name
     age(referenced, 3 * DAY)  # old, but a row points to it
     orphans = [
