@@ -11,7 +11,7 @@ ends well, since that one may still roll back.
 What this cannot see is removed later by `manage.py clean_orphan_files` (beat,
 daily): a process killed between the write and the commit, or a block ending
 well inside a caller's own `transaction.atomic()` that then rolls back. Its
-`FILE_FIELDS` registry says where files live and which rows point to them.
+`FILE_AREAS` registry says where files live and which rows point to them.
 """
 
 from __future__ import annotations
