@@ -259,7 +259,15 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "interval_step": 0.2,
         "interval_max": 0.5,
         "socket_connect_timeout": 2,
+        # A task taken by a worker that died (SIGKILL, lost machine) goes back to the
+        # queue after this long. Longer than any task, or a running one is given twice.
+        "visibility_timeout": int(os.environ.get("ATI_BROKER_VISIBILITY_SECONDS", "3600")),
     }
+# At least once: a task is acknowledged when it ends, not when it starts, and one a
+# dying worker held goes back to the queue (Redis: after the visibility timeout). The
+# filesystem broker removes a message when a worker takes it: a killed worker loses
+# it, and beat's next deliver_pending or sweep does the work. Every task is idempotent
+# (docs/jobs.md, "A worker killed mid-task"), so a second run has no second effect.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -273,7 +281,12 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
     # Lapsed complaints and compliance reminders (idempotent: each is recorded once).
     "appeals-sweep": {"task": "appeals.sweep", "schedule": 3600.0},
+    # Files no row points to (a transaction that never committed): docs/jobs.md.
+    "clean-orphan-files": {"task": "core.clean_orphan_files", "schedule": 86400.0},
 }
+# A file no row points to is removed once older than this (it may belong to a
+# transaction still open before).
+ATI_ORPHAN_GRACE_HOURS = float(os.environ.get("ATI_ORPHAN_GRACE_HOURS", "24"))
 
 # --- Notifications (docs/jobs.md) ---------------------------------------------
 # Officers are reminded this many working days before a due date.
@@ -281,6 +294,9 @@ ATI_REMINDER_WORKING_DAYS = [int(d) for d in env_list("ATI_REMINDER_WORKING_DAYS
 # A failed delivery is retried after 1, 2, 4… minutes (at most 6 hours), this many times.
 ATI_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ATI_NOTIFY_MAX_ATTEMPTS", "8"))
 ATI_NOTIFY_BACKOFF_SECONDS = int(os.environ.get("ATI_NOTIFY_BACKOFF_SECONDS", "60"))
+# A worker owns a notice it claimed this long; one that died mid-delivery frees it then
+# (deliver_pending sends it again). Longer than a delivery: SMTP timeout, a PDF to render.
+ATI_NOTIFY_CLAIM_SECONDS = int(os.environ.get("ATI_NOTIFY_CLAIM_SECONDS", "300"))
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ati.audit.services import record
+from ati.core import files
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, format_date
@@ -109,7 +110,7 @@ def _frame(
     may: Callable[[Any, str, Any], bool] = (
         permissions.may_on_appeal if model is Appeal else permissions.may_on_complaint
     )
-    with transaction.atomic():
+    with files.atomic():  # the decision letter sent with a notice, if it rolls back
         locked = _locked(model, obj)
         if not system:
             if not permissions.can_view(actor, locked):
@@ -625,12 +626,16 @@ def send_compliance_reminders(today: dt.date | None = None) -> int:
     rows = Appeal.objects.filter(
         state=AppealState.DECIDED, decision__in=ORDERS, compliance_due__isnull=False
     ).select_related("request__body")
-    for appeal in rows.filter(
-        models.Q(reminders_sent=0, compliance_due__lte=soon)
-        | models.Q(reminders_sent=1, compliance_due__lt=today)
-    ):
+    due = models.Q(reminders_sent=0, compliance_due__lte=soon) | models.Q(
+        reminders_sent=1, compliance_due__lt=today
+    )
+    for appeal in rows.filter(due):
         with transaction.atomic():
             locked = _locked(Appeal, appeal)
+            # Read again under the lock: another sweep (beat beside the command, or a task
+            # the broker gave twice) may have sent this reminder since the list was read.
+            if not rows.filter(due, pk=locked.pk).exists():
+                continue
             overdue = locked.compliance_due is not None and locked.compliance_due < today
             locked.reminders_sent = 2 if overdue else 1
             locked.save(update_fields=["reminders_sent"])

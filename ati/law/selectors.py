@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from .deadlines import Deadline, Period, WorkingCalendar, add_period
@@ -97,6 +99,31 @@ def working_calendar(calendar_or_version: Calendar | LegalProfileVersion) -> Wor
     with _cache_lock:
         _cache[calendar.pk] = (version, built)
     return built
+
+
+def hold_calendar(calendar_id: int) -> Calendar:
+    """The calendar, read afresh and held (shared) until the caller's transaction ends.
+
+    Called first by a transaction that stores due dates computed from a calendar
+    (a submission, a transfer) or counts with one (the deadline sweep). A
+    calendar change locks the same row exclusively before anything else
+    (`ati.law.services`): it waits for those transactions to end, and they wait
+    for it, so no due date is computed from a calendar being changed, and the
+    recompute of open due dates sees every request stored before it. The
+    returned row is fresh, so `working_calendar` rebuilds a stale cache entry.
+
+    PostgreSQL: ``FOR SHARE`` (holders do not wait for each other). SQLite
+    runs one writing transaction at a time (``BEGIN IMMEDIATE``): a plain read.
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("hold_calendar() needs a transaction to hold it")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Calendar._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [calendar_id],
+            )
+    return Calendar.objects.get(pk=calendar_id)
 
 
 def clear_calendar_cache() -> None:

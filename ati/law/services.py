@@ -4,6 +4,11 @@ Every function here changes which days count, so every open deadline on that
 calendar may move. The change, its audit event, the calendar's stamp and the
 recomputation of open due dates happen in one transaction: either the new
 calendar and the due dates it implies are both stored, or neither is.
+
+Locks, in this order, like every other transaction (so that none waits in a
+circle): the calendar row first (exclusive; whoever computes due dates from it
+holds it shared, see `selectors.hold_calendar`), then the holiday, then the
+open requests (the recompute locks them), and the audit chain's head last.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ def _check(actor: Any) -> None:
         raise PermissionDenied(_("Only an administrator may change the calendar."))
 
 
+def _lock_calendar(calendar_id: int) -> Calendar:
+    """Take the calendar before anything else: see the module's docstring."""
+    return Calendar.objects.select_for_update().get(pk=calendar_id)
+
+
 def _changed(calendar: Calendar, actor: Any, reason: str) -> int:
     """Bump the stamp (invalidating every process's cache) and recompute open deadlines."""
     Calendar.objects.filter(pk=calendar.pk).update(stamp=F("stamp") + 1, updated_at=timezone.now())
@@ -44,6 +54,9 @@ def _save(
 ) -> int:
     holiday.full_clean()
     holiday.save()
+    # The due dates first (their rows are locked there), the holiday's audit event
+    # after: the audit chain's head is always the last lock a transaction takes.
+    changed = _changed(holiday.calendar, actor, reason or action)
     record(
         action,
         actor=actor,
@@ -52,13 +65,14 @@ def _save(
         after=snapshot(holiday, HOLIDAY_FIELDS),
         reason=reason,
     )
-    return _changed(holiday.calendar, actor, reason or action)
+    return changed
 
 
 def confirm_holiday(actor: Any, holiday: Holiday, reason: str = "") -> int:
     """Confirm a proposed date as announced. Returns how many due dates changed."""
     _check(actor)
     with transaction.atomic():
+        _lock_calendar(holiday.calendar_id)
         holiday = Holiday.objects.select_for_update().select_related("calendar").get(pk=holiday.pk)
         before = snapshot(holiday, HOLIDAY_FIELDS)
         holiday.status = HolidayStatus.CONFIRMED
@@ -71,6 +85,7 @@ def move_holiday(actor: Any, holiday: Holiday, new_date: date, reason: str) -> i
     if not reason:
         raise ValidationError(_("Say why the holiday moves (e.g. the announcement)."))
     with transaction.atomic():
+        _lock_calendar(holiday.calendar_id)
         holiday = Holiday.objects.select_for_update().select_related("calendar").get(pk=holiday.pk)
         before = snapshot(holiday, HOLIDAY_FIELDS)
         holiday.date = new_date
@@ -92,6 +107,7 @@ def add_closure(
     """Add an exceptional closure (or a holiday the data lacked)."""
     _check(actor)
     with transaction.atomic():
+        _lock_calendar(calendar.pk)
         holiday = Holiday(
             calendar=calendar,
             key=f"{kind}-{day.isoformat()}-{Holiday.objects.filter(calendar=calendar).count()}",
@@ -110,6 +126,7 @@ def update_holiday(actor: Any, holiday: Holiday, reason: str = "admin") -> int:
     """Save an edited holiday (labels, date, status), as the admin form does."""
     _check(actor)
     with transaction.atomic():
+        _lock_calendar(holiday.calendar_id)
         old = Holiday.objects.select_for_update().get(pk=holiday.pk)
         before = snapshot(old, HOLIDAY_FIELDS)
         action = "holiday.moved" if old.date != holiday.date else "holiday.changed"
@@ -120,6 +137,7 @@ def remove_holiday(actor: Any, holiday: Holiday, reason: str) -> int:
     """Cancel a holiday. The row stays, so proposing its year again will not restore it."""
     _check(actor)
     with transaction.atomic():
+        _lock_calendar(holiday.calendar_id)
         holiday = Holiday.objects.select_for_update().select_related("calendar").get(pk=holiday.pk)
         before = snapshot(holiday, HOLIDAY_FIELDS)
         holiday.status = HolidayStatus.CANCELLED
@@ -137,7 +155,7 @@ def propose_islamic_holidays(
     """
     _check(actor)
     with transaction.atomic():
-        Calendar.objects.select_for_update().filter(pk=calendar.pk).first()
+        _lock_calendar(calendar.pk)
         existing = set(Holiday.objects.filter(calendar=calendar).values_list("key", flat=True))
         added = [
             Holiday(calendar=calendar, **row)
@@ -147,6 +165,7 @@ def propose_islamic_holidays(
         if not added:
             return [], 0
         Holiday.objects.bulk_create(added)
+        changed = _changed(calendar, actor, reason or f"Islamic holidays proposed for {year}")
         for holiday in added:
             record(
                 "holiday.proposed",
@@ -157,4 +176,4 @@ def propose_islamic_holidays(
                 after=snapshot(holiday, HOLIDAY_FIELDS),
                 reason=reason or f"holidays package, {year}",
             )
-        return added, _changed(calendar, actor, reason or f"Islamic holidays proposed for {year}")
+        return added, changed

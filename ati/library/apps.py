@@ -8,6 +8,11 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Public document library")
 
     def ready(self) -> None:
+        from ati.core.files import FileArea, register_file_area
+
+        # The published PDFs, in their own storage (ati/core/files.py cleans orphans).
+        register_file_area(FileArea("library PDFs", "", (("library.Publication", "pdf"),)))
+
         from ati.core.demo import DEMO_STEPS
 
         from .demo import seed_library

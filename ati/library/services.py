@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ati.audit.services import record
 from ati.bodies.models import Department, PublicBody
+from ati.core import files
 from ati.core.errors import TransitionConflict
 from ati.requests import permissions as request_permissions
 from ati.requests.models import AttachmentKind, InformationRequest, Outcome, State
@@ -273,7 +274,7 @@ def remove_redaction(actor: Any, pub: Publication | int, index: int) -> Publicat
 
 def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") -> Publication:
     """A person approves the redactions: the public text, PDF and index are made from them."""
-    with transaction.atomic():
+    with files.atomic():  # the PDF goes if the publication does not commit
         locked = _locked(pub)
         if not getattr(actor, "is_authenticated", False) or not permissions.can_review(
             actor, locked
@@ -294,8 +295,8 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
         except (TransitionNotAllowed, ConcurrentTransition) as exc:
             raise _conflict(locked, exc) from exc
         locked.save()
-        locked.pdf.save(
-            f"publication-{locked.pk}.pdf", ContentFile(pdf.publication_pdf(locked)), save=True
+        files.save(
+            locked.pdf, f"publication-{locked.pk}.pdf", ContentFile(pdf.publication_pdf(locked))
         )
         search.index_publication(locked)
         record(
@@ -325,7 +326,10 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
         locked.save()
         search.remove_publication(locked.pk)
         if locked.pdf:
-            locked.pdf.delete(save=True)
+            # Deleted once the withdrawal commits: a rollback keeps the row and its file.
+            files.delete_on_commit(locked.pdf.storage, locked.pdf.name)
+            locked.pdf.name = ""
+            locked.save(update_fields=["pdf"])
         record(
             "publication.unpublished",
             actor=actor,

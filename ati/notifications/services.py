@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -22,20 +23,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ati.accounts import permissions
 from ati.audit.services import record_many
+from ati.core import files
 
 from .models import JobRun, Notification, NotificationAttachment, Status
 
 log = logging.getLogger(__name__)
 
-#: How long a worker owns a row it claimed; a crashed worker's row is retried after it.
-CLAIM_SECONDS = 300
 RTL_LANGUAGES = {"ar"}
 
 
@@ -82,6 +83,11 @@ def attachment_maker(
 
 def max_attempts() -> int:
     return int(getattr(settings, "ATI_NOTIFY_MAX_ATTEMPTS", 8))
+
+
+def claim_seconds() -> int:
+    """How long a worker owns a row it claimed; a dead worker's row is delivered again after it."""
+    return int(getattr(settings, "ATI_NOTIFY_CLAIM_SECONDS", 300))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -156,9 +162,10 @@ def queue_notification(
         "related_id": related_id,
         "dedup_key": key,
     }
-    # Savepoints only where a duplicate is possible (a caller's dedup key): each one
-    # is two round trips inside the caller's transaction, which may hold row locks.
-    with transaction.atomic(savepoint=False):
+    # The stored documents go if the caller's change rolls back. Savepoints only where
+    # a duplicate is possible (a caller's dedup key): each one is two round trips inside
+    # the caller's transaction, which may hold row locks.
+    with files.atomic(savepoint=False):
         if dedup_key:
             try:
                 with transaction.atomic():
@@ -171,7 +178,7 @@ def queue_notification(
             attachment = NotificationAttachment(
                 notification=notification, name=name, content_type=content_type
             )
-            attachment.file.save(name, ContentFile(content), save=True)
+            files.save(attachment.file, name, ContentFile(content))
         for name, maker, content_type in documents:  # (name, maker key, type): made at delivery
             if maker not in ATTACHMENT_MAKERS:
                 raise LookupError(f"no attachment maker {maker!r}")
@@ -250,7 +257,7 @@ def claim(pk: int, now: dt.datetime | None = None) -> bool:
     return bool(
         Notification.objects.filter(claimable(now), pk=pk).update(
             status=Status.SENDING,
-            claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+            claimed_until=now + dt.timedelta(seconds=claim_seconds()),
             attempts=F("attempts") + 1,
         )
     )
@@ -280,18 +287,31 @@ def ensure_rendered(notification: Notification) -> bool:
     return True
 
 
+def message_id(notification: Notification) -> str:
+    """One Message-ID per outbox row, the same at every attempt.
+
+    A worker killed after the mail server accepted a message but before the row
+    was marked sent sends it again once the claim expires (docs/jobs.md): the
+    second copy carries the same Message-ID, which mail stores and clients use
+    to show it once.
+    """
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "ati.localhost"
+    return f"<notification-{notification.pk}@{domain}>"
+
+
 def send_email(notification: Notification) -> None:
     message = EmailMultiAlternatives(
         notification.subject,
         notification.text_body,
         settings.DEFAULT_FROM_EMAIL,
         [notification.recipient_email],
+        headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(notification.html_body, "text/html")
     for attachment in notification.attachments.all():
         if not attachment.file:
             content = ATTACHMENT_MAKERS[attachment.maker](notification)
-            attachment.file.save(attachment.name, ContentFile(content), save=True)
+            files.save(attachment.file, attachment.name, ContentFile(content))
         with attachment.file.open("rb") as handle:
             message.attach(attachment.name, handle.read(), attachment.content_type)
     message.send()
@@ -305,7 +325,14 @@ def deliver_notification(pk: int) -> str:
     now = timezone.now()
     try:
         if not ensure_rendered(notification):
-            Notification.objects.filter(pk=pk).update(status=Status.CANCELLED, claimed_until=None)
+            # The key is freed (kept, suffixed, for the record): a notice about the same
+            # deadline may be queued again if that deadline comes back (a holiday moved
+            # and moved back), since this one was never sent.
+            Notification.objects.filter(pk=pk).update(
+                status=Status.CANCELLED,
+                claimed_until=None,
+                dedup_key=Concat(F("dedup_key"), Value(f":cancelled:{pk}")),
+            )
             return Status.CANCELLED
         if notification.recipient_email:
             send_email(notification)

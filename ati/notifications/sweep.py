@@ -30,7 +30,7 @@ from django.utils import timezone
 from ati.accounts.models import Role
 from ati.bodies.models import Membership, PublicBody
 from ati.law.models import LegalProfileVersion
-from ati.law.selectors import working_calendar
+from ati.law.selectors import hold_calendar, working_calendar
 from ati.requests.models import CLOCK_RUNNING, InformationRequest
 
 from .models import JobRun, Notification, Status
@@ -204,13 +204,18 @@ def last_day_at(calendar: Any, today: dt.date, n: int) -> dt.date:
 
 
 def not_yet_noticed(kind: str, days_before: int | None = None) -> Combinable:
+    """No notice of this kind about this due date yet, sent or on its way.
+
+    A cancelled one does not count: it was never sent (the due date had moved when
+    it was delivered), so if the request is due on that date again, it is sent.
+    """
     already = Notification.objects.filter(
         related_type=REQUEST_TYPE,
         related_id=OuterRef("pk"),
         kind=kind,
         due_on=OuterRef("response_due"),
         days_before=days_before,
-    )
+    ).exclude(status=Status.CANCELLED)
     return ~Exists(already)
 
 
@@ -253,6 +258,12 @@ class RequestDeadlines:
     name = "requests"
 
     def notices(self, today: dt.date) -> Iterator[Notification]:
+        # Count with calendars held until the sweep commits (`hold_calendar`): a holiday
+        # moved meanwhile waits, so the windows and the due dates of a sweep come from
+        # one calendar, never half from the old one and half from the new.
+        in_use = LegalProfileVersion.objects.values_list("calendar_id", flat=True).distinct()
+        for calendar_id in sorted(set(in_use)):
+            hold_calendar(calendar_id)
         versions: dict[int, list[int]] = defaultdict(list)
         calendars = {}
         for version in LegalProfileVersion.objects.select_related("calendar"):

@@ -15,6 +15,12 @@ class RequestsConfig(AppConfig):
 
         register_deadline_holder(recompute_due_dates)
 
+        from ati.core.files import FileArea, register_file_area
+
+        register_file_area(
+            FileArea("request attachments", "requests", (("requests.Attachment", "file"),))
+        )
+
         from ati.core.demo import DEMO_STEPS
 
         from .demo import seed_requests

@@ -27,6 +27,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ati.accounts import permissions as roles
 from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
+from ati.core import files
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, resume_after_pause
@@ -127,8 +128,12 @@ def _transition(
     check: Callable[[InformationRequest], None] | None = None,
     notify_with: Callable[[InformationRequest], None] | None = None,
 ) -> InformationRequest:
-    """The frame shared by every transition: lock, permit, change, save, audit, notify."""
-    with transaction.atomic():
+    """The frame shared by every transition: lock, permit, change, save, audit, notify.
+
+    `files.atomic`: the files a transition writes (answer attachments, the answer
+    letter sent with the notice) are deleted if it does not commit.
+    """
+    with files.atomic():
         locked = _locked(req)
         if not permissions.can_view(actor, locked):
             raise InformationRequest.DoesNotExist  # never reveal that it exists
@@ -204,8 +209,7 @@ def _store_attachments(
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        attachment.file.save(attachment.token, ContentFile(data), save=False)
-        attachment.save()
+        files.save(attachment.file, attachment.token, ContentFile(data))
         stored.append(attachment)
     return stored
 
@@ -268,8 +272,7 @@ def submit_request(
     _validate_uploads(details.attachments)
 
     version = law.current_version(body.legal_profile.code, received)
-    schedule = law.request_schedule(version, received, urgent=details.urgent)
-    due = schedule.response_due
+    due = law.request_schedule(version, received, urgent=details.urgent).response_due
     req = InformationRequest(
         body=body,
         profile_version=version,
@@ -300,7 +303,14 @@ def submit_request(
     req.full_clean(
         exclude=["reference", "profile_version", "body", "state", "applicant", "recorded_by"]
     )
-    with transaction.atomic():
+    with files.atomic():  # the attachments go if the submission does not commit
+        # Count again on the calendar held until commit: an administrator changing it
+        # meanwhile waits for this request, or this request for the change, whose
+        # recompute would not see a request stored after it read (law.hold_calendar).
+        version.calendar = law.hold_calendar(version.calendar_id)
+        due = law.request_schedule(version, received, urgent=details.urgent).response_due
+        req.response_due = req.original_response_due = due.due
+        req.due_explanation = due.explanation(applicant.language)
         req.reference = _next_reference(received.year)
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
@@ -511,16 +521,19 @@ def transfer(
         )
         new_request.append(copy)
 
-    result = _transition(
-        actor,
-        req,
-        "transfer",
-        change,
-        reason=reason.strip(),
-        check=check,
-        notify_with=lambda r: notify.request_transferred(r, new_request[0]),
-    )
-    return result
+    with files.atomic():
+        # The copy's due date counts on the receiving body's calendar: held before the
+        # request's row is locked, in the order a calendar change takes them.
+        law.hold_calendar(law.current_version(to_body.legal_profile.code, _today()).calendar_id)
+        return _transition(
+            actor,
+            req,
+            "transfer",
+            change,
+            reason=reason.strip(),
+            check=check,
+            notify_with=lambda r: notify.request_transferred(r, new_request[0]),
+        )
 
 
 def submit_draft(
@@ -703,7 +716,7 @@ def post_message(
     if not text.strip():
         raise ValidationError({"text": _("Write a message.")})
     _validate_uploads(attachments)
-    with transaction.atomic():
+    with files.atomic():
         locked = _locked(req)
         if not permissions.can_view(actor, locked):
             raise InformationRequest.DoesNotExist
@@ -746,9 +759,13 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     """
     working = law.working_calendar(calendar)
     versions = {v.pk: v for v in calendar.versions.all()}
+    # Locked, in the order of their keys as an officer's transaction locks one: an
+    # extension or a clarification committed meanwhile is read here before its row
+    # is recomputed, never overwritten with a due date computed from before it.
     rows = (
         InformationRequest.objects.open()
         .filter(profile_version__in=list(versions))
+        .select_for_update(of=("self",))
         .order_by("pk")
         .values_list(
             "pk",
@@ -765,34 +782,41 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     moved: dict[tuple[dt.date, str], list[int]] = {}
     events: list[dict[str, Any]] = []
     label = InformationRequest._meta.label_lower
-    for pk, reference, version_id, started, urgent, extensions, language, stored in rows.iterator(
-        chunk_size=5000
-    ):
-        key = (version_id, started, urgent, extensions, language)
-        if key not in deadlines:
-            case = InformationRequest(
-                profile_version=versions[version_id],
-                urgent=urgent,
-                extensions_used=extensions,
-                clock_started_on=started,
-            )
-            due = case.deadline_in_force(working)
-            deadlines[key] = (due.due, due.explanation(language))
-        new_due, explanation = deadlines[key]
-        if new_due != stored:
-            moved.setdefault((new_due, explanation), []).append(pk)
-            events.append(
-                {
-                    "action": "request.due_date_recomputed",
-                    "object_type": label,
-                    "object_id": str(pk),
-                    "object_repr": reference,
-                    "before": {"response_due": stored},
-                    "after": {"response_due": new_due},
-                    "reason": reason,
-                }
-            )
     with transaction.atomic():
+        for (
+            pk,
+            reference,
+            version_id,
+            started,
+            urgent,
+            extensions,
+            language,
+            stored,
+        ) in rows.iterator(chunk_size=5000):
+            key = (version_id, started, urgent, extensions, language)
+            if key not in deadlines:
+                case = InformationRequest(
+                    profile_version=versions[version_id],
+                    urgent=urgent,
+                    extensions_used=extensions,
+                    clock_started_on=started,
+                )
+                due = case.deadline_in_force(working)
+                deadlines[key] = (due.due, due.explanation(language))
+            new_due, explanation = deadlines[key]
+            if new_due != stored:
+                moved.setdefault((new_due, explanation), []).append(pk)
+                events.append(
+                    {
+                        "action": "request.due_date_recomputed",
+                        "object_type": label,
+                        "object_id": str(pk),
+                        "object_repr": reference,
+                        "before": {"response_due": stored},
+                        "after": {"response_due": new_due},
+                        "reason": reason,
+                    }
+                )
         for (new_due, explanation), pks in moved.items():
             for start in range(0, len(pks), 5000):
                 # update() bypasses save(): the FSM state is not touched here.

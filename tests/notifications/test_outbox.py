@@ -202,7 +202,7 @@ def test_two_workers_never_claim_the_same_row(db, django_capture_on_commit_callb
     assert services.claim(notice.pk) is False  # the second worker gets nothing
     assert services.deliver_notification(notice.pk) == ""
     # A worker that died holding the row loses it when its claim expires.
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=services.CLAIM_SECONDS + 1)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=services.claim_seconds() + 1)
     with time_machine.travel(later, tick=False):
         assert services.deliver_notification(notice.pk) == Status.SENT
     assert len(mail.outbox) == 1
