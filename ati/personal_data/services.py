@@ -537,8 +537,18 @@ def apply_retention(*, dry_run: bool = False, all_requests: bool = False) -> Ret
         if dry_run:
             requests = InformationRequest.objects.filter(applicant=user)
             run.accounts.append((user.pk, plan_erasure(requests, account=user).counts()))
-        else:
-            run.accounts.append((user.pk, erase_account(user, erasure=erasure)))
+            continue
+        try:
+            with transaction.atomic():
+                # Still pending? The applicant may have withdrawn it since the list was read.
+                if (
+                    ErasureRequest.objects.select_for_update()
+                    .filter(pk=erasure.pk, state=ErasureState.PENDING)
+                    .exists()
+                ):
+                    run.accounts.append((user.pk, erase_account(user, erasure=erasure)))
+        except RetentionNotOver as late:  # a new request came in meanwhile
+            run.waiting.append((user.pk, late.retention.not_before))
     if all_requests:
         for req in _expired_requests(run.today):
             if dry_run:

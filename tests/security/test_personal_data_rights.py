@@ -476,3 +476,19 @@ def test_audit_events_name_a_citizen_by_number_only(db, settings):
     event = AuditEvent.objects.get(action="account.registered")
     assert event.actor_label == f"citizen #{user.pk}" == event.object_repr
     assert "nadia" not in json.dumps([event.after, event.before, event.reason]).lower()
+
+
+def test_the_account_page_offers_both_rights_to_applicants_only_in_each_language(world):
+    citizen_page = _signed_in(world.users["citizen"]).get("/accounts/me/").content.decode()
+    assert (
+        "/accounts/me/data/export/" in citizen_page and "/accounts/me/data/erasure/" in citizen_page
+    )
+    officer_page = _signed_in(world.users["officer"]).get("/accounts/me/").content.decode()
+    assert "/accounts/me/data/" not in officer_page
+    client = _signed_in(world.users["citizen"])
+    with time_machine.travel(NOW, tick=False):
+        arabic = client.get("/accounts/me/data/erasure/", HTTP_ACCEPT_LANGUAGE="ar")
+        english = client.get("/accounts/me/data/erasure/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'dir="rtl"' in arabic.content.decode()
+    assert "محو معطياتك الشخصية" in arabic.content.decode()
+    assert "Erasure of your personal data" in english.content.decode()
