@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+import ati.requests.notify  # noqa: F401 - registers the receipt's maker (ATTACHMENT_MAKERS)
 from ati.appeals.models import Appeal, Complaint
 from ati.audit.models import AuditEvent
 from ati.notifications.models import Notification, NotificationAttachment
@@ -297,7 +298,10 @@ def _copy(archive: zipfile.ZipFile, path: str, source: Any) -> bool:
     """Copy one stored file into the archive in chunks; False when it is missing."""
     if isinstance(source, NotificationAttachment) and not source.file:
         # A document made at delivery (the receipt) and not sent yet: made now, as it will be.
-        archive.writestr(path, ATTACHMENT_MAKERS[source.maker](source.notification))
+        maker = ATTACHMENT_MAKERS.get(source.maker)
+        if maker is None:
+            return False
+        archive.writestr(path, maker(source.notification))
         return True
     try:
         handle = source.file.open("rb")

@@ -174,6 +174,8 @@ def test_export_holds_the_applicants_own_data_and_files_and_nothing_of_anyone_el
     assert first["applicant"]["telephone"] == me["phone"]
     assert [m["from"] for m in first["messages"]] == ["you", "the body"]
     assert first["timeline"][0]["action"] == "request.submitted"
+    # Two messages the applicant sees; the body's internal note is not even mentioned.
+    assert [e["action"] for e in first["timeline"]].count("request.message") == 2
     refused = next(r for r in data["requests"] if r["reference"] == world.refused.reference)
     assert refused["complaints"][0]["reasons"] == "Refus non fondé."
     assert refused["appeals"][0]["decision"] == "disclosure_ordered"
