@@ -40,6 +40,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a number of at least {minimum}")
+    return number
+
+
 DEBUG = env_bool("ATI_DEBUG", False)
 # HTTPS-only cookies, HSTS and the redirect follow production mode; ATI_HTTPS=0
 # turns them off for a production-mode server on plain HTTP (tests, loopback).
@@ -112,6 +125,7 @@ INSTALLED_APPS = [
     "ati.notifications",
     "ati.stats",
     "ati.library",
+    "ati.personal_data",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-sweep": {"task": "appeals.sweep", "schedule": 3600.0},
     # Files no row points to (a transaction that never committed): docs/jobs.md.
     "clean-orphan-files": {"task": "core.clean_orphan_files", "schedule": 86400.0},
+    # Erasures asked for while the retention still ran, carried out once it has ended.
+    "personal-data-erasure": {"task": "personal_data.erase_due", "schedule": 3600.0},
 }
 # A file no row points to is removed once older than this (it may belong to a
 # transaction still open before).
@@ -355,7 +371,15 @@ ATI_RATE_LIMITS = {
     "login-ip": (50, 15 * 60),  # failed sign-ins from one address
     "register": (10, 3600),  # registrations from one address
     "submit": (20, 3600),  # requests submitted by one account
+    "export": (5, 3600),  # personal-data archives built for one account (each one is costly)
+    "erasure": (10, 3600),  # erasure confirmations (password checks) by one account
 }
+
+# --- Personal data (Law 09-08; docs/security.md, "Personal data") ----------------------
+# How many days an applicant's identity is kept after the procedure of a request has ended
+# (closed, withdrawn or answered, every complaint and appeal decided and complied with, the
+# windows to complain or appeal past). Until then the applicant may not have it erased.
+ATI_PERSONAL_DATA_RETENTION_DAYS = env_int("ATI_PERSONAL_DATA_RETENTION_DAYS", 5 * 365)
 
 # --- Caches ----------------------------------------------------------------------
 # "default" holds rendered pages, per process (the statistics page). The rate-limit

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("ati.core.urls")),
     path("accounts/", include("ati.accounts.urls")),
+    path("accounts/me/data/", include("ati.personal_data.urls")),
     path("", include("ati.requests.urls")),
     path("deadlines/", include("ati.law.urls")),
     path("", include("ati.appeals.urls")),

@@ -99,6 +99,25 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.is_staff = True
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this account, as actor or as object.
+
+        A citizen is named by number only: the log is append-only and outlives the
+        retention of applicants' identities (Law 09-08), so it must not hold their
+        name or e-mail. Staff act in their public capacity and are named in full.
+        """
+        if self.role == Role.CITIZEN:
+            return f"citizen #{self.pk}"
+        return str(self)
+
+    @property
+    def audit_private_fields(self) -> tuple[str, ...]:
+        """Fields the audit log never copies into `before`/`after` (see `audit_label`)."""
+        if self.role == Role.CITIZEN:
+            return ("password", "email", "full_name")
+        return ("password",)
+
     def get_full_name(self) -> str:
         return self.full_name
 

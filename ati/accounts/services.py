@@ -42,12 +42,8 @@ def register_citizen(
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
-        record(
-            "account.registered",
-            actor=user,
-            obj=user,
-            after={"email": user.email, "role": user.role},
-        )
+        # No e-mail in the event: the log outlives the account (User.audit_label).
+        record("account.registered", actor=user, obj=user, after={"role": user.role})
         transaction.on_commit(lambda: send_verification_email(user, base_url=base_url))
     return user
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ati.core import ratelimit
 from ati.core.forms import add_service_errors
+from ati.personal_data.services import pending_erasure
 
 from . import services
 from .forms import EmailAuthenticationForm, RegistrationForm
@@ -92,4 +93,5 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("body", "department")  # type: ignore[union-attr]
-    return render(request, "accounts/account.html", {"memberships": memberships})
+    context = {"memberships": memberships, "pending_erasure": pending_erasure(request.user)}
+    return render(request, "accounts/account.html", context)

@@ -17,6 +17,11 @@ def _jsonable(data: Any) -> Any:
     return None if data is None else json.loads(canonical_json(data))
 
 
+def _label(thing: Any) -> str:
+    """An object's own audit label (an account names no citizen, see User.audit_label)."""
+    return str(getattr(thing, "audit_label", None) or thing)
+
+
 def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> list[AuditEvent]:
     """Append events to the chain, inside the caller's transaction.
 
@@ -40,11 +45,11 @@ def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> 
                 id=next_id,
                 created_at=now,
                 actor=actor,
-                actor_label=str(actor)[:320] if actor is not None else "system",
+                actor_label=_label(actor)[:320] if actor is not None else "system",
                 action=spec["action"],
                 object_type=spec.get("object_type") or (obj._meta.label_lower if obj else ""),
                 object_id=spec.get("object_id") or (str(obj.pk) if obj else ""),
-                object_repr=spec.get("object_repr") or (str(obj)[:300] if obj else ""),
+                object_repr=spec.get("object_repr") or (_label(obj)[:300] if obj else ""),
                 before=_jsonable(spec.get("before")),
                 after=_jsonable(spec.get("after")),
                 reason=spec.get("reason", ""),
@@ -125,6 +130,13 @@ def record_many(events: list[dict[str, Any]], *, actor: Any = None) -> int:
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The concrete field values of an object, for `before` and `after`."""
-    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    """The concrete field values of an object, for `before` and `after`.
+
+    Fields the object declares private (`audit_private_fields`: a password hash, a
+    citizen's name and e-mail) are left out: the log is kept for good.
+    """
+    private = set(getattr(obj, "audit_private_fields", ()))
+    names = [
+        n for n in fields or [f.attname for f in obj._meta.concrete_fields] if n not in private
+    ]
     return {name: getattr(obj, name) for name in names}

@@ -83,6 +83,11 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient_email or self.recipient_id} ({self.status})"
 
     @property
+    def audit_label(self) -> str:
+        # Without the address: the audit log outlives the recipient's personal data.
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
     def is_rendered(self) -> bool:
         return bool(self.subject)
 

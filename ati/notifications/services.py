@@ -389,11 +389,8 @@ def retry_notifications(actor: Any, pks: Iterable[int]) -> int:
                 {
                     "action": "notification.retried",
                     "obj": row,
-                    "before": {
-                        "status": row.status,
-                        "attempts": row.attempts,
-                        "last_error": row.last_error,
-                    },
+                    # Not the last error: a mail server's error names the address.
+                    "before": {"status": row.status, "attempts": row.attempts},
                     "after": {"status": Status.QUEUED, "attempts": 0},
                 }
                 for row in rows

@@ -140,6 +140,9 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     applicant_id_number = models.CharField(_("identity document number"), max_length=20)
     applicant_email = models.EmailField(_("e-mail address"))
     applicant_phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    # Set when the applicant's identity was erased after the retention period (ati.personal_data):
+    # the fields above are then empty and the request stays as an anonymous record.
+    identity_erased_at = models.DateTimeField(_("identity erased on"), null=True, blank=True)
     language = models.CharField(
         _("language of the letters"),
         max_length=8,

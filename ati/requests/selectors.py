@@ -165,7 +165,17 @@ def timeline(user: Any, req: InformationRequest) -> list[AuditEvent]:
     if permissions.is_applicant(user, req):
         # The applicant sees the steps, not the body's internal routing.
         events = events.exclude(action__in=["request.return_draft", "request.submit_draft"])
-    return list(events)
+    shown = list(events)
+    if permissions.is_applicant(user, req):
+        # Nor that the body wrote itself an internal note.
+        shown = [e for e in shown if (e.after or {}).get("direction") != "internal"]
+    if req.identity_erased_at is not None:
+        # The log keeps what the applicant wrote (a clarification, why they withdrew); once
+        # their identity is erased, the page no longer shows it (ati.personal_data).
+        for event in shown:
+            if event.actor_id is not None and event.actor_id == req.applicant_id:
+                event.reason = ""
+    return shown
 
 
 def available_actions(user: Any, req: InformationRequest) -> list[str]:

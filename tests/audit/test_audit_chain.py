@@ -33,7 +33,18 @@ def test_each_event_links_to_the_one_before(citizen):
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
     assert verify_chain() == (3, None)
-    assert AuditEvent.objects.get(pk=first.pk).actor_label == str(citizen)
+    # A citizen is named by number only: the log outlives the retention of their identity.
+    assert AuditEvent.objects.get(pk=first.pk).actor_label == f"citizen #{citizen.pk}"
+
+
+def test_staff_are_named_in_full_and_no_password_hash_is_recorded(officer, citizen):
+    from ati.audit.services import snapshot
+
+    event = record("account.changed", actor=officer, obj=citizen, after=snapshot(citizen))
+    assert event.actor_label == str(officer)
+    assert event.object_repr == f"citizen #{citizen.pk}"
+    assert not {"password", "email", "full_name"} & set(event.after)
+    assert "password" not in snapshot(officer) and snapshot(officer)["email"] == officer.email
 
 
 def test_verify_audit_exits_zero_on_an_intact_chain(capsys):

@@ -76,6 +76,15 @@ MATRIX.update(
         "accounts:register": Row(expect(302, anonymous=200)),
         "accounts:verify_email": Row(expect(400), kwargs=lambda w: {"token": "not-a-token"}),
         "accounts:account": Row(expect(200, anonymous=LOGIN)),
+        # Law 09-08 rights: each applicant over their own data only; staff accounts are the
+        # administrator's business (403).
+        "personal_data:export": Row(
+            expect(403, anonymous=LOGIN, citizen=200, other_citizen=200), method="POST"
+        ),
+        "personal_data:erasure": Row(expect(403, anonymous=LOGIN, citizen=200, other_citizen=200)),
+        "personal_data:cancel_erasure": Row(
+            expect(403, anonymous=LOGIN, citizen=302, other_citizen=302), method="POST"
+        ),
         "law:deadlines": Row(expect(200)),
         "law:calendar": Row(expect(302)),
         "law:calendar-month": Row(expect(200), kwargs=lambda w: {"year": 2026, "month": 11}),
