@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -55,8 +56,13 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
     )
     body = serializers.CharField(source="request.body.code", read_only=True)
     rapporteur: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
+    # Blank until decided: read-only fields lose `allow_blank`, so declared here for the schema.
+    inadmissibility_reason = serializers.ChoiceField(
+        InadmissibilityReason.choices, read_only=True, allow_blank=True
+    )
+    decision = serializers.ChoiceField(Decision.choices, read_only=True, allow_blank=True)
     is_overdue = serializers.SerializerMethodField()
     admissibility_concerns = serializers.SerializerMethodField()
 
@@ -382,7 +388,7 @@ class AppealViewSet(
     def decision_pdf(self, request: Request, pk: str | None = None) -> HttpResponse | Response:
         found = self.get_object()
         if not found.decision_number:
-            return Response({"message": "No decision yet."}, status=404)
+            return Response({"message": _("No decision yet.")}, status=404)
         response = HttpResponse(letters.decision_pdf(found), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="decision-{found.decision_number}.pdf"'

@@ -29,23 +29,30 @@ FACET_LABELS = {
 }
 
 
-def _int(value: str | None, default: int = 1) -> int:
-    try:
-        return max(1, int(value or default))
-    except ValueError:
+def _int(value: str | None, default: int = 1, maximum: int = search.MAX_PAGE) -> int:
+    """A number from a URL, within [1, maximum]; the default when it is not one.
+
+    ASCII digits only: `"²".isdigit()` is true but `int("²")` fails, and a number past the
+    database's integers makes the query itself fail.
+    """
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
         return default
+    return min(max(1, int(value)), maximum)
 
 
 def search_params(request: HttpRequest) -> tuple[str, dict[str, Any], int]:
-    q = request.GET.get("q", "")[:300]
+    """The search of the library page, lenient: a filter that is not valid is left out."""
+    # PostgreSQL refuses NUL in a string: a URL carrying one must not reach the query.
+    q = request.GET.get("q", "").replace("\x00", "")[:300]
     filters: dict[str, Any] = {}
     for name in search.FACETS:
-        value = request.GET.get(name, "").strip()
+        value = request.GET.get(name, "").replace("\x00", "").strip()
         if value:
             if name in ("body", "year"):
-                if not value.isdigit():
-                    continue
-                filters[name] = int(value)
+                number = _int(value, default=0, maximum=search.MAX_ID)
+                if number:
+                    filters[name] = number
             else:
                 filters[name] = value[:40]
     return q, filters, _int(request.GET.get("page"))

@@ -9,9 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -22,6 +28,7 @@ from rest_framework.response import Response
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
 from ati.core.api import ConflictSerializer, ErrorSerializer
+from ati.core.filters import StrictNullBooleanField
 
 from . import permissions, selectors, services
 from .models import (
@@ -64,15 +71,17 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
         slug_field="code", read_only=True
     )
     department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
+    # Blank until answered: read-only fields lose `allow_blank`, so declared here for the schema.
+    outcome = serializers.ChoiceField(Outcome.choices, read_only=True, allow_blank=True)
     is_overdue = serializers.SerializerMethodField()
     refusal_grounds: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", many=True, read_only=True
     )
     transferred_to = serializers.SerializerMethodField()
     transferred_from: serializers.SlugRelatedField[InformationRequest] = (
-        serializers.SlugRelatedField(slug_field="reference", read_only=True)
+        serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     )
     profile = serializers.CharField(source="profile_version.profile.code", read_only=True)
 
@@ -114,6 +123,8 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
             *IDENTITY_FIELDS,
         ]
         read_only_fields = fields
+        # Masked (null) for whoever may see the request but not the applicant's identity.
+        extra_kwargs = {name: {"allow_null": True} for name in IDENTITY_FIELDS}
 
     def get_is_overdue(self, obj: InformationRequest) -> bool:
         flag = getattr(obj, "is_overdue", None)
@@ -231,7 +242,16 @@ TRANSITION_RESPONSES = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Requests you may see, soonest due first"),
+    list=extend_schema(
+        summary="Requests you may see, soonest due first",
+        parameters=[
+            OpenApiParameter(
+                "overdue",
+                {"anyOf": [{"type": "boolean"}, {"type": "string", "maxLength": 0}]},
+                description="true (or 1): only the requests past their due date. Empty: no filter.",
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="One request"),
 )
 class InformationRequestViewSet(
@@ -251,7 +271,13 @@ class InformationRequestViewSet(
         qs = selectors.visible_requests(self.request.user).with_overdue()
         qs = qs.select_related("transferred_from", "transferred_to", "profile_version__profile")
         qs = qs.prefetch_related("refusal_grounds")
-        if self.request.query_params.get("overdue") in {"1", "true"}:
+        try:
+            overdue = StrictNullBooleanField(required=False).clean(
+                self.request.query_params.get("overdue")
+            )
+        except DjangoValidationError as error:
+            raise DjangoValidationError({"overdue": error.messages}) from None
+        if overdue:
             qs = qs.overdue()
         return qs.order_by("response_due", "pk")
 
@@ -267,7 +293,12 @@ class InformationRequestViewSet(
 
     @extend_schema(
         request=SubmitSerializer,
-        responses={201: InformationRequestSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={
+            201: InformationRequestSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Too many submissions this hour"),
+        },
     )
     def create(self, request: Request) -> Response:
         if not ratelimit.hit("submit", f"user:{request.user.pk}"):
@@ -424,7 +455,8 @@ class InformationRequestViewSet(
         request=MessageCreateSerializer,
         responses={201: MessageSerializer, 400: ErrorSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Not paginated: a request's messages and files are few, and come whole.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request: Request, pk: str | None = None) -> Response:
         req = self.get_object()
         if request.method == "GET":
@@ -442,13 +474,20 @@ class InformationRequestViewSet(
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         req = self.get_object()
         items = selectors.attachments_for(request.user, req)
         return Response(AttachmentSerializer(items, many=True).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # Served in the type recognised from the content at upload (ati/requests/uploads.py).
+    @extend_schema(
+        responses={
+            (200, "application/*"): bytes,
+            (200, "image/*"): bytes,
+            (200, "text/plain"): bytes,
+        }
+    )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
     def download(
         self, request: Request, pk: str | None = None, attachment_id: str | None = None
