@@ -323,7 +323,13 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
         locked.save()
         search.remove_publication(locked.pk)
         if locked.pdf:
-            locked.pdf.delete(save=True)
+            # The file goes once the withdrawal is committed: deleted here, a rollback (the
+            # audit write failing, a caller's transaction) would leave the row pointing at
+            # a file that no longer exists, and the document's PDF a 500.
+            storage, name = locked.pdf.storage, locked.pdf.name
+            locked.pdf = None
+            locked.save(update_fields=["pdf"])
+            transaction.on_commit(lambda: storage.delete(name))
         record(
             "publication.unpublished",
             actor=actor,
