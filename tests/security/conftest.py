@@ -6,10 +6,12 @@ from tests.requests.conftest import clock  # noqa: F401  (the request tests' fix
 
 
 def pytest_terminal_summary(terminalreporter):
-    """How many schemathesis cases ran per role (docs/security.md quotes these figures)."""
-    fuzz = sys.modules.get("tests.security.test_schema_fuzz")
-    if fuzz is None or not fuzz.CASES_RUN:
-        return
-    counts = ", ".join(f"{role} {n}" for role, n in fuzz.CASES_RUN.items())
-    total = sum(fuzz.CASES_RUN.values())
-    terminalreporter.write_line(f"schemathesis cases per role: {counts} (total {total})")
+    """The figures docs/security.md quotes: fuzz cases and CSRF-checked forms per role."""
+    for module, counter, what in [
+        ("tests.security.test_schema_fuzz", "CASES_RUN", "schemathesis cases"),
+        ("tests.security.test_csrf", "FORMS_CHECKED", "POST forms checked for CSRF"),
+    ]:
+        counts = getattr(sys.modules.get(module), counter, None)
+        if counts:
+            each = ", ".join(f"{role} {n}" for role, n in counts.items())
+            terminalreporter.write_line(f"{what} per role: {each} (total {sum(counts.values())})")

@@ -31,7 +31,7 @@ import time_machine
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -42,7 +42,7 @@ from ati.accounts.models import Role
 from ati.requests import services as request_services
 from tests.factories import member
 
-from .world import NOW, ROLES, build_world
+from .world import NOW, ROLES, world_in_a_transaction
 
 pytestmark = pytest.mark.fuzz
 
@@ -71,13 +71,7 @@ STATUSES: Counter[tuple[str, str, int]] = Counter()
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        built = build_world()
+    with world_in_a_transaction(django_db_blocker) as built:
         staff = member(Role.DEPARTMENT_STAFF, built.body, built.department)
         built.users["staff"] = staff
         built.submitted = request_services.assign(
@@ -89,7 +83,6 @@ def world(django_db_setup, django_db_blocker):
             if user is not None
         }
         yield built
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
