@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ati.core import texts
 from ati.core.api import ConflictSerializer, ErrorSerializer
 from ati.requests import selectors as request_selectors
 
@@ -112,21 +113,27 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
 class FileComplaintSerializer(serializers.Serializer[Any]):
     request = serializers.CharField(help_text="The request's reference")
     ground = serializers.ChoiceField(Ground.choices)
-    reasons = serializers.CharField(max_length=10000)
+    reasons = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class FileAppealSerializer(serializers.Serializer[Any]):
     request = serializers.CharField(help_text="The request's reference")
-    reasons = serializers.CharField(max_length=10000)
+    reasons = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class TextSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=10000)
+    text = serializers.CharField(max_length=texts.STATEMENT)
+
+
+class PublishSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=texts.ANSWER)
 
 
 class InadmissibleSerializer(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(InadmissibilityReason.choices)
-    text = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    text = serializers.CharField(
+        max_length=texts.STATEMENT, required=False, allow_blank=True, default=""
+    )
 
 
 class RapporteurSerializer(serializers.Serializer[Any]):
@@ -134,22 +141,24 @@ class RapporteurSerializer(serializers.Serializer[Any]):
 
 
 class ObservationsRequestSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=10000)
+    note = serializers.CharField(max_length=texts.STATEMENT)
     due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class HearingSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
-    minutes = serializers.CharField(max_length=10000)
+    minutes = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(Decision.choices)
-    reasons = serializers.CharField(max_length=20000)
+    reasons = serializers.CharField(max_length=texts.ANSWER)
 
 
 class ComplianceSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=texts.STATEMENT, required=False, allow_blank=True, default=""
+    )
 
 
 class EmptySerializer(serializers.Serializer[Any]):
@@ -374,12 +383,12 @@ class AppealViewSet(
             ),
         )
 
-    @extend_schema(request=TextSerializer, responses=_responses(AppealSerializer))
+    @extend_schema(request=PublishSerializer, responses=_responses(AppealSerializer))
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
             request,
-            TextSerializer,
+            PublishSerializer,
             lambda a, d: services.publish_decision(request.user, a, text=d["text"]),
         )
 

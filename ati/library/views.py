@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ati.bodies.models import PublicBody
 from ati.core.errors import TransitionConflict
+from ati.core.forms import add_service_errors
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest, Outcome
 
@@ -110,14 +111,21 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_review(request.user, pub):
             return redirect("library:review", pk=pub.pk)
         raise Http404
+    return _document_page(request, pub)
+
+
+def _document_page(
+    request: HttpRequest, pub: Publication, unpublish_form: Any = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "library/document.html",
         {
             "pub": pub,
             "can_manage": permissions.can_manage(request.user, pub.body_id),
-            "unpublish_form": forms.UnpublishForm(),
+            "unpublish_form": unpublish_form or forms.UnpublishForm(),
         },
+        status=status,
     )
 
 
@@ -208,9 +216,12 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
             services.unpublish(request.user, pub, form.cleaned_data["reason"])
         except TransitionConflict as conflict:
             messages.error(request, conflict.message)
-    else:
-        messages.error(request, _("Say why the document is unpublished."))
-    return redirect("library:document", pk=pub.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _document_page(request, pub, form, 400)
+        return redirect("library:document", pk=pub.pk)
+    # The page again, with the form and its errors (the reason missing, or too long).
+    return _document_page(request, pub, form, 400)
 
 
 @login_required

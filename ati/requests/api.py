@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ati.bodies.models import Department, PublicBody
-from ati.core import ratelimit
+from ati.core import ratelimit, texts
 from ati.core.api import ConflictSerializer, ErrorSerializer
 from ati.core.filters import StrictNullBooleanField
 
@@ -146,15 +146,15 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
 class SubmitSerializer(serializers.Serializer[Any]):
     body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
     subject = serializers.CharField(max_length=200)
-    information_requested = serializers.CharField(max_length=10000)
+    information_requested = serializers.CharField(max_length=texts.STATEMENT)
     delivery_form = serializers.ChoiceField(DeliveryForm.choices, default=DeliveryForm.ELECTRONIC)
     urgent = serializers.BooleanField(default=False)
     urgency_reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
+        max_length=texts.SHORT, required=False, allow_blank=True, default=""
     )
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    address = serializers.CharField(max_length=500)
+    address = serializers.CharField(max_length=texts.PHRASE)
     id_kind = serializers.ChoiceField(IdDocument.choices, default=IdDocument.CIN)
     id_number = serializers.RegexField(r"^[A-Za-z]{0,3}\d{3,10}$", max_length=20)
     email = serializers.EmailField(required=False)
@@ -173,41 +173,47 @@ class AssignSerializer(serializers.Serializer[Any]):
 
 
 class QuestionSerializer(serializers.Serializer[Any]):
-    question = serializers.CharField(max_length=5000)
+    question = serializers.CharField(max_length=texts.REASON)
 
 
 class ClarificationSerializer(serializers.Serializer[Any]):
-    answer = serializers.CharField(max_length=10000)
+    answer = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=texts.REASON)
 
 
 class OptionalReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=texts.REASON, required=False, allow_blank=True, default=""
+    )
 
 
 class TransferSerializer(serializers.Serializer[Any]):
     to_body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=texts.REASON)
 
 
 class DraftSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(Outcome.choices)
-    text = serializers.CharField(max_length=20000)
+    text = serializers.CharField(max_length=texts.ANSWER)
 
 
 class CommentSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(max_length=5000)
+    comment = serializers.CharField(max_length=texts.REASON)
 
 
 class AnswerSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(Outcome.choices)
-    text = serializers.CharField(max_length=20000)
+    text = serializers.CharField(max_length=texts.ANSWER)
     grounds = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    withheld = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    holder = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    withheld = serializers.CharField(
+        max_length=texts.REASON, required=False, allow_blank=True, default=""
+    )
+    holder = serializers.CharField(
+        max_length=texts.LINE, required=False, allow_blank=True, default=""
+    )
     cost = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
@@ -223,7 +229,7 @@ class EmptySerializer(serializers.Serializer[Any]):
 
 
 class MessageCreateSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=10000)
+    text = serializers.CharField(max_length=texts.STATEMENT)
     internal = serializers.BooleanField(default=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
