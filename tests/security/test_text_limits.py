@@ -140,6 +140,26 @@ def in_review(p: People) -> Publication:
 
 Send = Callable[[Any, str], tuple[str, dict[str, Any]]]
 
+#: The rest of a valid submission, by the page's form and by the API.
+API = {
+    "subject": "Budget des hôpitaux",
+    "information_requested": "Le budget exécuté.",
+    "first_name": "Amina",
+    "last_name": "Ouazzani",
+    "address": "12 rue Oued Fès, Rabat",
+    "id_number": "AB123456",
+}
+FORM = {**API, "delivery_form": "electronic", "id_kind": "cin"}
+
+
+def submit(p: People, body: Any, **details: Any) -> InformationRequest:
+    return requests.submit_request(
+        p.citizen,
+        body=body,
+        applicant=applicant_details(email=p.citizen.email),
+        details=request_details(**details),
+    )
+
 
 @dataclass(frozen=True)
 class Text:
@@ -189,26 +209,29 @@ TEXTS: dict[str, Text] = {
         texts.STATEMENT,
         lambda p: p.body,
         "citizen",
-        lambda p, body, v: requests.submit_request(
-            p.citizen,
-            body=body,
-            applicant=applicant_details(email=p.citizen.email),
-            details=request_details(information_requested=v),
+        lambda p, body, v: submit(p, body, information_requested=v),
+        lambda body, v: ("/requests/new/", {**FORM, "body": body.pk, "information_requested": v}),
+        lambda body, v: (
+            "/api/v1/requests/",
+            {**API, "body": body.code, "information_requested": v},
         ),
-        why="form and API: tests/security/test_injection.py; stored: below",
+        lambda body: InformationRequest.objects.get().information_requested,
     ),
     "urgency_reason": Text(
         "urgency_reason",
         texts.SHORT,
         lambda p: p.body,
         "citizen",
-        lambda p, body, v: requests.submit_request(
-            p.citizen,
-            body=body,
-            applicant=applicant_details(email=p.citizen.email),
-            details=request_details(urgent=True, urgency_reason=v),
+        lambda p, body, v: submit(p, body, urgent=True, urgency_reason=v),
+        lambda body, v: (
+            "/requests/new/",
+            {**FORM, "body": body.pk, "urgent": "on", "urgency_reason": v},
         ),
-        why="a new request each time",
+        lambda body, v: (
+            "/api/v1/requests/",
+            {**API, "body": body.code, "urgent": True, "urgency_reason": v},
+        ),
+        lambda body: InformationRequest.objects.get().urgency_reason,
     ),
     "clarification_question": Text(
         "question",
@@ -500,7 +523,7 @@ TEXTS: dict[str, Text] = {
                 "text": v,
             },
         ),
-        why="anonymisation may redact parts of a document: stored as the original, not shown",
+        stored=lambda body: Publication.objects.get().original_text,
     ),
 }
 
