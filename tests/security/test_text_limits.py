@@ -203,6 +203,18 @@ def appeal_rest(action: str) -> Callable[[Any], str]:
     return lambda a: f"/api/v1/appeals/{a.pk}/{action}/"
 
 
+def on_request(action: str, field: str, **extra: Any) -> dict[str, Send]:
+    """The action's form on the request's page, and its API twin, with the same data."""
+    return {"page": page(act(action), field, **extra), "api": api(rest(action), field, **extra)}
+
+
+def on_appeal(action: str, field: str, **extra: Any) -> dict[str, Send]:
+    return {
+        "page": page(appeal_act(action), field, **extra),
+        "api": api(appeal_rest(action), field, **extra),
+    }
+
+
 TEXTS: dict[str, Text] = {
     "information_requested": Text(
         "information_requested",
@@ -239,9 +251,8 @@ TEXTS: dict[str, Text] = {
         submitted,
         "officer",
         lambda p, r, v: requests.request_clarification(p.officer, r, question=v),
-        page(act("request_clarification"), "question"),
-        api(rest("request_clarification"), "question"),
-        lambda r: r.clarification_question,
+        stored=lambda r: r.clarification_question,
+        **on_request("request_clarification", "question"),
     ),
     "clarification_answer": Text(
         "answer",
@@ -249,9 +260,8 @@ TEXTS: dict[str, Text] = {
         awaiting_clarification,
         "citizen",
         lambda p, r, v: requests.provide_clarification(p.citizen, r, answer=v),
-        page(act("provide_clarification"), "answer"),
-        api(rest("provide_clarification"), "answer"),
-        lambda r: r.clarification_answer,
+        stored=lambda r: r.clarification_answer,
+        **on_request("provide_clarification", "answer"),
     ),
     "extension_reason": Text(
         "reason",
@@ -259,9 +269,8 @@ TEXTS: dict[str, Text] = {
         submitted,
         "officer",
         lambda p, r, v: requests.extend(p.officer, r, reason=v),
-        page(act("extend"), "reason"),
-        api(rest("extend"), "reason"),
-        lambda r: r.extension_reason,
+        stored=lambda r: r.extension_reason,
+        **on_request("extend", "reason"),
     ),
     "transfer_reason": Text(
         "reason",
@@ -279,9 +288,8 @@ TEXTS: dict[str, Text] = {
         assigned,
         "staff",
         lambda p, r, v: requests.submit_draft(p.staff, r, outcome="granted", text=v),
-        page(act("submit_draft"), "text", outcome="granted"),
-        api(rest("submit_draft"), "text", outcome="granted"),
-        lambda r: r.draft_text,
+        stored=lambda r: r.draft_text,
+        **on_request("submit_draft", "text", outcome="granted"),
     ),
     "return_comment": Text(
         "comment",
@@ -289,8 +297,7 @@ TEXTS: dict[str, Text] = {
         draft_ready,
         "officer",
         lambda p, r, v: requests.return_draft(p.officer, r, comment=v),
-        page(act("return_draft"), "comment"),
-        api(rest("return_draft"), "comment"),
+        **on_request("return_draft", "comment"),
         why="kept as the audit event's reason, not on the request",
     ),
     "answer_text": Text(
@@ -349,8 +356,7 @@ TEXTS: dict[str, Text] = {
         submitted,
         "citizen",
         lambda p, r, v: requests.withdraw(p.citizen, r, reason=v),
-        page(act("withdraw"), "reason"),
-        api(rest("withdraw"), "reason"),
+        **on_request("withdraw", "reason"),
         why="kept as the audit event's reason, not on the request",
     ),
     "message": Text(
@@ -402,9 +408,8 @@ TEXTS: dict[str, Text] = {
         appeal_filed,
         "commissioner",
         lambda p, a, v: appeals.declare_inadmissible(p.commissioner, a, reason="other", text=v),
-        page(appeal_act("declare_inadmissible"), "text", reason="other"),
-        api(appeal_rest("declare_inadmissible"), "text", reason="other"),
-        lambda a: a.inadmissibility_text,
+        stored=lambda a: a.inadmissibility_text,
+        **on_appeal("declare_inadmissible", "text", reason="other"),
     ),
     "observations_note": Text(
         "note",
@@ -412,9 +417,8 @@ TEXTS: dict[str, Text] = {
         appeal_admissible,
         "commissioner",
         lambda p, a, v: appeals.request_observations(p.commissioner, a, note=v),
-        page(appeal_act("request_observations"), "note"),
-        api(appeal_rest("request_observations"), "note"),
-        lambda a: a.observations_note,
+        stored=lambda a: a.observations_note,
+        **on_appeal("request_observations", "note"),
     ),
     "observations_text": Text(
         "text",
@@ -422,9 +426,8 @@ TEXTS: dict[str, Text] = {
         appeal_observations,
         "officer",
         lambda p, a, v: appeals.submit_observations(p.officer, a, text=v),
-        page(appeal_act("submit_observations"), "text"),
-        api(appeal_rest("submit_observations"), "text"),
-        lambda a: a.observations_text,
+        stored=lambda a: a.observations_text,
+        **on_appeal("submit_observations", "text"),
     ),
     "hearing_minutes": Text(
         "minutes",
@@ -434,9 +437,8 @@ TEXTS: dict[str, Text] = {
         lambda p, a, v: appeals.record_hearing(
             p.commissioner, a, on=dt.date(2026, 10, 30), minutes=v
         ),
-        page(appeal_act("record_hearing"), "minutes", on="2026-10-30"),
-        api(appeal_rest("record_hearing"), "minutes", on="2026-10-30"),
-        lambda a: a.hearing_minutes,
+        stored=lambda a: a.hearing_minutes,
+        **on_appeal("record_hearing", "minutes", on="2026-10-30"),
     ),
     "draft_decision": Text(
         "reasons",
@@ -444,9 +446,8 @@ TEXTS: dict[str, Text] = {
         appeal_admissible,
         "commissioner",
         lambda p, a, v: appeals.draft_decision(p.commissioner, a, decision="confirmed", reasons=v),
-        page(appeal_act("draft_decision"), "reasons", decision="confirmed"),
-        api(appeal_rest("draft_decision"), "reasons", decision="confirmed"),
-        lambda a: a.draft_reasons,
+        stored=lambda a: a.draft_reasons,
+        **on_appeal("draft_decision", "reasons", decision="confirmed"),
     ),
     "decision_reasons": Text(
         "reasons",
@@ -454,9 +455,8 @@ TEXTS: dict[str, Text] = {
         appeal_observations,
         "commissioner",
         lambda p, a, v: appeals.decide(p.commissioner, a, decision="confirmed", reasons=v),
-        page(appeal_act("decide"), "reasons", decision="confirmed"),
-        api(appeal_rest("decide"), "reasons", decision="confirmed"),
-        lambda a: a.decision_reasons,
+        stored=lambda a: a.decision_reasons,
+        **on_appeal("decide", "reasons", decision="confirmed"),
     ),
     "compliance_note": Text(
         "note",
@@ -464,9 +464,8 @@ TEXTS: dict[str, Text] = {
         appeal_ordered,
         "commissioner",
         lambda p, a, v: appeals.record_compliance(p.commissioner, a, complied=False, note=v),
-        page(appeal_act("record_not_complied"), "note"),
-        api(appeal_rest("record_not_complied"), "note"),
-        lambda a: a.compliance_note,
+        stored=lambda a: a.compliance_note,
+        **on_appeal("record_not_complied", "note"),
     ),
     "published_decision": Text(
         "text",
@@ -474,9 +473,8 @@ TEXTS: dict[str, Text] = {
         appeal_ordered,
         "commissioner",
         lambda p, a, v: appeals.publish_decision(p.commissioner, a, text=v),
-        page(appeal_act("publish"), "text"),
-        api(appeal_rest("publish"), "text"),
-        lambda a: a.published_text,
+        stored=lambda a: a.published_text,
+        **on_appeal("publish", "text"),
     ),
     "unpublish_reason": Text(
         "reason",
