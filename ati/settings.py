@@ -116,7 +116,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ati.core.middleware.RejectNulMiddleware",
     "ati.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ati.core.security.SecurityHeadersMiddleware",
+    # Inside the header middlewares, so that its 400 gets the CSP and frame denial too.
+    "ati.core.middleware.RejectNulMiddleware",
     "ati.audit.middleware.AuditContextMiddleware",
 ]
 

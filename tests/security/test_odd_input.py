@@ -94,7 +94,8 @@ def test_odd_values_in_paths_and_queries_never_give_a_server_error(clients):
 
 
 def test_a_nul_in_the_address_is_a_400_in_the_site_and_json_in_the_api(client):
-    assert client.get("/requests/%00/").status_code == 400
+    page = client.get("/requests/%00/")
+    assert page.status_code == 400 and "frame-ancestors 'none'" in page["Content-Security-Policy"]
     response = client.get("/api/v1/bodies/?code=%00")
     assert response.status_code == 400 and "message" in response.json()
 
