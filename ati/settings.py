@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ati.core.security.SecurityHeadersMiddleware",
+    # Inside the header middlewares, so that its 400 gets the CSP and frame denial too.
+    "ati.core.middleware.RejectNulMiddleware",
     "ati.audit.middleware.AuditContextMiddleware",
 ]
 
@@ -321,8 +323,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "ati.core.api.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["ati.core.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ati.core.api.exception_handler",
@@ -332,6 +334,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Access-to-information requests, deadlines, appeals and the public library.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A required text may not be empty: say so in the schema (minLength 1), as the API checks.
+    "ENFORCE_NON_BLANK_FIELDS": True,
     # One name per choice set, wherever a model field or a serializer uses it.
     "ENUM_NAME_OVERRIDES": {
         "IdDocumentEnum": "ati.requests.models.IdDocument",

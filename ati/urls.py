@@ -21,3 +21,8 @@ urlpatterns = [
 
 admin.site.site_header = "ati — administration"
 admin.site.site_title = "ati"
+
+# JSON under /api/, Django's pages elsewhere (ati/core/views.py).
+handler400 = "ati.core.views.bad_request"
+handler404 = "ati.core.views.page_not_found"
+handler500 = "ati.core.views.server_error"

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ati.core import texts
 from ati.core.api import ConflictSerializer, ErrorSerializer
 from ati.requests import selectors as request_selectors
 
@@ -55,8 +57,13 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
     )
     body = serializers.CharField(source="request.body.code", read_only=True)
     rapporteur: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
+    # Blank until decided: read-only fields lose `allow_blank`, so declared here for the schema.
+    inadmissibility_reason = serializers.ChoiceField(
+        InadmissibilityReason.choices, read_only=True, allow_blank=True
+    )
+    decision = serializers.ChoiceField(Decision.choices, read_only=True, allow_blank=True)
     is_overdue = serializers.SerializerMethodField()
     admissibility_concerns = serializers.SerializerMethodField()
 
@@ -106,21 +113,27 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
 class FileComplaintSerializer(serializers.Serializer[Any]):
     request = serializers.CharField(help_text="The request's reference")
     ground = serializers.ChoiceField(Ground.choices)
-    reasons = serializers.CharField(max_length=10000)
+    reasons = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class FileAppealSerializer(serializers.Serializer[Any]):
     request = serializers.CharField(help_text="The request's reference")
-    reasons = serializers.CharField(max_length=10000)
+    reasons = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class TextSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=10000)
+    text = serializers.CharField(max_length=texts.STATEMENT)
+
+
+class PublishSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=texts.ANSWER)
 
 
 class InadmissibleSerializer(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(InadmissibilityReason.choices)
-    text = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    text = serializers.CharField(
+        max_length=texts.STATEMENT, required=False, allow_blank=True, default=""
+    )
 
 
 class RapporteurSerializer(serializers.Serializer[Any]):
@@ -128,22 +141,24 @@ class RapporteurSerializer(serializers.Serializer[Any]):
 
 
 class ObservationsRequestSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=10000)
+    note = serializers.CharField(max_length=texts.STATEMENT)
     due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class HearingSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
-    minutes = serializers.CharField(max_length=10000)
+    minutes = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(Decision.choices)
-    reasons = serializers.CharField(max_length=20000)
+    reasons = serializers.CharField(max_length=texts.ANSWER)
 
 
 class ComplianceSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=texts.STATEMENT, required=False, allow_blank=True, default=""
+    )
 
 
 class EmptySerializer(serializers.Serializer[Any]):
@@ -368,12 +383,12 @@ class AppealViewSet(
             ),
         )
 
-    @extend_schema(request=TextSerializer, responses=_responses(AppealSerializer))
+    @extend_schema(request=PublishSerializer, responses=_responses(AppealSerializer))
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
             request,
-            TextSerializer,
+            PublishSerializer,
             lambda a, d: services.publish_decision(request.user, a, text=d["text"]),
         )
 
@@ -382,7 +397,7 @@ class AppealViewSet(
     def decision_pdf(self, request: Request, pk: str | None = None) -> HttpResponse | Response:
         found = self.get_object()
         if not found.decision_number:
-            return Response({"message": "No decision yet."}, status=404)
+            return Response({"message": _("No decision yet.")}, status=404)
         response = HttpResponse(letters.decision_pdf(found), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="decision-{found.decision_number}.pdf"'

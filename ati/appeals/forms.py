@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ati.accounts.models import User
 from ati.bodies.models import PublicBody
+from ati.core import texts
 
 from .models import AppealState, Decision, Ground, InadmissibilityReason
 
@@ -17,10 +18,12 @@ from .models import AppealState, Decision, Ground, InadmissibilityReason
 ISO_DATE = "%Y-%m-%d"
 
 
-def _text(label: Any, rows: int = 4, required: bool = True, **kw: Any) -> forms.CharField:
+def _text(
+    label: Any, rows: int = 4, required: bool = True, limit: int = texts.STATEMENT, **kw: Any
+) -> forms.CharField:
     return forms.CharField(
         label=label,
-        max_length=10000,
+        max_length=limit,
         required=required,
         widget=forms.Textarea(attrs={"rows": rows}),
         **kw,
@@ -97,7 +100,7 @@ class HearingForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
-    reasons = _text(_("Reasons"), rows=8)
+    reasons = _text(_("Reasons"), rows=8, limit=texts.ANSWER)
 
 
 class ComplianceForm(forms.Form):
@@ -108,6 +111,7 @@ class PublishForm(forms.Form):
     text = _text(
         _("Anonymised text to publish"),
         rows=8,
+        limit=texts.ANSWER,
         help_text=_("Remove the applicant's name, identity number, address and e-mail."),
     )
 

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ati.core import texts
+
 
 class Ground(models.TextChoices):
     """What the applicant complains of (law-31-13.md § 5.1)."""
@@ -52,7 +54,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         related_name="complaints",
     )
     ground = models.CharField(_("ground of complaint"), max_length=20, choices=Ground.choices)
-    reasons = models.TextField(_("reasons"), max_length=10000)
+    reasons = models.TextField(_("reasons"), max_length=texts.STATEMENT)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -182,7 +184,7 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
         related_name="appeals",
     )
     ground = models.CharField(_("ground of appeal"), max_length=20, choices=Ground.choices)
-    reasons = models.TextField(_("reasons"), max_length=10000)
+    reasons = models.TextField(_("reasons"), max_length=texts.STATEMENT)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

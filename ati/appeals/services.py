@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ati.audit.services import record
-from ati.core import files
+from ati.core import files, texts
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, format_date
@@ -138,9 +138,11 @@ def _frame(
     return locked
 
 
-def _required(value: str, field: str, message: str) -> str:
+def _required(value: str, field: str, message: str, limit: int) -> str:
+    """The text, stripped; refused when empty or longer than its limit (ati/core/texts.py)."""
     if not value.strip():
         raise ValidationError({field: message})
+    texts.check_texts(**{field: (value, limit)})
     return value.strip()
 
 
@@ -175,7 +177,9 @@ def file_complaint(
     Refused (ValidationError naming the window's dates) when late; refused when
     the law has no such step (the applicant then appeals to the commission).
     """
-    reasons = _required(reasons, "reasons", _("Say why you disagree with the answer."))
+    reasons = _required(
+        reasons, "reasons", _("Say why you disagree with the answer."), texts.STATEMENT
+    )
     with transaction.atomic():
         locked = _lock_request(req)
         if not request_permissions.can_view(actor, locked):
@@ -226,7 +230,7 @@ def file_complaint(
 
 def confirm_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> Complaint:
     """The head of the body confirms the answer (with reasons): the applicant may appeal."""
-    text = _required(text, "text", _("Give the reasons of the decision."))
+    text = _required(text, "text", _("Give the reasons of the decision."), texts.STATEMENT)
     return _frame(
         Complaint,
         actor,
@@ -240,7 +244,7 @@ def confirm_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> C
 
 def overturn_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> Complaint:
     """The head overturns and orders disclosure: the request reopens with a new deadline."""
-    text = _required(text, "text", _("Say what must be disclosed and why."))
+    text = _required(text, "text", _("Say what must be disclosed and why."), texts.STATEMENT)
 
     def change(c: Complaint) -> None:
         c.overturn(text=text, by=actor, at=timezone.now())
@@ -297,7 +301,7 @@ def file_appeal(actor: Any, req: InformationRequest | int, *, reasons: str) -> A
     inadmissible (the system shows why). A complaint whose deadline has passed
     is first recorded as lapsed.
     """
-    reasons = _required(reasons, "reasons", _("Say why you appeal."))
+    reasons = _required(reasons, "reasons", _("Say why you appeal."), texts.STATEMENT)
     pk = req if isinstance(req, int) else req.pk
     for complaint in Complaint.objects.filter(
         request_id=pk, state=ComplaintState.FILED, decision_due__lt=_today()
@@ -389,6 +393,7 @@ def declare_inadmissible(
         raise ValidationError({"reason": _("Choose a reason.")})
     if reason == InadmissibilityReason.OTHER and not text.strip():
         raise ValidationError({"text": _("Explain the reason.")})
+    texts.check_texts(text=(text, texts.STATEMENT))
     return _frame(
         Appeal,
         actor,
@@ -427,7 +432,7 @@ def request_observations(
     actor: Any, appeal: Appeal | int, *, note: str, due: dt.date | None = None
 ) -> Appeal:
     """Ask the body for its observations, by a date (default: ATI_OBSERVATIONS_DAYS)."""
-    note = _required(note, "note", _("Say what the body is asked."))
+    note = _required(note, "note", _("Say what the body is asked."), texts.STATEMENT)
 
     def change(a: Appeal) -> None:
         today = _today()
@@ -454,7 +459,7 @@ def request_observations(
 
 def submit_observations(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
     """The body's officer (or head) answers the commission."""
-    text = _required(text, "text", _("Write the body's observations."))
+    text = _required(text, "text", _("Write the body's observations."), texts.STATEMENT)
     return _frame(
         Appeal,
         actor,
@@ -466,7 +471,7 @@ def submit_observations(actor: Any, appeal: Appeal | int, *, text: str) -> Appea
 
 
 def record_hearing(actor: Any, appeal: Appeal | int, *, on: dt.date, minutes: str) -> Appeal:
-    minutes = _required(minutes, "minutes", _("Summarise the hearing."))
+    minutes = _required(minutes, "minutes", _("Summarise the hearing."), texts.STATEMENT)
     if on > _today():
         raise ValidationError({"on": _("A hearing is recorded once held.")})
     return _frame(
@@ -478,6 +483,7 @@ def draft_decision(actor: Any, appeal: Appeal | int, *, decision: str, reasons: 
     """The rapporteur drafts the decision; the commission adopts it with `decide`."""
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose a decision.")})
+    texts.check_texts(reasons=(reasons, texts.ANSWER))
 
     def check(a: Appeal) -> None:
         if a.state not in APPEAL_PENDING or a.state == AppealState.FILED:
@@ -503,7 +509,7 @@ def decide(actor: Any, appeal: Appeal | int, *, decision: str, reasons: str) -> 
     the compliance deadline (ATI_COMPLIANCE_DAYS working days)."""
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose a decision.")})
-    reasons = _required(reasons, "reasons", _("A decision gives its reasons."))
+    reasons = _required(reasons, "reasons", _("A decision gives its reasons."), texts.ANSWER)
 
     def change(a: Appeal) -> None:
         today = _today()
@@ -541,6 +547,7 @@ def record_compliance(
     """The commission records that the body complied, or did not (annual report)."""
     if not complied and not note.strip():
         raise ValidationError({"note": _("Say how the body failed to comply.")})
+    texts.check_texts(note=(note, texts.STATEMENT))
     action = "record_complied" if complied else "record_not_complied"
 
     def change(a: Appeal) -> None:
@@ -588,7 +595,7 @@ def record_compliance_from_answer(actor: Any, req: InformationRequest) -> None:
 
 def publish_decision(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
     """Publish the decision, anonymised (names, identity numbers, addresses removed)."""
-    text = _required(text, "text", _("Give the anonymised text to publish."))
+    text = _required(text, "text", _("Give the anonymised text to publish."), texts.ANSWER)
 
     def check(a: Appeal) -> None:
         if not a.decision_number:

@@ -367,6 +367,8 @@ def non_compliance(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError as exc:
         raise Http404 from exc
+    if not 1 <= year <= 9999:  # a date's years: past them the query itself fails (a 500)
+        raise Http404
     return render(
         request,
         "appeals/non_compliance.html",

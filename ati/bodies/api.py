@@ -21,7 +21,7 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
     # The serializer metaclass takes declared fields out of the class, so this does not
     # shadow Field.parent at run time, whatever the stubs say.
     parent: serializers.SlugRelatedField[PublicBody] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:

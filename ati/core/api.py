@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
@@ -28,6 +30,59 @@ class ConflictSerializer(serializers.Serializer[Any]):
     allowed = serializers.ListField(child=serializers.CharField())
 
 
+class AutoSchema(SpectacularAutoSchema):
+    """Every operation documents the errors it can answer, in the one error shape.
+
+    The error responses come from the framework around the views (a token not valid, a
+    signed-in session without its CSRF token, a filter or page number not valid, a body
+    that cannot be parsed, a database that cannot be reached), so they are added here
+    once rather than on each view. What a view declares itself (`@extend_schema`) wins.
+    Descriptions are in English, as the rest of the schema.
+    """
+
+    def _error_responses(self) -> dict[int, str]:
+        codes = {
+            403: "Not signed in, a token not valid, or not allowed for your role",
+            503: "The database cannot be reached just now (see Retry-After)",
+        }
+        has_body = self.method in {"POST", "PUT", "PATCH"}
+        is_list = self.method == "GET" and self._is_list_view()
+        if has_body or is_list or self.get_override_parameters():
+            codes[400] = "Bad input"
+        if "{" in self.path:
+            codes[404] = "No such object (or not yours)"
+        elif is_list and self._get_paginator():
+            codes[404] = "No such page"
+        if has_body:
+            codes[415] = "A body of a type the API does not read"
+        return codes
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        # django-filter reads an empty value as "no filter" (as a form sends it): say so,
+        # rather than document a value every browser form sends as not valid.
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if "enum" in schema:
+                if "" not in schema["enum"]:
+                    schema["enum"] = [*schema["enum"], ""]
+            elif schema.get("type") != "string" or "format" in schema:
+                parameter["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+            parameter["description"] = " ".join(
+                filter(None, [parameter.get("description"), "Empty: no filter."])
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for code, description in self._error_responses().items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=description), str(code)
+                )
+        return responses
+
+
 def _field_map(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {
@@ -35,6 +90,19 @@ def _field_map(error: ValidationError) -> dict[str, list[str]]:
             for k, v in error.message_dict.items()
         }
     return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def _messages(errors: Any) -> list[str]:
+    """The messages of one field as a flat list, as documented.
+
+    A list field reports its items' errors by position (`{"0": ["…"]}`) and a nested
+    serializer by sub-field: both are flattened under the field's own name.
+    """
+    if isinstance(errors, dict):
+        return [m for nested in errors.values() for m in _messages(nested)]
+    if isinstance(errors, list):
+        return [m for item in errors for m in _messages(item)]
+    return [str(errors)]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -57,7 +125,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         fields = data if isinstance(data, dict) else {"non_field_errors": data}
-        response.data = {"message": _("Some fields are not valid."), "fields": fields}
+        response.data = {
+            "message": _("Some fields are not valid."),
+            "fields": {name: _messages(errors) for name, errors in fields.items()},
+        }
     elif isinstance(data, dict) and "detail" in data:
         response.data = {"message": str(data["detail"])}
     return response

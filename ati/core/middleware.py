@@ -37,3 +37,26 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RejectNulMiddleware:
+    """A URL carrying a NUL character is a 400, before any view sees it.
+
+    No address of the site contains one, and PostgreSQL refuses NUL in a text value: a
+    reference, a code or a search word carrying one would otherwise reach a query and
+    end in a 500 (while SQLite would quietly look it up). The API's own serializers
+    refuse NUL in bodies; forms do too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            from .views import bad_request
+
+            return bad_request(request, ValueError("NUL in the URL"))
+        return self.get_response(request)

@@ -42,6 +42,10 @@ FACET_COLUMNS = {
 START, STOP = "\x02", "\x03"
 #: Counting every match of a common word costs more than the page itself: past this, "1000+".
 COUNT_CAP = 1000
+#: Bounds of the numbers a search takes from a URL: past them the database's integers
+#: overflow (a 500), and no library has that many pages of 20 documents.
+MAX_PAGE = 100_000
+MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -302,7 +306,7 @@ def search(
 ) -> SearchResult:
     """One page of published documents matching every word of `query`, best first."""
     filters = {k: v for k, v in (filters or {}).items() if k in FACET_COLUMNS and v}
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     words = terms(query)
     if not words:
         qs = (

@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ati.audit.services import record
 from ati.bodies.models import Department, PublicBody
-from ati.core import files
+from ati.core import files, texts
 from ati.core.errors import TransitionConflict
 from ati.requests import permissions as request_permissions
 from ati.requests.models import AttachmentKind, InformationRequest, Outcome, State
@@ -142,6 +142,7 @@ def _create(
 
 def propose_from_request(officer: Any, req: InformationRequest, title: str = "") -> Publication:
     """Propose the answer to a request (granted or partially granted) for publication."""
+    texts.check_texts(title=(title, texts.LINE))
     with transaction.atomic():
         req = InformationRequest.objects.select_related("body").get(pk=req.pk)
         if not request_permissions.handles(officer, req) and not permissions.can_manage(
@@ -183,6 +184,7 @@ def propose_proactive(
     identities: list[str] | None = None,
 ) -> Publication:
     """A document the body publishes of its own motion (Article 10), or a commission decision."""
+    texts.check_texts(title=(title, texts.LINE), text=(text, texts.DOCUMENT))
     if category not in Category.values or category == Category.ANSWER:
         raise ValidationError(_("Choose an Article 10 category."))
     if language not in CATEGORY_LANGUAGES:
@@ -239,6 +241,7 @@ def add_redaction(
     """Redact a range of the original, or every occurrence of a phrase."""
     if category not in anonymise.CATEGORIES:
         raise ValidationError(_("Unknown redaction category."))
+    texts.check_texts(phrase=(phrase, texts.PHRASE))
 
     def change(p: Publication) -> None:
         spans: list[tuple[int, int]] = []
@@ -274,6 +277,7 @@ def remove_redaction(actor: Any, pub: Publication | int, index: int) -> Publicat
 
 def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") -> Publication:
     """A person approves the redactions: the public text, PDF and index are made from them."""
+    texts.check_texts(title=(title, texts.LINE))
     with files.atomic():  # the PDF goes if the publication does not commit
         locked = _locked(pub)
         if not getattr(actor, "is_authenticated", False) or not permissions.can_review(
@@ -314,6 +318,7 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
     """Withdraw a document: it leaves the index and its page becomes a tombstone."""
     if not reason.strip():
         raise ValidationError(_("Say why the document is unpublished."))
+    texts.check_texts(reason=(reason, texts.REASON))
     with transaction.atomic():
         locked = _locked(pub)
         if not permissions.can_manage(actor, locked.body_id):

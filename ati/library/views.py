@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ati.bodies.models import PublicBody
 from ati.core.errors import TransitionConflict
+from ati.core.forms import add_service_errors
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest, Outcome
 
@@ -29,23 +30,30 @@ FACET_LABELS = {
 }
 
 
-def _int(value: str | None, default: int = 1) -> int:
-    try:
-        return max(1, int(value or default))
-    except ValueError:
+def _int(value: str | None, default: int = 1, maximum: int = search.MAX_PAGE) -> int:
+    """A number from a URL, within [1, maximum]; the default when it is not one.
+
+    ASCII digits only: `"²".isdigit()` is true but `int("²")` fails, and a number past the
+    database's integers makes the query itself fail.
+    """
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
         return default
+    return min(max(1, int(value)), maximum)
 
 
 def search_params(request: HttpRequest) -> tuple[str, dict[str, Any], int]:
-    q = request.GET.get("q", "")[:300]
+    """The search of the library page, lenient: a filter that is not valid is left out."""
+    # PostgreSQL refuses NUL in a string: a URL carrying one must not reach the query.
+    q = request.GET.get("q", "").replace("\x00", "")[:300]
     filters: dict[str, Any] = {}
     for name in search.FACETS:
-        value = request.GET.get(name, "").strip()
+        value = request.GET.get(name, "").replace("\x00", "").strip()
         if value:
             if name in ("body", "year"):
-                if not value.isdigit():
-                    continue
-                filters[name] = int(value)
+                number = _int(value, default=0, maximum=search.MAX_ID)
+                if number:
+                    filters[name] = number
             else:
                 filters[name] = value[:40]
     return q, filters, _int(request.GET.get("page"))
@@ -103,14 +111,21 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         if permissions.can_review(request.user, pub):
             return redirect("library:review", pk=pub.pk)
         raise Http404
+    return _document_page(request, pub)
+
+
+def _document_page(
+    request: HttpRequest, pub: Publication, unpublish_form: Any = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "library/document.html",
         {
             "pub": pub,
             "can_manage": permissions.can_manage(request.user, pub.body_id),
-            "unpublish_form": forms.UnpublishForm(),
+            "unpublish_form": unpublish_form or forms.UnpublishForm(),
         },
+        status=status,
     )
 
 
@@ -201,9 +216,12 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
             services.unpublish(request.user, pub, form.cleaned_data["reason"])
         except TransitionConflict as conflict:
             messages.error(request, conflict.message)
-    else:
-        messages.error(request, _("Say why the document is unpublished."))
-    return redirect("library:document", pk=pub.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _document_page(request, pub, form, 400)
+        return redirect("library:document", pk=pub.pk)
+    # The page again, with the form and its errors (the reason missing, or too long).
+    return _document_page(request, pub, form, 400)
 
 
 @login_required

@@ -33,6 +33,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    pks = [int(pk) for pk in request.POST.getlist("notification") if pk.isdigit()]
+    # ASCII digits of a bigint only: "²".isdigit() is true but int("²") fails, and a
+    # longer number overflows the database's integers (a 500 either way).
+    pks = [
+        int(pk)
+        for pk in request.POST.getlist("notification")
+        if pk.isascii() and pk.isdigit() and len(pk) <= 18
+    ]
     services.mark_read(request.user, pks or None)
     return redirect("notifications:inbox")

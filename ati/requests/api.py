@@ -9,9 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -20,8 +26,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ati.bodies.models import Department, PublicBody
-from ati.core import ratelimit
+from ati.core import ratelimit, texts
 from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
+from ati.core.filters import StrictNullBooleanField
 
 from . import permissions, selectors, services
 from .models import (
@@ -66,8 +73,10 @@ class InformationRequestSerializer(
         slug_field="code", read_only=True
     )
     department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
+    # Blank until answered: read-only fields lose `allow_blank`, so declared here for the schema.
+    outcome = serializers.ChoiceField(Outcome.choices, read_only=True, allow_blank=True)
     is_overdue = serializers.SerializerMethodField()
     refusal_grounds = serializers.SerializerMethodField()
     transferred_to = serializers.SerializerMethodField()
@@ -112,6 +121,8 @@ class InformationRequestSerializer(
             *IDENTITY_FIELDS,
         ]
         read_only_fields = fields
+        # Masked (null) for whoever may see the request but not the applicant's identity.
+        extra_kwargs = {name: {"allow_null": True} for name in IDENTITY_FIELDS}
 
     def get_is_overdue(self, obj: InformationRequest) -> bool:
         flag = getattr(obj, "is_overdue", None)
@@ -147,15 +158,15 @@ class SubmitSerializer(serializers.Serializer[Any]):
         slug_field="code", queryset=PublicBody.objects.select_related("legal_profile")
     )
     subject = serializers.CharField(max_length=200)
-    information_requested = serializers.CharField(max_length=10000)
+    information_requested = serializers.CharField(max_length=texts.STATEMENT)
     delivery_form = serializers.ChoiceField(DeliveryForm.choices, default=DeliveryForm.ELECTRONIC)
     urgent = serializers.BooleanField(default=False)
     urgency_reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
+        max_length=texts.SHORT, required=False, allow_blank=True, default=""
     )
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    address = serializers.CharField(max_length=500)
+    address = serializers.CharField(max_length=texts.PHRASE)
     id_kind = serializers.ChoiceField(IdDocument.choices, default=IdDocument.CIN)
     id_number = serializers.RegexField(r"^[A-Za-z]{0,3}\d{3,10}$", max_length=20)
     email = serializers.EmailField(required=False)
@@ -174,41 +185,47 @@ class AssignSerializer(serializers.Serializer[Any]):
 
 
 class QuestionSerializer(serializers.Serializer[Any]):
-    question = serializers.CharField(max_length=5000)
+    question = serializers.CharField(max_length=texts.REASON)
 
 
 class ClarificationSerializer(serializers.Serializer[Any]):
-    answer = serializers.CharField(max_length=10000)
+    answer = serializers.CharField(max_length=texts.STATEMENT)
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=texts.REASON)
 
 
 class OptionalReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=texts.REASON, required=False, allow_blank=True, default=""
+    )
 
 
 class TransferSerializer(serializers.Serializer[Any]):
     to_body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=texts.REASON)
 
 
 class DraftSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(Outcome.choices)
-    text = serializers.CharField(max_length=20000)
+    text = serializers.CharField(max_length=texts.ANSWER)
 
 
 class CommentSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(max_length=5000)
+    comment = serializers.CharField(max_length=texts.REASON)
 
 
 class AnswerSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(Outcome.choices)
-    text = serializers.CharField(max_length=20000)
+    text = serializers.CharField(max_length=texts.ANSWER)
     grounds = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    withheld = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    holder = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    withheld = serializers.CharField(
+        max_length=texts.REASON, required=False, allow_blank=True, default=""
+    )
+    holder = serializers.CharField(
+        max_length=texts.LINE, required=False, allow_blank=True, default=""
+    )
     cost = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
@@ -224,7 +241,7 @@ class EmptySerializer(serializers.Serializer[Any]):
 
 
 class MessageCreateSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=10000)
+    text = serializers.CharField(max_length=texts.STATEMENT)
     internal = serializers.BooleanField(default=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
@@ -243,7 +260,16 @@ TRANSITION_RESPONSES = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Requests you may see, soonest due first"),
+    list=extend_schema(
+        summary="Requests you may see, soonest due first",
+        parameters=[
+            OpenApiParameter(
+                "overdue",
+                {"anyOf": [{"type": "boolean"}, {"type": "string", "maxLength": 0}]},
+                description="true (or 1): only the requests past their due date. Empty: no filter.",
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="One request"),
 )
 class InformationRequestViewSet(
@@ -272,7 +298,13 @@ class InformationRequestViewSet(
     def get_queryset(self) -> Any:
         qs = selectors.visible_requests(self.request.user).with_overdue()
         qs = qs.select_related("profile_version__profile")
-        if self.request.query_params.get("overdue") in {"1", "true"}:
+        try:
+            overdue = StrictNullBooleanField(required=False).clean(
+                self.request.query_params.get("overdue")
+            )
+        except DjangoValidationError as error:
+            raise DjangoValidationError({"overdue": error.messages}) from None
+        if overdue:
             qs = qs.overdue()
         return qs.order_by("response_due", "pk")
 
@@ -288,7 +320,12 @@ class InformationRequestViewSet(
 
     @extend_schema(
         request=SubmitSerializer,
-        responses={201: InformationRequestSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={
+            201: InformationRequestSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Too many submissions this hour"),
+        },
     )
     def create(self, request: Request) -> Response:
         if not ratelimit.hit("submit", f"user:{request.user.pk}"):
@@ -449,7 +486,8 @@ class InformationRequestViewSet(
         request=MessageCreateSerializer,
         responses={201: MessageSerializer, 400: ErrorSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Not paginated: a request's messages and files are few, and come whole.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request: Request, pk: str | None = None) -> Response:
         req = self.get_object()
         if request.method == "GET":
@@ -467,13 +505,20 @@ class InformationRequestViewSet(
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         req = self.get_object()
         items = selectors.attachments_for(request.user, req)
         return Response(AttachmentSerializer(items, many=True).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # Served in the type recognised from the content at upload (ati/requests/uploads.py).
+    @extend_schema(
+        responses={
+            (200, "application/*"): bytes,
+            (200, "image/*"): bytes,
+            (200, "text/plain"): bytes,
+        }
+    )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
     def download(
         self, request: Request, pk: str | None = None, attachment_id: str | None = None

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ati.bodies.models import Department, PublicBody
+from ati.core import texts
 
 from .models import Channel, DeliveryForm, IdDocument, Outcome
 
@@ -44,7 +45,7 @@ class SubmitForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     information_requested = forms.CharField(
         label=_("Information requested"),
-        max_length=10000,
+        max_length=texts.STATEMENT,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Describe the information as precisely as you can: documents, period, place. "
@@ -60,7 +61,7 @@ class SubmitForm(forms.Form):
     urgency_reason = forms.CharField(
         label=_("Why it is urgent"),
         required=False,
-        max_length=2000,
+        max_length=texts.SHORT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     first_name = forms.CharField(
@@ -71,7 +72,7 @@ class SubmitForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     address = forms.CharField(
         label=_("Postal address"),
-        max_length=500,
+        max_length=texts.PHRASE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required by law, and for sending paper copies."),
     )
@@ -157,20 +158,24 @@ class AssignForm(forms.Form):
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label=_("What needs clarifying"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What needs clarifying"),
+        max_length=texts.REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ClarificationForm(forms.Form):
     answer = forms.CharField(
-        label=_("Your clarification"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your clarification"),
+        max_length=texts.STATEMENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class ExtendForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the body needs more time"),
-        max_length=5000,
+        max_length=texts.REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the applicant, as the law requires."),
     )
@@ -181,20 +186,22 @@ class TransferForm(forms.Form):
         PublicBody.objects.filter(is_active=True), label=_("Body that holds the information")
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=texts.REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class DraftForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Proposed outcome"), choices=Outcome.choices)
     text = forms.CharField(
-        label=_("Draft answer"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Draft answer"), max_length=texts.ANSWER, widget=forms.Textarea(attrs={"rows": 6})
     )
 
 
 class ReturnDraftForm(forms.Form):
     comment = forms.CharField(
-        label=_("What must change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What must change"),
+        max_length=texts.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -202,7 +209,7 @@ class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     text = forms.CharField(
         label=_("Answer to the applicant"),
-        max_length=20000,
+        max_length=texts.ANSWER,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     grounds = forms.MultipleChoiceField(
@@ -213,11 +220,13 @@ class AnswerForm(forms.Form):
     withheld = forms.CharField(
         label=_("What is withheld (partial answer)"),
         required=False,
-        max_length=5000,
+        max_length=texts.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     holder = forms.CharField(
-        label=_("Body that holds the information (not held)"), required=False, max_length=300
+        label=_("Body that holds the information (not held)"),
+        required=False,
+        max_length=texts.LINE,
     )
     cost = forms.DecimalField(
         label=_("Cost of reproduction and sending (MAD)"),
@@ -235,12 +244,12 @@ class AnswerForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=texts.REASON)
 
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message"), max_length=texts.STATEMENT, widget=forms.Textarea(attrs={"rows": 3})
     )
     internal = forms.BooleanField(
         label=_("Internal note (not shown to the applicant)"), required=False

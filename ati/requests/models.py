@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from ati.core import texts
+
 
 class State(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -133,7 +135,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     )
     applicant_first_name = models.CharField(_("first name"), max_length=100)
     applicant_last_name = models.CharField(_("last name"), max_length=100)
-    applicant_address = models.TextField(_("postal address"), max_length=500)
+    applicant_address = models.TextField(_("postal address"), max_length=texts.PHRASE)
     applicant_id_kind = models.CharField(
         _("identity document"), max_length=20, choices=IdDocument.choices, default=IdDocument.CIN
     )
@@ -151,7 +153,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     )
 
     subject = models.CharField(_("subject"), max_length=200)
-    information_requested = models.TextField(_("information requested"), max_length=10000)
+    information_requested = models.TextField(_("information requested"), max_length=texts.STATEMENT)
     delivery_form = models.CharField(
         _("form of delivery"),
         max_length=16,
@@ -159,7 +161,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         default=DeliveryForm.ELECTRONIC,
     )
     urgent = models.BooleanField(_("urgent (life, safety or liberty)"), default=False)
-    urgency_reason = models.TextField(_("why it is urgent"), max_length=2000, blank=True)
+    urgency_reason = models.TextField(_("why it is urgent"), max_length=texts.SHORT, blank=True)
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
     )
@@ -460,7 +462,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     direction = models.CharField(max_length=16, choices=Direction.choices)
-    text = models.TextField(_("message"), max_length=10000)
+    text = models.TextField(_("message"), max_length=texts.STATEMENT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -27,7 +27,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ati.accounts import permissions as roles
 from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
-from ati.core import files
+from ati.core import files, texts
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, resume_after_pause
@@ -242,6 +242,11 @@ def submit_request(
     The request gets its reference, the legal profile version in force, and its
     due dates; the receipt is e-mailed after commit.
     """
+    texts.check_texts(
+        information_requested=(details.information_requested, texts.STATEMENT),
+        urgency_reason=(details.urgency_reason, texts.SHORT),
+        address=(applicant.address, texts.PHRASE),
+    )
     on_behalf = not roles.is_citizen(actor)
     if on_behalf and not permissions.can_submit_on_behalf(actor, body):
         raise PermissionDenied(
@@ -369,6 +374,7 @@ def request_clarification(
     """Ask the applicant to clarify: the response clock stops until they answer."""
     if not question.strip():
         raise ValidationError({"question": _("Say what needs clarifying.")})
+    texts.check_texts(question=(question, texts.REASON))
     return _transition(
         actor,
         req,
@@ -385,6 +391,7 @@ def provide_clarification(
     """The applicant answers: the response period restarts (or resumes) from today."""
     if not answer.strip():
         raise ValidationError({"answer": _("Write your clarification.")})
+    texts.check_texts(answer=(answer, texts.STATEMENT))
 
     def change(r: InformationRequest) -> None:
         today = _today()
@@ -413,6 +420,7 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
         raise ValidationError(
             {"reason": _("Give the reason for the extension: the applicant is told.")}
         )
+    texts.check_texts(reason=(reason, texts.REASON))
 
     def check(r: InformationRequest) -> None:
         if r.state in OPEN_STATES and not r.can_extend():
@@ -449,6 +457,7 @@ def transfer(
     """Send the request to the body that holds the information; a new clock starts there."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the request goes to another body.")})
+    texts.check_texts(reason=(reason, texts.REASON))
     new_request: list[InformationRequest] = []
 
     def check(r: InformationRequest) -> None:
@@ -544,6 +553,7 @@ def submit_draft(
         raise ValidationError({"outcome": _("Choose an outcome.")})
     if not text.strip():
         raise ValidationError({"text": _("Write the proposed answer.")})
+    texts.check_texts(text=(text, texts.ANSWER))
     return _transition(
         actor,
         req,
@@ -556,6 +566,7 @@ def submit_draft(
 def return_draft(actor: Any, req: InformationRequest | int, *, comment: str) -> InformationRequest:
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must change in the draft.")})
+    texts.check_texts(comment=(comment, texts.REASON))
     return _transition(
         actor, req, "return_draft", lambda r: r.return_draft(), reason=comment.strip()
     )
@@ -576,7 +587,9 @@ def answer(
     """The body's answer: granted, partially granted, refused (citing grounds) or not held."""
     attachments = list(attachments)
     grounds = [g for g in grounds if g]
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = texts.text_errors(
+        text=(text, texts.ANSWER), withheld=(withheld, texts.REASON), holder=(holder, texts.LINE)
+    )
     if outcome not in Outcome.values:
         errors["outcome"] = _("Choose an outcome.")
     if not text.strip():
@@ -687,6 +700,7 @@ def reopen_after_order(
 
 
 def withdraw(actor: Any, req: InformationRequest | int, *, reason: str = "") -> InformationRequest:
+    texts.check_texts(reason=(reason, texts.REASON))
     return _transition(
         actor,
         req,
@@ -715,6 +729,7 @@ def post_message(
     attachments = list(attachments)
     if not text.strip():
         raise ValidationError({"text": _("Write a message.")})
+    texts.check_texts(text=(text, texts.STATEMENT))
     _validate_uploads(attachments)
     with files.atomic():
         locked = _locked(req)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,7 +16,7 @@ from .selectors import latest_snapshot
 _FIELD_TYPES = {
     "integer": lambda: serializers.IntegerField(),
     "number": lambda: serializers.FloatField(allow_null=True),
-    "string": lambda: serializers.CharField(),
+    "string": lambda: serializers.CharField(allow_blank=True),
 }
 
 
@@ -34,16 +34,28 @@ StatisticsRowSerializer: Any = type(
 class ColumnSerializer(serializers.Serializer[dict[str, object]]):
     name = serializers.CharField()
     type = serializers.CharField()
-    unit = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)  # none for codes and names
     description = serializers.CharField()
 
 
+@extend_schema_serializer(many=False)  # one object, though it answers the `list` action
 class StatisticsSerializer(serializers.Serializer[dict[str, object]]):
     schema_version = serializers.CharField()
     computed_at = serializers.DateTimeField()
     license = serializers.CharField()
     columns = ColumnSerializer(many=True)
     rows = StatisticsRowSerializer(many=True)
+
+
+class StatisticsQuerySerializer(serializers.Serializer[Any]):
+    """A filter that is not valid is a 400, never silently the whole table."""
+
+    year = serializers.IntegerField(
+        required=False, min_value=1, max_value=9999, help_text="Only this year of receipt."
+    )
+    body = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="Only this body (its code)."
+    )
 
 
 class StatisticsViewSet(viewsets.ViewSet):
@@ -53,18 +65,16 @@ class StatisticsViewSet(viewsets.ViewSet):
 
     @extend_schema(
         responses=StatisticsSerializer,
-        parameters=[
-            OpenApiParameter("year", int, description="Only this year of receipt."),
-            OpenApiParameter("body", str, description="Only this body (its code)."),
-        ],
+        parameters=[StatisticsQuerySerializer],
     )
     def list(self, request: Request) -> Response:
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         snapshot = latest_snapshot()
         assert snapshot is not None
-        year = request.query_params.get("year")
         rows = opendata.rows(
             snapshot,
-            year=int(year) if year and year.isdigit() else None,
-            body_code=request.query_params.get("body") or None,
+            year=query.validated_data.get("year"),
+            body_code=query.validated_data.get("body") or None,
         )
         return Response(opendata.as_json(snapshot, rows))

@@ -10,7 +10,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from pypdf import PdfReader
 
 from ati.audit.models import AuditEvent
@@ -282,6 +282,21 @@ def test_unpublish_leaves_a_tombstone_and_leaves_the_index(client, published_fr,
     assert search.search("budget").total == 0
     assert client.get(f"/library/{published_fr.pk}/document.pdf").status_code == 404
     assert AuditEvent.objects.filter(action="publication.unpublished").count() == 1
+
+
+def test_unpublishing_deletes_the_pdf_only_once_committed(
+    client, published_fr, officer, django_capture_on_commit_callbacks
+):
+    stored = published_fr.pdf.name
+    storage = published_fr.pdf.storage
+    with transaction.atomic():
+        services.unpublish(officer, published_fr, "Publié par erreur.")
+        transaction.set_rollback(True)  # e.g. the caller's transaction fails afterwards
+    assert storage.exists(stored)
+    assert client.get(f"/library/{published_fr.pk}/document.pdf").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unpublish(officer, published_fr, "Publié par erreur.")
+    assert not storage.exists(stored)
 
 
 def test_public_pages_and_api(client, published_fr):

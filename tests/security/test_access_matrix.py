@@ -6,12 +6,10 @@ import os
 
 import pytest
 import time_machine
-from django.db import transaction
-from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .access_matrix import ADMIN_LOGIN, LOGIN, MATRIX
-from .world import NOW, ROLES, build_world
+from .world import NOW, ROLES, client_for, world_in_a_transaction
 
 ADMIN_ROW = "admin:*"
 #: Admin pages requested for the "admin:*" row: the index and a changelist per app.
@@ -49,22 +47,8 @@ def test_every_url_has_a_row_in_the_access_matrix():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module, in a transaction rolled back at its end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        yield build_world()
-        transaction.set_rollback(True)
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    return client
+    with world_in_a_transaction(django_db_blocker) as built:
+        yield built
 
 
 CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]

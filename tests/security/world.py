@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import time_machine
+from django.db import transaction
+from django.test import Client, override_settings
 
 from ati.accounts.models import Role
 from ati.appeals import services as appeal_services
@@ -194,3 +200,25 @@ def build_world() -> World:
         pending=pending,
         attachment_id=attachment_id,
     )
+
+
+@contextmanager
+def world_in_a_transaction(django_db_blocker: Any) -> Iterator[World]:
+    """The world for a whole test module, in a transaction rolled back at its end."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        time_machine.travel(NOW, tick=False),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def client_for(world: World, role: str, **kwargs: Any) -> Client:
+    """A client signed in (by session) as the role's person; anonymous for "anonymous"."""
+    client = Client(**kwargs)
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return client
