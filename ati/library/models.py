@@ -105,7 +105,11 @@ class Publication(ConcurrentTransitionMixin, models.Model):
     redactions = models.JSONField(_("redactions"), default=list, blank=True)
     # Private: the values always redacted (the applicant's identity), kept from the proposal
     # for the worker that prepares the redactions and for a title changed at approval.
-    identities = models.JSONField(_("identities always redacted"), default=list, blank=True)
+    # A database default too (like the preparation fields below): the previous release's code,
+    # still running during a rolling upgrade, inserts rows without these columns.
+    identities = models.JSONField(
+        _("identities always redacted"), default=list, db_default=[], blank=True
+    )
     # Public: the original with the approved redactions replaced by markers.
     public_text = models.TextField(_("published text"), blank=True)
     # Denormalised for the facets: the source request's outcome, the publication year.
@@ -127,9 +131,11 @@ class Publication(ConcurrentTransitionMixin, models.Model):
     # The preparation (tasks.prepare_publication): claimed by one worker at a time until
     # `preparation_claimed_until`; a worker that died leaves an expired claim, and the
     # periodic job takes the proposal again (at most services.PREPARATION_MAX_ATTEMPTS times).
-    preparation_attempts = models.PositiveSmallIntegerField(default=0)
+    preparation_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
     preparation_claimed_until = models.DateTimeField(null=True, blank=True)
-    preparation_error = models.TextField(_("why the preparation failed"), blank=True)
+    preparation_error = models.TextField(
+        _("why the preparation failed"), blank=True, default="", db_default=""
+    )
     prepared_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -157,13 +163,6 @@ class Publication(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(state="published") | models.Q(approved_by__isnull=False),
                 name="published_document_was_approved",
             ),
-            # Redactions are reviewed only once prepared: nothing reaches review (and so
-            # publication) before the worker has proposed them.
-            models.CheckConstraint(
-                condition=models.Q(state__in=["draft", "preparing", "preparation_failed"])
-                | models.Q(prepared_at__isnull=False),
-                name="reviewed_document_was_prepared",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -176,8 +175,13 @@ class Publication(ConcurrentTransitionMixin, models.Model):
     # --- transitions: fields only; services.py checks who and audits ----------------
 
     @property
-    def is_preparing(self) -> bool:
-        return self.state == PublicationState.PREPARING
+    def is_prepared(self) -> bool:
+        """The worker has proposed the redactions (review, and all that follows, may start)."""
+        return self.state not in (
+            PublicationState.DRAFT,
+            PublicationState.PREPARING,
+            PublicationState.PREPARATION_FAILED,
+        )
 
     @transition(field=state, source=PublicationState.DRAFT, target=PublicationState.PREPARING)
     def propose(self) -> None:

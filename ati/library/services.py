@@ -91,7 +91,7 @@ def _snapshot(pub: Publication) -> dict[str, Any]:
     }
     # Until the worker has redacted it with the French name model, the title may still hold
     # a name written without a title: it stays out of the (append-only) audit log.
-    if pub.prepared_at is not None:
+    if pub.is_prepared:
         snapshot["title"] = pub.title
     return snapshot
 
@@ -438,7 +438,7 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
             actor, locked
         ):
             raise PermissionDenied(_("Only an officer of the body may approve a publication."))
-        if locked.state in (PublicationState.PREPARING, PublicationState.PREPARATION_FAILED):
+        if not locked.is_prepared:
             raise TransitionConflict(
                 _("Nothing can be approved before the redactions are prepared."),
                 state=locked.state,

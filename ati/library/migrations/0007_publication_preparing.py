@@ -2,16 +2,16 @@
 
 The redactions of a proposal are detected in the background (the French name model is
 loaded by the worker, never by a web process), so a publication records what the worker
-needs (`identities`), its claim on the work and the error of a failed attempt. Documents
-already in review or beyond were prepared when they were proposed: `prepared_at` is set to
-their creation, and a constraint keeps review for prepared documents. On SQLite, Django
-rebuilds the table for these changes, which drops the facet index of 0004: it is made again.
+needs (`identities`), its claim on the work and the error of a failed attempt. The new
+columns have database defaults, so that the previous release's code, still running during a
+rolling upgrade, can insert rows. Documents already in review or beyond were prepared when
+they were proposed: `prepared_at` is set to their creation. On SQLite, Django rebuilds the
+table for these changes, which drops the facet index of 0004: it is made again.
 """
 
 from importlib import import_module
 
 import django_fsm
-from django.conf import settings
 from django.db import migrations, models
 
 
@@ -28,22 +28,19 @@ def mark_prepared(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bodies', '0002_public_body_legal_profile'),
         ('library', '0006_pg_search_vector_inline'),
-        ('requests', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
             model_name='publication',
             name='identities',
-            field=models.JSONField(blank=True, default=list, verbose_name='identities always redacted'),
+            field=models.JSONField(blank=True, db_default=[], default=list, verbose_name='identities always redacted'),
         ),
         migrations.AddField(
             model_name='publication',
             name='preparation_attempts',
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(db_default=0, default=0),
         ),
         migrations.AddField(
             model_name='publication',
@@ -53,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='publication',
             name='preparation_error',
-            field=models.TextField(blank=True, verbose_name='why the preparation failed'),
+            field=models.TextField(blank=True, db_default='', default='', verbose_name='why the preparation failed'),
         ),
         migrations.AddField(
             model_name='publication',
@@ -66,9 +63,5 @@ class Migration(migrations.Migration):
             field=django_fsm.FSMField(choices=[('draft', 'Draft'), ('preparing', 'Preparing the redactions'), ('preparation_failed', 'Preparation failed'), ('in_review', 'Awaiting review'), ('published', 'Published'), ('unpublished', 'Unpublished')], db_index=True, default='draft', max_length=20, protected=True, verbose_name='state'),
         ),
         migrations.RunPython(mark_prepared, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'preparing', 'preparation_failed']), ('prepared_at__isnull', False), _connector='OR'), name='reviewed_document_was_prepared'),
-        ),
         migrations.RunPython(FACETS.create, migrations.RunPython.noop),
     ]
