@@ -8,6 +8,7 @@ detects the redactions, once, and moves it to review. A failure is shown and can
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from ati.audit.models import AuditEvent
@@ -104,6 +106,10 @@ def test_a_worker_killed_mid_task_is_replaced_once_its_claim_expires(proposed):
     assert pub.state == PublicationState.IN_REVIEW and pub.preparation_attempts == 2
     assert [r["original"] for r in pub.redactions] == ["Karim Alaoui", "AB123456"]
     assert JobRun.objects.get(name="prepare_publications").last_result == "in_review: 1"
+    out = io.StringIO()
+    call_command("jobs_status", stdout=out)
+    assert "library proposals preparing: 0 (oldest: -)" in out.getvalue()
+    assert "last run prepare_publications:" in out.getvalue()
 
 
 def test_a_worker_that_dies_every_time_leaves_a_visible_failure_not_a_stuck_proposal(proposed):
@@ -118,6 +124,11 @@ def test_a_worker_that_dies_every_time_leaves_a_visible_failure_not_a_stuck_prop
     pub.refresh_from_db()
     assert pub.state == PublicationState.PREPARATION_FAILED
     assert "stopped 3 times" in pub.preparation_error
+    out = io.StringIO()
+    call_command("jobs_status", stdout=out)
+    assert "library proposals whose preparation failed (retry from the review page): 1" in (
+        out.getvalue()
+    )
     assert len(_events(pub, "publication.preparation_failed")) == 1
 
 
