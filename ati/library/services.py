@@ -230,6 +230,11 @@ def schedule_preparation(pk: int) -> None:
 def enqueue_preparation(pk: int) -> None:
     from .tasks import prepare_publication as task
 
+    if not Publication.objects.filter(pk=pk, state=PublicationState.PREPARING).exists():
+        # Already prepared by the time the proposal committed (seed_demo prepares its own
+        # documents in-process): no message, which on the demo's filesystem broker would
+        # each cost the worker a poll (about a second) before the next real one.
+        return
     try:
         # No publishing retries: a broker that is down must not hold up the officer's
         # request. The proposal stays `preparing` and prepare_pending takes it.

@@ -162,6 +162,25 @@ def test_a_broker_down_never_fails_the_proposal(
     assert services.prepare_pending() == {"in_review": 1}
 
 
+def test_no_task_is_published_for_a_proposal_prepared_before_its_commit(
+    officer, body, monkeypatch, django_capture_on_commit_callbacks
+):
+    """seed_demo prepares its documents in-process: the demo's worker gets no message for them."""
+    published = []
+    monkeypatch.setattr(
+        tasks.prepare_publication, "apply_async", lambda *a, **kw: published.append(a)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = services.propose_proactive(
+            officer, body, category="reports", title="Rapport", text=UNTITLED
+        )
+        services.prepare_publication(pub.pk)
+        waiting = services.propose_proactive(
+            officer, body, category="reports", title="Autre", text=UNTITLED
+        )
+    assert published == [((waiting.pk,),)]
+
+
 def test_a_failed_detection_is_shown_and_the_officer_tries_again(
     client, proposed, officer, monkeypatch, django_capture_on_commit_callbacks
 ):
