@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -332,12 +333,8 @@ def prepare_pending(limit: int = 100) -> dict[str, int]:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    counts: dict[str, int] = {}
-    for pk in pks:
-        state = prepare_publication(pk)
-        if state:
-            counts[state] = counts.get(state, 0) + 1
-    return counts
+    # The state each one was left in ("" when another worker had it meanwhile: not counted).
+    return dict(Counter(state for state in map(prepare_publication, pks) if state))
 
 
 def retry_preparation(actor: Any, pub: Publication | int) -> Publication:
