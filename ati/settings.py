@@ -295,6 +295,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
+    # Library proposals whose preparation task was lost or whose worker died (docs/jobs.md).
+    "library-prepare-pending": {"task": "library.prepare_pending", "schedule": 60.0},
     # Lapsed complaints and compliance reminders (idempotent: each is recorded once).
     "appeals-sweep": {"task": "appeals.sweep", "schedule": 3600.0},
     # Files no row points to (a transaction that never committed): docs/jobs.md.

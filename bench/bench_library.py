@@ -205,6 +205,7 @@ def generate(n: int, rng: random.Random) -> None:
                     public_text=text,
                     state="published",
                     approved_by_id=admin_id,
+                    prepared_at=now,
                     approved_at=now,
                     published_at=now,
                     year=rng.choice([2023, 2024, 2025, 2026]),

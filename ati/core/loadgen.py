@@ -907,6 +907,7 @@ def _documents(
         "approved_at",
         "published_at",
         "created_at",
+        "prepared_at",
     ]
     writer = Writer(Publication, dict.fromkeys(keys, PER_ROW))
     done = 0
@@ -934,6 +935,7 @@ def _documents(
                     "approved_at": published,
                     "published_at": published,
                     "created_at": published - dt.timedelta(days=2),
+                    "prepared_at": published - dt.timedelta(days=2),
                 }
             )
         writer.write(chunk)

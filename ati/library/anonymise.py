@@ -119,8 +119,9 @@ PRIORITY = {
 
 
 #: Which detector proposed a span, for --explain and the stored proposal: the applicant's known
-#: values, an identifier pattern, a civil title, a "nom :" label, the French model.
-SOURCES = ("applicant", "pattern", "title", "label", "ner")
+#: values, an identifier pattern, a civil title, a "nom :" label, the French model, and (for a
+#: title anonymised without the model) the words of names already found in the document's text.
+SOURCES = ("applicant", "pattern", "title", "label", "ner", "names")
 
 
 @dataclass(frozen=True)
@@ -885,11 +886,16 @@ def detect(
     identities: Sequence[str] = (),
     allow: Sequence[str] = (),
     language: str = "fr",
+    model: bool = True,
+    names: Sequence[str] = (),
 ) -> list[_Span]:
     """Every span to redact, before merging: (start, end, category, source).
 
     The French model runs only when `language` is "fr": it has no Arabic, and on other
-    languages it takes ordinary capitalised words for names.
+    languages it takes ordinary capitalised words for names. `model=False` keeps it out (a
+    web process must never load it, docs/library.md); `names` are names of persons already
+    found elsewhere in the document (its text, for its title): their words are redacted
+    wherever they recur capitalised, with the model or without it.
     """
     found: list[_Span] = []
     for pattern in identity_patterns(identities):
@@ -930,11 +936,23 @@ def detect(
         span for span in vetoable if not any(ks <= span[0] and span[1] <= ke for ks, ke in kept)
     ]
     if language == "fr":
-        names = [text[s:e] for s, e, category, _ in found if category == "person"]
-        found += [
-            (s, e, "person", "ner")
-            for s, e in ner_persons(text, kept=kept, allow=allow, known_names=names)
-        ]
+        known = [text[s:e] for s, e, category, _ in found if category == "person"] + [*names]
+        if model:
+            found += [
+                (s, e, "person", "ner")
+                for s, e in ner_persons(text, kept=kept, allow=allow, known_names=known)
+            ]
+        elif names:
+            whole = [
+                (m.start(), m.end())
+                for source in filter(None, map(_token_pattern, names))
+                for m in re.finditer(source, text, re.IGNORECASE)
+                if not _overlaps(m, kept)
+            ]
+            found += [
+                (s, e, "person", "names")
+                for s, e in whole + _name_parts_elsewhere(text, known, kept)
+            ]
     return found
 
 
@@ -965,14 +983,14 @@ def find_redactions(
     identities: Sequence[str] = (),
     allow: Sequence[str] = (),
     language: str = "fr",
+    model: bool = True,
+    names: Sequence[str] = (),
 ) -> list[Redaction]:
     """The proposed redactions of a text, merged, in order, with the original values."""
-    return [
-        Redaction(s, e, c, text[s:e], source)
-        for s, e, c, source in merge(
-            detect(text, identities=identities, allow=allow, language=language)
-        )
-    ]
+    spans = detect(
+        text, identities=identities, allow=allow, language=language, model=model, names=names
+    )
+    return [Redaction(s, e, c, text[s:e], source) for s, e, c, source in merge(spans)]
 
 
 def apply(text: str, redactions: Iterable[Redaction | dict[str, Any]], *, language: str) -> str:
@@ -996,10 +1014,15 @@ def anonymise(
     language: str = "fr",
     identities: Sequence[str] = (),
     allow: Sequence[str] = (),
+    model: bool = True,
+    names: Sequence[str] = (),
 ) -> Result:
     """Redact `text`: the applicant's `identities` always, then every pattern not allowed.
 
-    `language` is the text's: it chooses the markers, and the French model runs on French.
+    `language` is the text's: it chooses the markers, and the French model runs on French
+    unless `model` is False (see `detect`, also for `names`).
     """
-    redactions = find_redactions(text, identities=identities, allow=allow, language=language)
+    redactions = find_redactions(
+        text, identities=identities, allow=allow, language=language, model=model, names=names
+    )
     return Result(apply(text, redactions, language=language), redactions)

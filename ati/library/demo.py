@@ -1,7 +1,9 @@
 """Demo library: the granted answers published, and Article 10 documents in French and Arabic.
 
-Made through the services (propose → approve), so anonymised, reviewed and audited
-like real ones. Idempotent: a document is found by its body and title.
+Made through the services (propose → prepare → approve), so anonymised, reviewed and
+audited like real ones. The redactions are prepared here, in the seeding process, as the
+worker would (the demo's worker starts after the seed, and finds them already done).
+Idempotent: a document is found by its body and title.
 """
 
 from __future__ import annotations
@@ -137,6 +139,7 @@ def seed_library() -> None:
         pub = services.propose_proactive(
             officer, found, category=category, title=title, text=text, language=language
         )
+        services.prepare_publication(pub.pk)
         services.approve_and_publish(officer, pub)
     answered = InformationRequest.objects.filter(
         outcome__in=services.PUBLISHABLE_OUTCOMES, publications__isnull=True
@@ -146,4 +149,5 @@ def seed_library() -> None:
         if officer is None:
             continue
         pub = services.propose_from_request(officer, req)
+        services.prepare_publication(pub.pk)
         services.approve_and_publish(officer, pub)

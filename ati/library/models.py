@@ -1,9 +1,13 @@
 """A published document of the library and its review workflow.
 
-draft → in_review → published → unpublished. Nothing reaches `published`
-without a person's approval (`approved_by`), given by `services.approve_and_publish`.
-The original text is private (it may hold personal data); the public text is
-the original with the approved redactions replaced by visible markers.
+draft → preparing → in_review → published → unpublished, and preparing →
+preparation_failed → preparing when the detection of redactions fails and a
+person asks again. A proposal is `preparing` while the Celery worker looks for
+the redactions to propose (the French name model is loaded there, never in a
+web process: docs/library.md). Nothing reaches `published` without a person's
+approval (`approved_by`), given by `services.approve_and_publish`. The original
+text is private (it may hold personal data); the public text is the original
+with the approved redactions replaced by visible markers.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 class PublicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    PREPARING = "preparing", _("Preparing the redactions")
+    PREPARATION_FAILED = "preparation_failed", _("Preparation failed")
     IN_REVIEW = "in_review", _("Awaiting review")
     PUBLISHED = "published", _("Published")
     UNPUBLISHED = "unpublished", _("Unpublished")
@@ -97,6 +103,13 @@ class Publication(ConcurrentTransitionMixin, models.Model):
     # Private: may hold personal data until the redactions are applied.
     original_text = models.TextField(_("original text"))
     redactions = models.JSONField(_("redactions"), default=list, blank=True)
+    # Private: the values always redacted (the applicant's identity), kept from the proposal
+    # for the worker that prepares the redactions and for a title changed at approval.
+    # A database default too (like the preparation fields below): the previous release's code,
+    # still running during a rolling upgrade, inserts rows without these columns.
+    identities = models.JSONField(
+        _("identities always redacted"), default=list, db_default=[], blank=True
+    )
     # Public: the original with the approved redactions replaced by markers.
     public_text = models.TextField(_("published text"), blank=True)
     # Denormalised for the facets: the source request's outcome, the publication year.
@@ -105,7 +118,7 @@ class Publication(ConcurrentTransitionMixin, models.Model):
 
     state = FSMField(
         _("state"),
-        max_length=16,
+        max_length=20,
         choices=PublicationState.choices,
         default=PublicationState.DRAFT,
         protected=True,
@@ -115,6 +128,15 @@ class Publication(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The preparation (tasks.prepare_publication): claimed by one worker at a time until
+    # `preparation_claimed_until`; a worker that died leaves an expired claim, and the
+    # periodic job takes the proposal again (at most services.PREPARATION_MAX_ATTEMPTS times).
+    preparation_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    preparation_claimed_until = models.DateTimeField(null=True, blank=True)
+    preparation_error = models.TextField(
+        _("why the preparation failed"), blank=True, default="", db_default=""
+    )
+    prepared_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -152,9 +174,40 @@ class Publication(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions: fields only; services.py checks who and audits ----------------
 
-    @transition(field=state, source=PublicationState.DRAFT, target=PublicationState.IN_REVIEW)
-    def submit_for_review(self) -> None:
-        pass
+    @property
+    def is_prepared(self) -> bool:
+        """The worker has proposed the redactions (review, and all that follows, may start)."""
+        return self.state not in (
+            PublicationState.DRAFT,
+            PublicationState.PREPARING,
+            PublicationState.PREPARATION_FAILED,
+        )
+
+    @transition(field=state, source=PublicationState.DRAFT, target=PublicationState.PREPARING)
+    def propose(self) -> None:
+        """Proposed: the worker prepares the redactions."""
+
+    @transition(field=state, source=PublicationState.PREPARING, target=PublicationState.IN_REVIEW)
+    def prepared(self, redactions: list[dict[str, Any]], title: str, at: Any) -> None:
+        self.redactions = redactions
+        self.title = title
+        self.prepared_at = at
+        self.preparation_error = ""
+        self.preparation_claimed_until = None
+
+    @transition(
+        field=state, source=PublicationState.PREPARING, target=PublicationState.PREPARATION_FAILED
+    )
+    def preparation_failed(self, error: str) -> None:
+        self.preparation_error = error
+        self.preparation_claimed_until = None
+
+    @transition(
+        field=state, source=PublicationState.PREPARATION_FAILED, target=PublicationState.PREPARING
+    )
+    def retry_preparation(self) -> None:
+        self.preparation_attempts = 0
+        self.preparation_claimed_until = None
 
     def has_approval(self) -> bool:
         return self.approved_by_id is not None and self.approved_at is not None

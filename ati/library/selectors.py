@@ -43,8 +43,17 @@ def segments(pub: Publication) -> list[Segment]:
     return out
 
 
+#: What the officers' queue lists: proposals still being prepared (or whose preparation
+#: failed, to be tried again) as well as those awaiting a person's review.
+QUEUE_STATES = (
+    PublicationState.PREPARING,
+    PublicationState.PREPARATION_FAILED,
+    PublicationState.IN_REVIEW,
+)
+
+
 def review_queue(user: Any) -> Any:
-    qs = Publication.objects.filter(state=PublicationState.IN_REVIEW).select_related("body")
+    qs = Publication.objects.filter(state__in=QUEUE_STATES).select_related("body")
     if roles.is_administrator(user):
         return qs
     if roles.is_commission_member(user):

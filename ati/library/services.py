@@ -1,18 +1,29 @@
-"""Every write on the library: propose, review (redactions), approve and publish, unpublish.
+"""Every write on the library: propose, prepare, review, approve and publish, unpublish.
 
 Each function checks the actor's right, locks the publication row, changes it,
 writes one audit event, all in one transaction. The search index follows the
 publish and unpublish services here (not signals), in the same transaction.
+
+Proposing records the text and the proposer and leaves the publication
+`preparing`; the redactions are detected by the Celery worker
+(`prepare_publication`, queued after the commit, and `prepare_pending` every
+minute for a task that was lost or a worker that died). The French name model
+is loaded there, never in a web process: it costs seconds and ~124 MB to the
+process that loads it (docs/library.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import re
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -33,8 +44,16 @@ from .models import (
     PublishableOfficial,
 )
 
+log = logging.getLogger(__name__)
+
 PUBLISHABLE_OUTCOMES = (Outcome.GRANTED, Outcome.PARTIALLY_GRANTED)
 TEXT_ATTACHMENT_LIMIT = 200_000
+#: How long a worker owns a proposal it prepares; past it, `prepare_pending` takes it again
+#: (the worker died: the model takes seconds, a page tens of milliseconds).
+PREPARATION_CLAIM_SECONDS = 300
+#: Claims that never finished (a worker killed each time, out of memory say) before the
+#: proposal is marked failed, for a person to see the error and try again.
+PREPARATION_MAX_ATTEMPTS = 3
 
 
 def allow_list(body: PublicBody) -> list[str]:
@@ -67,12 +86,16 @@ def request_identities(req: InformationRequest) -> list[str]:
 
 
 def _snapshot(pub: Publication) -> dict[str, Any]:
-    return {
+    snapshot = {
         "state": pub.state,
         "redactions": len(pub.redactions or []),
         "category": pub.category,
-        "title": pub.title,
     }
+    # Until the worker has redacted it with the French name model, the title may still hold
+    # a name written without a title: it stays out of the (append-only) audit log.
+    if pub.is_prepared:
+        snapshot["title"] = pub.title
+    return snapshot
 
 
 def _locked(pub: Publication | int) -> Publication:
@@ -109,13 +132,11 @@ def _create(
     source: InformationRequest | None = None,
     outcome: str = "",
 ) -> Publication:
-    allowed = allow_list(body)
-    redactions = anonymise.find_redactions(
-        text, identities=identities, allow=allowed, language=language
-    )
-    # The title is short and public at once in the review queue: redacted without review.
+    # The title is short and public at once in the review queue: redacted without review,
+    # by the rules here (a web process never loads the French model), then again by the
+    # worker with the model and the names it finds in the text.
     safe_title = anonymise.anonymise(
-        title, language=language, identities=identities, allow=allowed
+        title, language=language, identities=identities, allow=allow_list(body), model=False
     ).text
     pub = Publication(
         body=body,
@@ -123,20 +144,21 @@ def _create(
         title=safe_title[:300],
         language=language,
         original_text=text,
-        redactions=[r.as_dict() for r in redactions],
+        identities=identities,
         source_request=source,
         outcome=outcome,
         proposed_by=actor,
     )
-    pub.submit_for_review()
+    pub.propose()
     pub.save()
     record(
         "publication.proposed",
         actor=actor,
         obj=pub,
         after=_snapshot(pub),
-        reason=f"{len(redactions)} redactions proposed",
+        reason="redactions prepared in the background",
     )
+    schedule_preparation(pub.pk)
     return pub
 
 
@@ -201,6 +223,145 @@ def propose_proactive(
             language=language,
             identities=list(identities or []),
         )
+
+
+# --- preparation (the Celery worker) ----------------------------------------------------
+def schedule_preparation(pk: int) -> None:
+    """After commit, ask a worker to prepare this proposal (best effort: see prepare_pending)."""
+    transaction.on_commit(lambda: enqueue_preparation(pk))
+
+
+def enqueue_preparation(pk: int) -> None:
+    from .tasks import prepare_publication as task
+
+    if not Publication.objects.filter(pk=pk, state=PublicationState.PREPARING).exists():
+        # Already prepared by the time the proposal committed (seed_demo prepares its own
+        # documents in-process): no message, which on the demo's filesystem broker would
+        # each cost the worker a poll (about a second) before the next real one.
+        return
+    try:
+        # No publishing retries: a broker that is down must not hold up the officer's
+        # request. The proposal stays `preparing` and prepare_pending takes it.
+        task.apply_async((pk,), retry=False)
+    except Exception as exc:
+        log.warning("broker unavailable, publication %s waits for prepare_pending: %s", pk, exc)
+
+
+def _preparable(now: dt.datetime) -> Q:
+    return Q(state=PublicationState.PREPARING) & (
+        Q(preparation_claimed_until__isnull=True) | Q(preparation_claimed_until__lt=now)
+    )
+
+
+def claim_preparation(pk: int, now: dt.datetime | None = None) -> bool:
+    """Take a proposal for one attempt; False when another worker has it or it is prepared."""
+    now = now or timezone.now()
+    return bool(
+        Publication.objects.filter(_preparable(now), pk=pk).update(
+            preparation_claimed_until=now + dt.timedelta(seconds=PREPARATION_CLAIM_SECONDS),
+            preparation_attempts=F("preparation_attempts") + 1,
+        )
+    )
+
+
+def detect_redactions(pub: Publication) -> tuple[list[dict[str, Any]], str]:
+    """The proposed redactions of the text, and the title redacted again with the same names.
+
+    Runs the French name model on French texts: call it from the worker (or a command),
+    never from a web view.
+    """
+    allowed = allow_list(pub.body)
+    redactions = anonymise.find_redactions(
+        pub.original_text, identities=pub.identities, allow=allowed, language=pub.language
+    )
+    names = [r.original for r in redactions if r.category == "person"]
+    title = anonymise.anonymise(
+        pub.title, language=pub.language, identities=pub.identities, allow=allowed, names=names
+    ).text
+    return [r.as_dict() for r in redactions], title[:300]
+
+
+def _settle(pk: int, change: Any, action: str, reason: str) -> str:
+    """Apply the worker's result to a proposal still preparing, audited; "" if it is not."""
+    with transaction.atomic():
+        locked = _locked(pk)
+        if locked.state != PublicationState.PREPARING:
+            return ""  # another worker finished first (or a person acted): one result only
+        before = _snapshot(locked)
+        change(locked)
+        locked.save()
+        record(action, obj=locked, before=before, after=_snapshot(locked), reason=reason)
+        return str(locked.state)
+
+
+def prepare_publication(pk: int) -> str:
+    """Detect a proposal's redactions and move it to review (the Celery task's body).
+
+    Idempotent: the claim lets one worker at a time compute, the result is written only
+    while the proposal is still `preparing`, and it replaces the redactions rather than
+    adding to them; a second run, or a run after a worker died mid-task, finds nothing to
+    do or gives the same single set. Returns the state it left ("" when it was not ours).
+    """
+    if not claim_preparation(pk):
+        return ""
+    pub = Publication.objects.select_related("body").get(pk=pk)
+    if pub.preparation_attempts > PREPARATION_MAX_ATTEMPTS:
+        error = (
+            f"The worker stopped {pub.preparation_attempts - 1} times while preparing this "
+            "document (killed, or out of memory); see the worker's log."
+        )
+        return _settle(
+            pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error
+        )
+    try:
+        redactions, title = detect_redactions(pub)
+    except Exception as exc:  # shown to the officer, who can try again
+        log.exception("publication %s: the redactions could not be prepared", pk)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        return _settle(
+            pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error[:300]
+        )
+    return _settle(
+        pk,
+        lambda p: p.prepared(redactions, title, timezone.now()),
+        "publication.prepared",
+        f"{len(redactions)} redactions proposed",
+    )
+
+
+def prepare_pending(limit: int = 100) -> dict[str, int]:
+    """Every proposal still waiting: its task was lost (broker down) or its worker died."""
+    pks = list(
+        Publication.objects.filter(_preparable(timezone.now()))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # The state each one was left in ("" when another worker had it meanwhile: not counted).
+    return dict(Counter(state for state in map(prepare_publication, pks) if state))
+
+
+def retry_preparation(actor: Any, pub: Publication | int) -> Publication:
+    """A person asks again for the redactions of a proposal whose preparation failed."""
+    with transaction.atomic():
+        locked = _locked(pub)
+        if not permissions.can_review(actor, locked):
+            raise PermissionDenied(_("You may not review this document."))
+        before = _snapshot(locked)
+        try:
+            locked.retry_preparation()
+        except (TransitionNotAllowed, ConcurrentTransition) as exc:
+            raise _conflict(locked, exc) from exc
+        locked.save()
+        record(
+            "publication.preparation_retried",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_snapshot(locked),
+            reason=locked.preparation_error[:300],
+        )
+        schedule_preparation(locked.pk)
+        return locked
 
 
 def _edit_redactions(
@@ -284,10 +445,23 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
             actor, locked
         ):
             raise PermissionDenied(_("Only an officer of the body may approve a publication."))
+        if not locked.is_prepared:
+            raise TransitionConflict(
+                _("Nothing can be approved before the redactions are prepared."),
+                state=locked.state,
+            )
         before = _snapshot(locked)
-        if title.strip():
+        if title.strip() and title.strip() != locked.title:
+            # Without the model (this runs in a web process): the rules, the applicant's
+            # identity and the names the worker found in the text.
+            names = [r["original"] for r in locked.redactions if r.get("category") == "person"]
             locked.title = anonymise.anonymise(
-                title.strip(), language=locked.language, allow=allow_list(locked.body)
+                title.strip(),
+                language=locked.language,
+                identities=locked.identities,
+                allow=allow_list(locked.body),
+                model=False,
+                names=names,
             ).text[:300]
         now = timezone.now()
         locked.approved_by, locked.approved_at = actor, now

@@ -145,10 +145,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Seconds between two checks, by static/js/refresh-when-prepared.js, of a proposal still
+#: being prepared (its page reloads once the redactions are there).
+PREPARING_REFRESH_SECONDS = 5
+
+
 def _review_page(
     request: HttpRequest, pub: Publication, status: int = 200, **form_overrides: Any
 ) -> HttpResponse:
     context = {
+        "refresh_seconds": PREPARING_REFRESH_SECONDS,
         "pub": pub,
         "segments": selectors.segments(pub),
         "add_form": forms.AddRedactionForm(),
@@ -185,6 +191,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "remove":
             services.remove_redaction(request.user, pub, _int(request.POST.get("index"), 0) - 1)
             messages.success(request, _("Redaction removed."))
+        elif action == "retry":
+            services.retry_preparation(request.user, pub)
+            messages.success(request, _("The redactions are being prepared again."))
         elif action == "approve":
             approve = forms.ApproveForm(request.POST)
             if not approve.is_valid():

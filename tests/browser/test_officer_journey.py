@@ -4,7 +4,8 @@ On the demo data (Ministry of Health, officer.sante@ati.demo): log in, filter th
 queue (overdue, urgent, a state), bulk-assign from the queue, assign one request
 from its page, extend its deadline with a reason, answer it with a partial refusal
 citing a legal ground, and see the state and the timeline follow. Reviewing an
-anonymised publication comes with the library, in its own test.
+anonymised publication comes with the library, in its own test: the proposal is
+prepared by the worker while its page waits, then reviewed and published.
 """
 
 from __future__ import annotations
@@ -142,11 +143,23 @@ def test_officer_journey(journey, page, demo, lang):
     journey.check(page, "answered")
 
 
+@pytest.fixture
+def worker_elsewhere():
+    """The web server queues the preparation task and a worker (here: the test) runs it later,
+    as in production, instead of running it in-process after the commit."""
+    from ati.celery import app
+
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.mark.skipif(
     not apps.is_installed("ati.library"), reason="needs ati.library (publication review)"
 )
-def test_officer_publication_review_journey(journey, page, demo, lang):
-    """Propose an Article 10 document, review its anonymisation, redact more, publish."""
+def test_officer_publication_review_journey(journey, page, demo, lang, worker_elsewhere):
+    """Propose an Article 10 document, wait for its redactions, review, redact more, publish."""
+    from ati.library import tasks
     from ati.library.models import Publication
 
     title, text, extra = {
@@ -178,6 +191,16 @@ def test_officer_publication_review_journey(journey, page, demo, lang):
     journey.follow(page, "main form button[type=submit]")
     pub = Publication.objects.get(title=title)
     assert page.url.endswith(f"/library/{pub.pk}/review/")
+    # The redactions are prepared by the worker: the page says so, and nothing can be approved.
+    assert pub.state == "preparing"
+    assert page.locator("[role=status][data-refresh-seconds]").count() == 1
+    assert page.locator("form:has(input[name=action][value=approve])").count() == 0
+    journey.check(page, "publication-preparing")
+    # The worker prepares it (the periodic job takes what the lost in-memory task left); the
+    # page notices on its own (static/js/refresh-when-prepared.js) and reloads.
+    assert tasks.prepare_pending() == {"in_review": 1}
+    page.wait_for_selector("form:has(input[name=action][value=approve])", timeout=20_000)
+    pub.refresh_from_db()
     assert pub.state == "in_review" and len(pub.redactions) >= 2  # the name, the CIN, …
     published_side = page.locator(".review-columns section").nth(1).inner_text()
     assert "AB123456" not in published_side and "0661234567" not in published_side

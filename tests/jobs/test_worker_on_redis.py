@@ -24,6 +24,7 @@ from .worker import (
     redis_or_skip,
     server_database_url_or_skip,
     start_worker,
+    wait_for,
     wait_until_sent,
 )
 
@@ -84,3 +85,32 @@ def test_a_worker_on_redis_delivers_event_and_sweep_notices_once(
     assert mails.count("\nMessage-ID: ") == everything.count() == 4  # nothing sent twice
     assert "ce silence vaut refus" in mails  # the applicant's notice, in French
     assert settings.CELERY_BROKER_URL  # the test process itself stays configured
+
+
+def test_a_worker_on_redis_prepares_a_proposal_with_the_french_name_model(worker, body, officer):
+    """The web side only queues; the worker process loads the model and finds the name."""
+    from ati.library import services as library
+    from ati.library.models import Publication, PublicationState
+
+    pub = library.propose_proactive(
+        officer,
+        body,
+        category="reports",
+        title="Le dossier de Karim Alaoui",
+        text="Le dossier de Karim Alaoui, CIN AB123456, est complet.",
+    )
+    assert pub.state == PublicationState.PREPARING
+
+    def prepared() -> bool:
+        pub.refresh_from_db()
+        return pub.state != PublicationState.PREPARING
+
+    # The worker's first French text loads the model: up to two minutes on a loaded machine.
+    wait_for(prepared, "the proposal prepared by the worker", timeout=120)
+    assert pub.state == PublicationState.IN_REVIEW, pub.preparation_error
+    assert {r["original"]: r["source"] for r in pub.redactions} == {
+        "Karim Alaoui": "ner",
+        "AB123456": "pattern",
+    }
+    assert pub.title == "Le dossier de [nom masqué]"
+    assert Publication.objects.filter(state=PublicationState.PREPARING).count() == 0

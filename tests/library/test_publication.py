@@ -68,16 +68,30 @@ def answered(body, citizen, officer, clock):  # noqa: F811 - the fixture, import
 
 
 @pytest.fixture
-def published_fr(answered, officer, body):
+def propose(django_capture_on_commit_callbacks):
+    """Propose as the pages do; the preparation task runs after the commit (eagerly in tests)."""
+
+    def _propose(service, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            pub = service(*args, **kwargs)
+        pub.refresh_from_db()
+        assert pub.state == PublicationState.IN_REVIEW, pub.preparation_error
+        return pub
+
+    return _propose
+
+
+@pytest.fixture
+def published_fr(answered, officer, body, propose):
     # The body chooses to name its information officer: written without a title, he stays.
     PublishableOfficial.objects.create(body=body, name="Karim Bennani", role="officer")
     req = answered(email="amina@example.org")
-    pub = services.propose_from_request(officer, req)
+    pub = propose(services.propose_from_request, officer, req)
     return services.approve_and_publish(officer, pub)
 
 
 @pytest.fixture
-def published_ar(answered, officer):
+def published_ar(answered, officer, propose):
     req = answered(
         text=AR_ANSWER,
         language="ar",
@@ -87,7 +101,7 @@ def published_ar(answered, officer):
         phone="0537123456",
         address="7 زنقة الورد، الرباط",
     )
-    pub = services.propose_from_request(officer, req)
+    pub = propose(services.propose_from_request, officer, req)
     return services.approve_and_publish(officer, pub)
 
 
@@ -146,8 +160,8 @@ def test_planted_arabic_identities_never_reach_page_pdf_or_index(client, publish
     assert "محجوب" in published_ar.public_text
 
 
-def test_nothing_is_published_without_a_persons_approval(answered, officer):
-    pub = services.propose_from_request(officer, answered())
+def test_nothing_is_published_without_a_persons_approval(answered, officer, propose):
+    pub = propose(services.propose_from_request, officer, answered())
     assert pub.state == PublicationState.IN_REVIEW
     with pytest.raises(Exception):  # noqa: B017 - the transition's condition refuses
         pub.publish("text", None)
@@ -155,8 +169,8 @@ def test_nothing_is_published_without_a_persons_approval(answered, officer):
     assert search.search("budget").total == 0
 
 
-def test_a_citizen_cannot_approve_and_the_approval_is_audited(answered, officer, citizen):
-    pub = services.propose_from_request(officer, answered())
+def test_a_citizen_cannot_approve_and_the_approval_is_audited(answered, officer, citizen, propose):
+    pub = propose(services.propose_from_request, officer, answered())
     with pytest.raises(PermissionDenied):
         services.approve_and_publish(citizen, pub)
     with pytest.raises(PermissionDenied):
@@ -174,15 +188,15 @@ def test_officer_of_another_body_cannot_propose(answered, other_body):
         services.propose_from_request(stranger, answered())
 
 
-def test_only_granted_or_partially_granted_answers_are_proposed(answered, officer):
+def test_only_granted_or_partially_granted_answers_are_proposed(answered, officer, propose):
     with pytest.raises(ValidationError):
         services.propose_from_request(officer, answered(outcome="refused", text="Refus."))
     partial = answered(outcome="partially_granted")
-    assert services.propose_from_request(officer, partial).outcome == "partially_granted"
+    assert propose(services.propose_from_request, officer, partial).outcome == "partially_granted"
 
 
-def test_review_adds_and_removes_redactions(answered, officer):
-    pub = services.propose_from_request(officer, answered())
+def test_review_adds_and_removes_redactions(answered, officer, propose):
+    pub = propose(services.propose_from_request, officer, answered())
     count = len(pub.redactions)
     pub = services.add_redaction(officer, pub, phrase="comptable", category="other")
     assert len(pub.redactions) == count + 1
@@ -197,8 +211,10 @@ def test_review_adds_and_removes_redactions(answered, officer):
         services.propose_from_request(officer, pub.source_request)
 
 
-def test_review_page_shows_original_and_proposal_side_by_side(client, answered, officer, citizen):
-    pub = services.propose_from_request(officer, answered())
+def test_review_page_shows_original_and_proposal_side_by_side(
+    client, answered, officer, citizen, propose
+):
+    pub = propose(services.propose_from_request, officer, answered())
     client.force_login(citizen)
     assert client.get(f"/library/{pub.pk}/review/").status_code == 404
     assert client.get(f"/library/{pub.pk}/").status_code == 404  # not public before approval
@@ -213,14 +229,16 @@ def test_review_page_shows_original_and_proposal_side_by_side(client, answered, 
     assert Publication.objects.get(pk=pub.pk).state == PublicationState.PUBLISHED
 
 
-def test_search_ranks_and_highlights(published_fr, officer, body):
+def test_search_ranks_and_highlights(published_fr, officer, body, propose):
     filler = " ".join(["Le rapport décrit l'activité des services."] * 30)
     for title, text in [
         ("Budget des hôpitaux régionaux", "Le budget des hôpitaux régionaux, budget détaillé."),
         ("Rapport annuel", f"{filler} Une ligne mentionne le budget des hôpitaux. {filler}"),
         ("Marchés", "Les marchés publics de nettoyage."),
     ]:
-        pub = services.propose_proactive(officer, body, category="budgets", title=title, text=text)
+        pub = propose(
+            services.propose_proactive, officer, body, category="budgets", title=title, text=text
+        )
         services.approve_and_publish(officer, pub)
     result = search.search("budget hôpitaux")
     assert result.total == 3
@@ -252,8 +270,9 @@ def test_arabic_is_found_whatever_its_diacritics(published_ar):
     assert search.search("الجهوية").total == 1  # ة / ه and shadda in the text
 
 
-def test_facets_count_the_matching_documents(published_fr, published_ar, officer, body):
-    pub = services.propose_proactive(
+def test_facets_count_the_matching_documents(published_fr, published_ar, officer, body, propose):
+    pub = propose(
+        services.propose_proactive,
         officer,
         body,
         category="procurement",

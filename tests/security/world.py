@@ -175,8 +175,12 @@ def build_world() -> World:
         text="Le budget 2025 de l'organisme.",
         language="fr",
     )
+    # Prepared here as the worker would (the task queued after commit never runs in a test).
+    library_services.prepare_publication(published.pk)
     published = library_services.approve_and_publish(officer, published, title="Budget 2025")
     pending = library_services.propose_from_request(officer, granted)
+    library_services.prepare_publication(pending.pk)
+    pending.refresh_from_db()
 
     other_request = request_services.submit_request(
         users["other_citizen"],
