@@ -37,7 +37,7 @@ def visible_requests(user: Any) -> InformationRequestQuerySet:
 
 @dataclass(frozen=True)
 class PageRelations:
-    """What a page of requests shows of their relations, read in one or two queries.
+    """What a page of requests shows of their relations, read in two queries, whatever it holds.
 
     The ORM's prefetch builds a queryset per row, and joining the request table
     with itself for the transfers made the page's query several times dearer to
@@ -71,20 +71,21 @@ def page_relations(requests: Sequence[InformationRequest]) -> PageRelations:
 def _transfer_references(
     requests: Sequence[InformationRequest],
 ) -> dict[int, tuple[str | None, str | None]]:
-    # No query when nothing on the page was transferred, in or out.
-    ids = [r.pk for r in requests if r.transferred_from_id or r.state == State.TRANSFERRED]
+    # Always one query (the number of queries of a page must not depend on what it shows):
+    # the predecessors by primary key, the successors by their unique `transferred_from`.
+    ids = {r.pk for r in requests}
     if not ids:
         return {}
     from_ids = {r.transferred_from_id: r.pk for r in requests if r.transferred_from_id}
     rows = InformationRequest.objects.filter(
         Q(pk__in=from_ids) | Q(transferred_from_id__in=ids)
     ).values_list("pk", "reference", "transferred_from_id")
-    refs: dict[int, list[str | None]] = {pk: [None, None] for pk in ids}
+    refs: dict[int, list[str | None]] = {}
     for pk, reference, came_from in rows:
         if pk in from_ids:
-            refs[from_ids[pk]][0] = reference
-        if came_from in refs:
-            refs[came_from][1] = reference
+            refs.setdefault(from_ids[pk], [None, None])[0] = reference
+        if came_from in ids:
+            refs.setdefault(came_from, [None, None])[1] = reference
     return {pk: (a, b) for pk, (a, b) in refs.items()}
 
 
