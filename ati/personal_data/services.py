@@ -240,6 +240,8 @@ def _mask_publication(pub: Publication, mask: _Mask) -> int:
     changes: dict[str, Any] = {
         "original_text": mask(original, pub.language),
         "redactions": [],
+        # The identity kept for the worker's detection: the texts are masked already.
+        "identities": [],
         "title": mask(pub.title, pub.language),
         "public_text": mask(pub.public_text, pub.language),
         "unpublish_reason": mask(pub.unpublish_reason, pub.language),
