@@ -184,11 +184,18 @@ def test_an_error_in_a_later_commit_callback_does_not_delete_committed_files(med
     assert stored(media) == [f"notifications/{notice.pk}/a.pdf"]  # committed: kept
 
 
+def prepared(pub):
+    """The proposal as the worker leaves it after the commit: redactions detected."""
+    library.prepare_publication(pub.pk)
+    pub.refresh_from_db()
+    return pub
+
+
 def test_a_publication_failing_after_its_pdf_was_made_leaves_no_pdf(
     library_root, answered_for_library, officer, monkeypatch
 ):
     root, before = library_root
-    pub = library.propose_from_request(officer, answered_for_library())
+    pub = prepared(library.propose_from_request(officer, answered_for_library()))
     fail(monkeypatch, "ati.library.services.search.index_publication")
     with pytest.raises(OperationalError):
         library.approve_and_publish(officer, pub)
@@ -199,7 +206,7 @@ def test_an_unpublication_that_rolls_back_keeps_its_pdf(
     answered_for_library, officer, monkeypatch, django_capture_on_commit_callbacks
 ):
     pub = library.approve_and_publish(
-        officer, library.propose_from_request(officer, answered_for_library())
+        officer, prepared(library.propose_from_request(officer, answered_for_library()))
     )
     path = Path(pub.pdf.path)
     assert path.exists()

@@ -124,16 +124,16 @@ def appeal_ordered(p: People) -> Appeal:
 
 
 def published(p: People) -> Publication:
-    pub = library.propose_proactive(
-        p.officer, p.body, category="budgets", title="Budget", text="Le budget.", language="fr"
-    )
-    return library.approve_and_publish(p.officer, pub, title="Budget")
+    return library.approve_and_publish(p.officer, in_review(p), title="Budget")
 
 
 def in_review(p: People) -> Publication:
-    return library.propose_proactive(
+    pub = library.propose_proactive(
         p.officer, p.body, category="budgets", title="Budget", text="Le budget.", language="fr"
     )
+    library.prepare_publication(pub.pk)  # what the worker does after the commit
+    pub.refresh_from_db()
+    return pub
 
 
 # --- one row per free text ---------------------------------------------------------------
