@@ -277,7 +277,6 @@ def submit_request(
     _validate_uploads(details.attachments)
 
     version = law.current_version(body.legal_profile.code, received)
-    due = law.request_schedule(version, received, urgent=details.urgent).response_due
     req = InformationRequest(
         body=body,
         profile_version=version,
@@ -299,17 +298,16 @@ def submit_request(
         recorded_by=actor if on_behalf else None,
         received_on=received,
         clock_started_on=received,
-        response_due=due.due,
-        original_response_due=due.due,
-        due_explanation=due.explanation(applicant.language),
         reference="pending",
     )
-    # The service vouches for the related rows (the body, the actor): no query to recheck them.
+    # The service vouches for the related rows (the body, the actor): no query to recheck
+    # them; the due dates are counted below, once, on the calendar held until commit.
+    computed_below = ["reference", "response_due", "original_response_due", "due_explanation"]
     req.full_clean(
-        exclude=["reference", "profile_version", "body", "state", "applicant", "recorded_by"]
+        exclude=["profile_version", "body", "state", "applicant", "recorded_by", *computed_below]
     )
     with files.atomic():  # the attachments go if the submission does not commit
-        # Count again on the calendar held until commit: an administrator changing it
+        # Count on the calendar held until commit: an administrator changing it
         # meanwhile waits for this request, or this request for the change, whose
         # recompute would not see a request stored after it read (law.hold_calendar).
         version.calendar = law.hold_calendar(version.calendar_id)
