@@ -27,7 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Publication
-from .snippets import snippet
+from .snippets import START, STOP, snippet
 from .text import normalise, terms
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
@@ -39,7 +39,6 @@ FACET_COLUMNS = {
     "language": "language",
     "outcome": "outcome",
 }
-START, STOP = "\x02", "\x03"
 #: Counting every match of a common word costs more than the page itself: past this, "1000+".
 COUNT_CAP = 1000
 #: Bounds of the numbers a search takes from a URL: past them the database's integers

@@ -19,6 +19,7 @@ import snowballstemmer
 
 from .text import normalise
 
+#: The markers of a highlighted word, in every engine's snippets (FTS5's `snippet()` too).
 START, STOP = "\x02", "\x03"
 STEMMERS = {"fr": "french", "ar": "arabic", "en": "english"}
 #: Characters per fragment (about 30 words), fragments per snippet, and the context
