@@ -251,3 +251,94 @@ class PublishableOfficial(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- released documents: the files an answer (or an Article 10 publication) carries ------
+
+
+def document_path(instance: SourceDocument, filename: str) -> str:
+    # Never the uploaded name on disk: the proposal's folder and the document's position.
+    return f"{instance.publication_id}/documents/{instance.position}-{filename}"
+
+
+def page_image_path(instance: DocumentPage, filename: str) -> str:
+    return f"{instance.document.publication_id}/pages/{instance.document_id}-{filename}"
+
+
+class SourceDocument(models.Model):
+    """A released file (PDF, scan, image) in a publication proposal: private until redacted.
+
+    The worker reads it page by page (ati/library/documents.py): words and their boxes
+    from the PDF's text layer, or by OCR. `pages_done` of `pages_total` is the progress
+    the review page shows; a preparation taken again resumes after the last saved page.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(
+        upload_to=document_path, storage=private_storage, max_length=200, blank=True
+    )
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(null=True, blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    #: Why the file cannot be published (encrypted, corrupt, too large…): shown to the reviewer.
+    error = models.TextField(blank=True, default="")
+    #: Left out by the reviewer (a file that cannot be read): never published.
+    excluded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["publication", "position", "pk"]
+        verbose_name = _("released document")
+        verbose_name_plural = _("released documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PageSource(models.TextChoices):
+    TEXT = "text", _("Text of the PDF")
+    OCR = "ocr", _("Optical character recognition")
+
+
+class DocumentPage(models.Model):
+    """One page of a released document: its image, its words with their boxes, its redactions.
+
+    `words` rows are `documents.Word.as_json()`; each redaction is
+    {"words": [word indexes], "rects": [[x0, y0, x1, y1] as fractions of the page],
+    "category", "original", "source"}. The original `text`, `words` and `image` are
+    private; `public_text`, `public_image` and `thumbnail` are made at approval from
+    what remains (nothing redacted is in them).
+    """
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="fr")
+    source = models.CharField(max_length=8, choices=PageSource.choices, default=PageSource.TEXT)
+    width_pt = models.FloatField()
+    height_pt = models.FloatField()
+    text = models.TextField(blank=True)
+    words = models.JSONField(default=list, blank=True)
+    redactions = models.JSONField(default=list, blank=True)
+    image = models.FileField(
+        upload_to=page_image_path, storage=private_storage, max_length=200, blank=True
+    )
+    public_text = models.TextField(blank=True)
+    public_image = models.FileField(
+        upload_to=page_image_path, storage=private_storage, max_length=200, blank=True
+    )
+    thumbnail = models.FileField(
+        upload_to=page_image_path, storage=private_storage, max_length=200, blank=True
+    )
+
+    class Meta:
+        ordering = ["document__position", "document_id", "number"]
+        verbose_name = _("document page")
+        verbose_name_plural = _("document pages")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="library_page_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.name} p. {self.number}"

@@ -34,14 +34,17 @@ from ati.core import files, texts
 from ati.core.errors import TransitionConflict
 from ati.requests import permissions as request_permissions
 from ati.requests.models import AttachmentKind, InformationRequest, Outcome, State
+from ati.requests.uploads import check_upload
 
-from . import anonymise, pdf, permissions, search
+from . import anonymise, documents, pages, pdf, permissions, search
 from .models import (
     CATEGORY_LANGUAGES,
     Category,
+    DocumentPage,
     Publication,
     PublicationState,
     PublishableOfficial,
+    SourceDocument,
 )
 
 log = logging.getLogger(__name__)
@@ -120,6 +123,56 @@ def _text_attachments(req: InformationRequest) -> list[str]:
     return texts
 
 
+#: The released files read page by page (documents.py); plain text joins the typed answer.
+DOCUMENT_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
+OFFICE_PREFIXES = ("application/vnd.openxmlformats", "application/vnd.oasis", "application/msword")
+
+
+def _refuse_office(name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” is a Word or OpenDocument file: it cannot be redacted safely. Export it "
+            "as a PDF (File → Export as PDF), attach the PDF, and propose the answer again."
+        )
+        % {"name": name}
+    )
+
+
+#: (file name, content type, content) of a released file joining a proposal.
+Released = tuple[str, str, bytes]
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/tiff": "tif",
+}
+
+
+def _answer_documents(req: InformationRequest) -> list[Released]:
+    """The answer's released files, read page by page by the worker."""
+    out = []
+    for att in req.attachments.filter(kind=AttachmentKind.ANSWER).order_by("uploaded_at", "pk"):
+        if att.content_type.startswith(OFFICE_PREFIXES):
+            raise _refuse_office(att.original_name)
+        if att.content_type in DOCUMENT_TYPES:
+            with att.file.open("rb") as handle:
+                out.append((att.original_name, att.content_type, handle.read()))
+    return out
+
+
+def _add_documents(pub: Publication, released: list[Released]) -> None:
+    """Copy the released files into the proposal (private storage), in their order."""
+    for position, (name, content_type, data) in enumerate(released, start=1):
+        doc = SourceDocument(
+            publication=pub,
+            position=position,
+            name=name[:200],
+            content_type=content_type,
+            size=len(data),
+        )
+        files.save(doc.file, f"source.{EXTENSIONS[content_type]}", ContentFile(data))
+
+
 def _create(
     actor: Any,
     *,
@@ -131,6 +184,7 @@ def _create(
     identities: list[str],
     source: InformationRequest | None = None,
     outcome: str = "",
+    released: list[Released] | None = None,
 ) -> Publication:
     # The title is short and public at once in the review queue: redacted without review,
     # by the rules here (a web process never loads the French model), then again by the
@@ -151,11 +205,12 @@ def _create(
     )
     pub.propose()
     pub.save()
+    _add_documents(pub, released or [])
     record(
         "publication.proposed",
         actor=actor,
         obj=pub,
-        after=_snapshot(pub),
+        after={**_snapshot(pub), "documents": len(released or [])},
         reason="redactions prepared in the background",
     )
     schedule_preparation(pub.pk)
@@ -165,7 +220,7 @@ def _create(
 def propose_from_request(officer: Any, req: InformationRequest, title: str = "") -> Publication:
     """Propose the answer to a request (granted or partially granted) for publication."""
     texts.check_texts(title=(title, texts.LINE))
-    with transaction.atomic():
+    with files.atomic():  # the copied documents go if the proposal does not commit
         req = InformationRequest.objects.select_related("body").get(pk=req.pk)
         if not request_permissions.handles(officer, req) and not permissions.can_manage(
             officer, req.body_id
@@ -192,6 +247,7 @@ def propose_from_request(officer: Any, req: InformationRequest, title: str = "")
             identities=request_identities(req),
             source=req,
             outcome=req.outcome,
+            released=_answer_documents(req),
         )
 
 
@@ -204,16 +260,32 @@ def propose_proactive(
     text: str,
     language: str = "fr",
     identities: list[str] | None = None,
+    uploads: list[Any] | None = None,
 ) -> Publication:
-    """A document the body publishes of its own motion (Article 10), or a commission decision."""
+    """A document the body publishes of its own motion (Article 10), or a commission decision.
+
+    `uploads` are released files (PDFs, scans, images) published with the text, after the
+    same preparation and review.
+    """
     texts.check_texts(title=(title, texts.LINE), text=(text, texts.DOCUMENT))
+    released = []
+    for upload in uploads or []:
+        name, content_type = check_upload(upload.file, upload.name, upload.size)
+        if content_type.startswith(OFFICE_PREFIXES):
+            raise _refuse_office(name)
+        if content_type not in DOCUMENT_TYPES:
+            raise ValidationError(
+                _("“%(name)s”: attach PDFs or images (JPEG, PNG, TIFF).") % {"name": name}
+            )
+        upload.file.seek(0)
+        released.append((name, content_type, upload.file.read()))
     if category not in Category.values or category == Category.ANSWER:
         raise ValidationError(_("Choose an Article 10 category."))
     if language not in CATEGORY_LANGUAGES:
         raise ValidationError(_("Unknown language."))
     if not permissions.can_propose(actor, body, category):
         raise PermissionDenied(_("You may not publish for this body."))
-    with transaction.atomic():
+    with files.atomic():
         return _create(
             actor,
             body=body,
@@ -222,6 +294,7 @@ def propose_proactive(
             text=text,
             language=language,
             identities=list(identities or []),
+            released=released,
         )
 
 
@@ -281,6 +354,124 @@ def detect_redactions(pub: Publication) -> tuple[list[dict[str, Any]], str]:
     return [r.as_dict() for r in redactions], title[:300]
 
 
+class DocumentNotReadable(Exception):
+    """A released file the worker cannot read (encrypted, corrupt, too large).
+
+    The proposal is never prepared, nor published, half-done: the reviewer leaves the file
+    out (or attaches a readable one and proposes again)."""
+
+
+def _require_french_model(pub: Publication) -> None:
+    """Fail closed: a French proposal is never prepared by the rules alone (decision 0012)."""
+    require = getattr(anonymise, "require_french_model", None)
+    if require is not None:
+        require()
+
+
+def _encoded(image: Any) -> tuple[bytes, str]:
+    """A page image as stored: PNG for grey or black-and-white pages, JPEG for colour."""
+    import io
+
+    buffer = io.BytesIO()
+    if image.mode in ("1", "L", "P"):
+        image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue(), "png"
+    image.convert("RGB").save(buffer, format="JPEG", quality=80, optimize=True)
+    return buffer.getvalue(), "jpg"
+
+
+def page_redactions(
+    page: documents.Page,
+    *,
+    identities: list[str],
+    allow: list[str],
+    names: list[str] = (),  # type: ignore[assignment]
+) -> list[dict[str, Any]]:
+    """The redactions proposed on one page: the anonymiser's spans, as the words they cover."""
+    options: dict[str, Any] = {}
+    if "ocr" in _find_parameters():
+        options["ocr"] = page.source == "ocr"
+    found = anonymise.find_redactions(
+        page.text,
+        identities=identities,
+        allow=allow,
+        language=page.language,
+        names=names,
+        **options,
+    )
+    out = []
+    for r in found:
+        indexes = documents.span_words(page, r.start, r.end)
+        if indexes:
+            out.append(
+                {
+                    "words": indexes,
+                    "rects": [],
+                    "category": r.category,
+                    "original": r.original,
+                    "source": r.source,
+                }
+            )
+    return out
+
+
+def _find_parameters() -> set[str]:
+    import inspect
+
+    return set(inspect.signature(anonymise.find_redactions).parameters)
+
+
+def prepare_documents(pub: Publication, *, names: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Read each released file page by page; each page is saved as soon as it is read.
+
+    The review page shows "page k of n" from what is saved; a preparation taken again (a
+    worker that died) resumes after the last saved page. Each page renews the claim.
+    """
+    allowed = allow_list(pub.body)
+    for doc in pub.documents.filter(excluded=False).order_by("position", "pk"):
+        try:
+            if doc.pages_total is None:
+                _kind, total = documents.inspect(doc.file.path)
+                SourceDocument.objects.filter(pk=doc.pk).update(pages_total=total, error="")
+                doc.pages_total = total
+            for page in documents.read_pages(doc.file.path, lang="auto", first=doc.pages_done + 1):
+                _save_page(
+                    pub,
+                    doc,
+                    page,
+                    page_redactions(page, identities=pub.identities, allow=allowed, names=names),
+                )
+        except documents.DocumentError as exc:
+            SourceDocument.objects.filter(pk=doc.pk).update(error=str(exc)[:2000])
+            raise DocumentNotReadable(f"{doc.name}: {exc}") from exc
+
+
+def _save_page(
+    pub: Publication, doc: SourceDocument, page: documents.Page, redactions: list[dict[str, Any]]
+) -> None:
+    data, extension = _encoded(page.image)
+    with files.atomic():
+        DocumentPage.objects.filter(document=doc, number=page.number).delete()
+        row = DocumentPage(
+            document=doc,
+            number=page.number,
+            language=page.language,
+            source=page.source,
+            width_pt=page.width_pt,
+            height_pt=page.height_pt,
+            text=page.text,
+            words=[w.as_json() for w in page.words],
+            redactions=redactions,
+        )
+        files.save(row.image, f"{page.number}.{extension}", ContentFile(data))
+        doc.pages_done = page.number
+        SourceDocument.objects.filter(pk=doc.pk).update(pages_done=page.number)
+        Publication.objects.filter(pk=pub.pk, state=PublicationState.PREPARING).update(
+            preparation_claimed_until=timezone.now()
+            + dt.timedelta(seconds=PREPARATION_CLAIM_SECONDS)
+        )
+
+
 def _settle(pk: int, change: Any, action: str, reason: str) -> str:
     """Apply the worker's result to a proposal still preparing, audited; "" if it is not."""
     with transaction.atomic():
@@ -314,7 +505,15 @@ def prepare_publication(pk: int) -> str:
             pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error
         )
     try:
+        _require_french_model(pub)
         redactions, title = detect_redactions(pub)
+        names = [r["original"] for r in redactions if r["category"] == "person"]
+        prepare_documents(pub, names=names)
+    except DocumentNotReadable as exc:  # an encrypted or corrupt file: the reviewer decides
+        error = str(exc)[:2000]
+        return _settle(
+            pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error[:300]
+        )
     except Exception as exc:  # shown to the officer, who can try again
         log.exception("publication %s: the redactions could not be prepared", pk)
         error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -411,7 +610,9 @@ def add_redaction(
                 (m.start(), m.end())
                 for m in re.finditer(re.escape(phrase.strip()), p.original_text, re.IGNORECASE)
             ]
-            if not spans:
+            # Every occurrence in the released files' pages too ("redact everywhere").
+            on_pages = _redact_phrase_on_pages(p, phrase.strip(), category)
+            if not spans and not on_pages:
                 raise ValidationError(_("This phrase is not in the text."))
         elif start is not None and end is not None and 0 <= start < end <= len(p.original_text):
             spans = [(start, end)]
@@ -425,6 +626,34 @@ def add_redaction(
     return _edit_redactions(actor, pub, change, "redaction_added", category)
 
 
+def _redact_phrase_on_pages(pub: Publication, phrase: str, category: str) -> int:
+    """Hide every run of words reading `phrase` on the pages; how many runs were found."""
+    found = 0
+    rows = DocumentPage.objects.select_for_update().filter(
+        document__publication=pub, document__excluded=False
+    )
+    for page in rows:
+        runs = pages.find_phrase(pages.words_of(page.words), phrase)
+        if not runs:
+            continue
+        found += len(runs)
+        page.redactions = [
+            *page.redactions,
+            *(
+                {
+                    "words": run,
+                    "rects": [],
+                    "category": category,
+                    "original": " ".join(str(page.words[i][0]) for i in run),
+                    "source": "reviewer",
+                }
+                for run in runs
+            ),
+        ]
+        page.save(update_fields=["redactions"])
+    return found
+
+
 def remove_redaction(actor: Any, pub: Publication | int, index: int) -> Publication:
     """Keep in the published text what a proposed redaction would have hidden."""
 
@@ -434,6 +663,165 @@ def remove_redaction(actor: Any, pub: Publication | int, index: int) -> Publicat
         p.redactions.pop(index)
 
     return _edit_redactions(actor, pub, change, "redaction_removed", str(index))
+
+
+def _locked_page(pub: Publication, page_id: int) -> DocumentPage:
+    try:
+        return DocumentPage.objects.select_for_update().get(
+            pk=page_id, document__publication=pub, document__excluded=False
+        )
+    except DocumentPage.DoesNotExist as exc:
+        raise ValidationError(_("No such page in this document.")) from exc
+
+
+def _edit_page(
+    actor: Any, pub: Publication | int, page_id: int, change: Any, action: str, reason: str
+) -> DocumentPage:
+    """One reviewer's change to a page's redactions: locked, checked, audited."""
+    with transaction.atomic():
+        locked = _locked(pub)
+        if not permissions.can_review(actor, locked):
+            raise PermissionDenied(_("You may not review this document."))
+        if locked.state != PublicationState.IN_REVIEW:
+            raise TransitionConflict(
+                _("Redactions change only while the document is in review."), state=locked.state
+            )
+        page = _locked_page(locked, page_id)
+        before = len(page.redactions)
+        change(page)
+        page.save(update_fields=["redactions"])
+        record(
+            f"publication.{action}",
+            actor=actor,
+            obj=locked,
+            before={"page": page.pk, "redactions": before},
+            after={"page": page.pk, "redactions": len(page.redactions)},
+            reason=reason,
+        )
+        return page
+
+
+def add_page_redaction(
+    actor: Any,
+    pub: Publication | int,
+    page_id: int,
+    *,
+    words: list[int] | None = None,
+    rect: tuple[float, float, float, float] | None = None,
+    category: str = "other",
+) -> DocumentPage:
+    """Hide words of a page chosen by the reviewer, or a rectangle drawn on it."""
+    if category not in anonymise.CATEGORIES:
+        raise ValidationError(_("Unknown redaction category."))
+    if rect is not None:
+        x0, y0, x1, y1 = (float(v) for v in rect)
+        if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
+            raise ValidationError(_("Draw a rectangle inside the page."))
+        rect = (x0, y0, x1, y1)
+
+    def change(page: DocumentPage) -> None:
+        chosen = sorted({int(i) for i in words or [] if 0 <= int(i) < len(page.words)})
+        if not chosen and rect is None:
+            raise ValidationError(_("Choose words of the page, or draw a rectangle."))
+        original = " ".join(str(page.words[i][0]) for i in chosen)
+        if rect is not None:
+            covered = documents.words_in_rect(pages.words_of(page.words), rect)
+            original = " ".join(str(page.words[i][0]) for i in covered) or original
+        page.redactions = [
+            *page.redactions,
+            {
+                "words": chosen,
+                "rects": [list(rect)] if rect is not None else [],
+                "category": category,
+                "original": original,
+                "source": "reviewer",
+            },
+        ]
+
+    how = "rectangle" if rect is not None else "words"
+    return _edit_page(actor, pub, page_id, change, "page_redaction_added", f"{category}, {how}")
+
+
+def remove_page_redaction(
+    actor: Any, pub: Publication | int, page_id: int, index: int
+) -> DocumentPage:
+    """Keep on the page what a proposed redaction would have hidden."""
+
+    def change(page: DocumentPage) -> None:
+        if not 0 <= index < len(page.redactions):
+            raise ValidationError(_("No such redaction."))
+        page.redactions = [r for i, r in enumerate(page.redactions) if i != index]
+
+    return _edit_page(actor, pub, page_id, change, "page_redaction_removed", str(index))
+
+
+def exclude_document(actor: Any, pub: Publication | int, document_id: int) -> Publication:
+    """Leave out a released file that cannot be read, and prepare the rest again."""
+    with files.atomic():
+        locked = _locked(pub)
+        if not permissions.can_review(actor, locked):
+            raise PermissionDenied(_("You may not review this document."))
+        if locked.state != PublicationState.PREPARATION_FAILED:
+            raise TransitionConflict(
+                _("A file is left out only when the preparation failed."), state=locked.state
+            )
+        doc = locked.documents.filter(pk=document_id, excluded=False).first()
+        if doc is None:
+            raise ValidationError(_("No such file in this proposal."))
+        for page in doc.pages.all():
+            files.delete_on_commit(page.image.storage, page.image.name)
+        doc.pages.all().delete()
+        doc.excluded = True
+        doc.save(update_fields=["excluded"])
+        before = _snapshot(locked)
+        locked.retry_preparation()
+        locked.save()
+        record(
+            "publication.document_excluded",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=_snapshot(locked),
+            reason=doc.error[:300] or doc.name,
+        )
+        schedule_preparation(locked.pk)
+        return locked
+
+
+def _publish_pages(pub: Publication) -> list[documents.RedactedPage]:
+    """Each page's public text, image and thumbnail from what remains; the PDF's pages."""
+    from PIL import Image
+
+    out = []
+    rows = DocumentPage.objects.filter(document__publication=pub, document__excluded=False)
+    for page in rows.select_related("document").order_by("document__position", "number"):
+        words = pages.words_of(page.words)
+        hidden = pages.redacted_words(words, page.redactions)
+        page_boxes = pages.boxes(words, page.redactions, page.language)
+        with page.image.open("rb") as handle:
+            image = Image.open(handle)
+            image.load()
+        page.public_text = pages.public_text(words, hidden, page.language)
+        burned = pages.burn(image, page_boxes)
+        data, extension = _encoded(burned.convert("L") if image.mode in ("1", "L") else burned)
+        files.save(
+            page.public_image, f"{page.number}-public.{extension}", ContentFile(data), save=False
+        )
+        small, small_extension = _encoded(pages.thumbnail(burned))
+        files.save(
+            page.thumbnail, f"{page.number}-thumb.{small_extension}", ContentFile(small), save=False
+        )
+        page.save(update_fields=["public_text", "public_image", "thumbnail"])
+        out.append(
+            documents.RedactedPage(
+                image=image,
+                width_pt=page.width_pt,
+                height_pt=page.height_pt,
+                boxes=[(b.box, b.label) for b in page_boxes],
+                kept_words=pages.kept_words(words, hidden),
+            )
+        )
+    return out
 
 
 def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") -> Publication:
@@ -473,9 +861,23 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
         except (TransitionNotAllowed, ConcurrentTransition) as exc:
             raise _conflict(locked, exc) from exc
         locked.save()
-        files.save(
-            locked.pdf, f"publication-{locked.pk}.pdf", ContentFile(pdf.publication_pdf(locked))
-        )
+        unfinished = locked.documents.filter(excluded=False).exclude(pages_total=F("pages_done"))
+        if unfinished.exists():
+            raise TransitionConflict(
+                _("Every page of the released files must be prepared before approval."),
+                state=locked.state,
+            )
+        content = pdf.publication_pdf(locked)
+        released = _publish_pages(locked)
+        if released:
+            # Rebuilt from the page images: nothing of the original files is copied.
+            content = documents.merge_pdfs(
+                [
+                    content,
+                    documents.redacted_pdf(released, title=locked.title, lang=locked.language),
+                ]
+            )
+        files.save(locked.pdf, f"publication-{locked.pk}.pdf", ContentFile(content))
         search.index_publication(locked)
         record(
             "publication.published",
@@ -504,6 +906,12 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
             raise _conflict(locked, exc) from exc
         locked.save()
         search.remove_publication(locked.pk)
+        for page in DocumentPage.objects.filter(document__publication=locked):
+            for field in (page.public_image, page.thumbnail):
+                files.delete_on_commit(field.storage, field.name)
+        DocumentPage.objects.filter(document__publication=locked).update(
+            public_image="", thumbnail="", public_text=""
+        )
         if locked.pdf:
             # Deleted once the withdrawal commits: a rollback keeps the row and its file.
             files.delete_on_commit(locked.pdf.storage, locked.pdf.name)
