@@ -97,7 +97,8 @@ def appeal_figures(year: int) -> AppealFigures:
                 reference=a.decision_number,
                 body_id=a.request.body_id,
                 decision=DECISION_KEYS[a.decision],
-                summary=a.published_text[:500],
+                # Only once reviewed and published by the library: before, it is a proposal.
+                summary=a.published_text[:500] if a.published_at else "",
             )
             for a in decided.select_related("request").order_by("decided_at")
             if a.decided_at is not None

@@ -197,8 +197,8 @@ def appeal_actions(user: Any, appeal: Appeal) -> list[str]:
         names.add("assign_rapporteur")
     if appeal.state in APPEAL_PENDING and appeal.state != AppealState.FILED:
         names.add("draft_decision")
-    if appeal.decision_number and not appeal.published_at:
-        names.add("publish")
+    if appeal.decision_number and not appeal.published_at and not appeal.published_text:
+        names.add("publish")  # once: the proposal is then in the library's review
     return sorted(n for n in names if permissions.may_on_appeal(user, n, appeal))
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -593,13 +593,25 @@ def record_compliance_from_answer(actor: Any, req: InformationRequest) -> None:
             )
 
 
+#: Filled by the library (a higher layer): each receives (actor, appeal, text) inside the
+#: transaction and proposes the decision for publication (anonymiser, then a person's review).
+DECISION_PUBLICATION_HOOKS: list[Callable[[Any, Appeal, str], Any]] = []
+
+
 def publish_decision(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
-    """Publish the decision, anonymised (names, identity numbers, addresses removed)."""
+    """Propose the decision for publication: the library anonymises it and a person reviews it.
+
+    Nothing is published from this text directly (one path to the public, DESIGN.md § 1):
+    `published_at` is set, and the text replaced by the reviewed one, when the library
+    publishes it.
+    """
     text = _required(text, "text", _("Give the anonymised text to publish."), texts.ANSWER)
+    if not DECISION_PUBLICATION_HOOKS:
+        raise ImproperlyConfigured("No library to publish decisions through (ati.library).")
 
     def check(a: Appeal) -> None:
-        if not a.decision_number:
-            raise _conflict(a)
+        if not a.decision_number or a.published_at or a.published_text:
+            raise _conflict(a)  # not decided, or already proposed for publication
         req = a.request
         leaks = [
             v
@@ -617,9 +629,22 @@ def publish_decision(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
             )
 
     def change(a: Appeal) -> None:
-        a.published_text, a.published_at = text, timezone.now()
+        a.published_text = text  # private until the library's review publishes it
 
-    return _frame(Appeal, actor, appeal, "publish", change, check=check)
+    def propose(a: Appeal) -> None:
+        for hook in DECISION_PUBLICATION_HOOKS:
+            hook(actor, a, text)
+
+    return _frame(
+        Appeal,
+        actor,
+        appeal,
+        "publish",
+        change,
+        check=check,
+        after_commit=propose,
+        reason="proposed for publication",
+    )
 
 
 # --- the daily sweep -----------------------------------------------------------------

@@ -11,7 +11,27 @@ class LibraryConfig(AppConfig):
         from ati.core.files import FileArea, register_file_area
 
         # The published PDFs, in their own storage (ati/core/files.py cleans orphans).
-        register_file_area(FileArea("library PDFs", "", (("library.Publication", "pdf"),)))
+        register_file_area(
+            FileArea(
+                "library files",
+                "",
+                (
+                    ("library.Publication", "pdf"),
+                    ("library.SourceDocument", "file"),
+                    ("library.DocumentPage", "image"),
+                    ("library.DocumentPage", "public_image"),
+                    ("library.DocumentPage", "thumbnail"),
+                ),
+            )
+        )
+
+        # Commission decisions take the library's one path to the public (DESIGN.md § 1).
+        from ati.appeals.services import DECISION_PUBLICATION_HOOKS
+
+        from .services import propose_decision
+
+        if propose_decision not in DECISION_PUBLICATION_HOOKS:
+            DECISION_PUBLICATION_HOOKS.append(propose_decision)
 
         from ati.core.demo import DEMO_STEPS
 

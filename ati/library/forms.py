@@ -9,11 +9,29 @@ from ati.accounts import permissions as roles
 from ati.bodies.models import PublicBody
 from ati.core import texts
 
-from . import anonymise
+from . import anonymise, labels
 from .models import LANGUAGES, PROACTIVE_CATEGORIES, Category
 
 CATEGORY_CHOICES = [(c, Category(c).label) for c in PROACTIVE_CATEGORIES]
-REDACTION_CHOICES = [(c, c.replace("_", " ")) for c in anonymise.CATEGORIES]
+REDACTION_CHOICES = [(c, labels.LABELS.get(c, c)) for c in anonymise.CATEGORIES]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
 
 
 class AddRedactionForm(forms.Form):
@@ -23,6 +41,35 @@ class AddRedactionForm(forms.Form):
     start = forms.IntegerField(label=_("or from character"), min_value=0, required=False)
     end = forms.IntegerField(label=_("to character"), min_value=1, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=REDACTION_CHOICES, initial="person")
+
+
+class PageRedactionForm(forms.Form):
+    """Words chosen on a page image, or a rectangle drawn on it (in % of the page)."""
+
+    page = forms.IntegerField(widget=forms.HiddenInput)
+    words = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20_000)
+    x0 = forms.FloatField(label=_("From the left (%)"), min_value=0, max_value=100, required=False)
+    y0 = forms.FloatField(label=_("From the top (%)"), min_value=0, max_value=100, required=False)
+    x1 = forms.FloatField(label=_("To the left (%)"), min_value=0, max_value=100, required=False)
+    y1 = forms.FloatField(label=_("To the top (%)"), min_value=0, max_value=100, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=REDACTION_CHOICES, initial="person")
+
+    def clean_words(self) -> list[int]:
+        raw = self.cleaned_data.get("words") or ""
+        try:
+            return [int(part) for part in raw.replace(" ", "").split(",") if part]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Choose words of the page.")) from exc
+
+    def rect(self) -> tuple[float, float, float, float] | None:
+        d = self.cleaned_data
+        values = [d.get(k) for k in ("x0", "y0", "x1", "y1")]
+        if all(v is None for v in values):
+            return None
+        if any(v is None for v in values):
+            raise forms.ValidationError(_("Give the rectangle's four sides."))
+        x0, y0, x1, y1 = (float(v) / 100 for v in values)  # type: ignore[arg-type]
+        return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
 class ApproveForm(forms.Form):
@@ -47,6 +94,14 @@ class ProactiveForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=texts.LINE)
     text = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}), max_length=texts.DOCUMENT
+    )
+    documents = MultipleFileField(
+        label=_("Released files (PDF, scans, images)"),
+        required=False,
+        help_text=_(
+            "Each page is read (by OCR when it is a scan) and redacted like the text, then "
+            "reviewed before publication. Word or OpenDocument files: export them as PDF first."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

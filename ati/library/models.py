@@ -93,6 +93,15 @@ class Publication(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="publications",
     )
+    #: The appeal whose decision this is (a commission decision): published with it.
+    source_appeal = models.ForeignKey(
+        "appeals.Appeal",
+        verbose_name=_("appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
     category = models.CharField(
         _("category"), max_length=32, choices=Category.choices, db_index=True
     )

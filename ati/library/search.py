@@ -16,6 +16,7 @@ each quoted (FTS5) or passed to `plainto_tsquery` (PostgreSQL).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Publication
-from .snippets import START, STOP, snippet
+from .models import DocumentPage, Publication
+from .snippets import START, STOP, snippet, stem
 from .text import normalise, terms
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
@@ -52,6 +53,9 @@ class Hit:
     publication: Publication
     score: float
     snippet: SafeString
+    #: The page of a released document where the words are, when they are on one.
+    page: DocumentPage | None = None
+    page_position: int = 0
 
 
 @dataclass
@@ -122,9 +126,17 @@ class Backend:
         raise NotImplementedError
 
 
+def indexed_text(pub: Publication) -> str:
+    """What the index holds of a document: its public text, then its pages' public texts."""
+    page_texts = DocumentPage.objects.filter(
+        document__publication_id=pub.pk, document__excluded=False
+    ).order_by("document__position", "document_id", "number")
+    return "\n\n".join([pub.public_text, *page_texts.values_list("public_text", flat=True)])
+
+
 class SQLiteBackend(Backend):
     def index(self, pub: Publication) -> None:
-        self.index_many([(pub.pk, pub.language, pub.title, pub.public_text)])
+        self.index_many([(pub.pk, pub.language, pub.title, indexed_text(pub))])
 
     def index_many(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
         data = [(pk, normalise(title), normalise(body)) for pk, _lang, title, body in rows]
@@ -199,7 +211,7 @@ class PostgreSQLBackend(Backend):
     )
 
     def index(self, pub: Publication) -> None:
-        self.index_many([(pub.pk, pub.language, pub.title, pub.public_text)])
+        self.index_many([(pub.pk, pub.language, pub.title, indexed_text(pub))])
 
     def index_many(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
         data = []
@@ -344,10 +356,43 @@ def search(
         for row in page_rows
         if row[0] in pubs
     ]
+    _find_pages(hits, words, any_word)
     if any_word:
         return SearchResult(query, hits, len(hits), page, per_page, {})
     facets = _facets_of(rows) if with_facets else {}
     return SearchResult(query, hits, len(rows), page, per_page, facets, more)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _find_pages(hits: list[Hit], words: Sequence[str], any_word: bool) -> None:
+    """Name the page of a released document where each hit's words are (one query).
+
+    The index holds a document's pages with its text; which page matched is found here,
+    with the page's own language's stemmer, and its snippet replaces the document's.
+    """
+    ids = [h.publication.pk for h in hits]
+    if not ids:
+        return
+    rows = (
+        DocumentPage.objects.filter(document__publication_id__in=ids, document__excluded=False)
+        .exclude(public_text="")
+        .select_related("document")
+        .only("pk", "number", "language", "public_text", "thumbnail", "document__publication_id")
+        .order_by("document__position", "document_id", "number")
+    )
+    by_pub: dict[int, list[DocumentPage]] = {}
+    for page in rows:
+        by_pub.setdefault(page.document.publication_id, []).append(page)
+    for hit in hits:
+        for position, page in enumerate(by_pub.get(hit.publication.pk, []), start=1):
+            wanted = {stem(page.language, w) for w in words}
+            found = {stem(page.language, w) for w in _WORD.findall(normalise(page.public_text))}
+            if (wanted & found) if any_word else wanted <= found:
+                hit.page, hit.page_position = page, position
+                hit.snippet = _highlighted(snippet(page.public_text, page.language, words))
+                break
 
 
 def _facets_of(rows: list[Candidate]) -> dict[str, list[tuple[Any, int]]]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch, Sum
+
 from ati.accounts import permissions as roles
 
-from . import anonymise
-from .models import Publication, PublicationState
+from . import anonymise, pages
+from .models import DocumentPage, Publication, PublicationState, SourceDocument
 
 
 @dataclass
@@ -63,3 +65,80 @@ def review_queue(user: Any) -> Any:
 
 def recent(limit: int = 5) -> Any:
     return Publication.objects.published().select_related("body")[:limit]
+
+
+def progress(pub: Publication) -> tuple[int, int | None]:
+    """Pages of the released files read so far, and how many there are (None: not counted yet)."""
+    docs = pub.documents.filter(excluded=False)
+    totals = docs.aggregate(done=Sum("pages_done"), total=Sum("pages_total"))
+    if docs.filter(pages_total__isnull=True).exists():
+        return totals["done"] or 0, None
+    return totals["done"] or 0, totals["total"] or 0
+
+
+@dataclass
+class Rect:
+    """A box in the review's SVG overlay, whose view box is 1000 × 1000 over the page."""
+
+    x: str
+    y: str
+    width: str
+    height: str
+    category: str = ""
+    number: int = 0
+    text: str = ""
+
+    @classmethod
+    def of(cls, box: Any, **kwargs: Any) -> Rect:
+        x0, y0, x1, y1 = (float(v) * 1000 for v in box)
+        return cls(f"{x0:.1f}", f"{y0:.1f}", f"{x1 - x0:.1f}", f"{y1 - y0:.1f}", **kwargs)
+
+
+@dataclass
+class ReviewPage:
+    """A page as the reviewer sees it: its image, its boxes, its uncertain words."""
+
+    page: DocumentPage
+    boxes: list[Rect]
+    uncertain: list[Rect]
+
+
+def review_documents(pub: Publication) -> list[tuple[SourceDocument, list[ReviewPage]]]:
+    """The proposal's released files with their pages (one query each: no N+1)."""
+    docs = pub.documents.order_by("position", "pk").prefetch_related(
+        Prefetch("pages", queryset=DocumentPage.objects.order_by("number"))
+    )
+    out = []
+    for doc in docs:
+        rows = []
+        for page in doc.pages.all():
+            words = pages.words_of(page.words)
+            boxes = pages.boxes(words, page.redactions, page.language)
+            rows.append(
+                ReviewPage(
+                    page,
+                    [Rect.of(b.box, category=b.category, number=b.index + 1) for b in boxes],
+                    [Rect.of(words[i].box, text=words[i].text) for i in pages.uncertain(words)],
+                )
+            )
+        out.append((doc, rows))
+    return out
+
+
+def public_pages(pub: Publication) -> list[DocumentPage]:
+    """A published document's pages, in reading order (never the private fields)."""
+    return list(
+        DocumentPage.objects.filter(document__publication=pub, document__excluded=False)
+        .select_related("document")
+        .only(
+            "pk",
+            "number",
+            "language",
+            "public_text",
+            "thumbnail",
+            "public_image",
+            "document__name",
+            "document__position",
+        )
+        .order_by("document__position", "document_id", "number")
+    )

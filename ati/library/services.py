@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -185,6 +185,7 @@ def _create(
     source: InformationRequest | None = None,
     outcome: str = "",
     released: list[Released] | None = None,
+    appeal: Any = None,
 ) -> Publication:
     # The title is short and public at once in the review queue: redacted without review,
     # by the rules here (a web process never loads the French model), then again by the
@@ -200,6 +201,7 @@ def _create(
         original_text=text,
         identities=identities,
         source_request=source,
+        source_appeal=appeal,
         outcome=outcome,
         proposed_by=actor,
     )
@@ -296,6 +298,46 @@ def propose_proactive(
             identities=list(identities or []),
             released=released,
         )
+
+
+def propose_decision(actor: Any, appeal: Any, text: str) -> Publication:
+    """The commission's decision, proposed by `appeals.publish_decision` (its hook).
+
+    The appeals service has checked who may publish and locked the appeal; here the text
+    takes the one path to the public: anonymiser (the applicant's identity always), then a
+    commission member's review. The appeal is published with it (`approve_and_publish`).
+    """
+    req = appeal.request
+    with translation.override(req.language):
+        title = _("Decision %(number)s of the commission") % {"number": appeal.decision_number}
+    return _create(
+        actor,
+        body=req.body,
+        category=Category.COMMISSION_DECISION,
+        title=title,
+        text=text,
+        language=req.language,
+        identities=request_identities(req),
+        source=req,
+        appeal=appeal,
+    )
+
+
+def _publish_appeal(pub: Publication, at: dt.datetime | None) -> None:
+    """The appeal's decision page follows its publication (its reviewed public text)."""
+    from ati.appeals.models import Appeal
+
+    if pub.source_appeal_id is None:
+        return
+    Appeal.objects.filter(pk=pub.source_appeal_id).update(
+        published_text=pub.public_text if at else "", published_at=at
+    )
+    record(
+        "appeal.decision_published" if at else "appeal.decision_unpublished",
+        actor=pub.approved_by if at else pub.unpublished_by,
+        obj=pub.source_appeal,
+        reason=f"publication {pub.pk}",
+    )
 
 
 # --- preparation (the Celery worker) ----------------------------------------------------
@@ -879,6 +921,7 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
             )
         files.save(locked.pdf, f"publication-{locked.pk}.pdf", ContentFile(content))
         search.index_publication(locked)
+        _publish_appeal(locked, now)
         record(
             "publication.published",
             actor=actor,
@@ -906,6 +949,7 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
             raise _conflict(locked, exc) from exc
         locked.save()
         search.remove_publication(locked.pk)
+        _publish_appeal(locked, None)
         for page in DocumentPage.objects.filter(document__publication=locked):
             for field in (page.public_image, page.thumbnail):
                 files.delete_on_commit(field.storage, field.name)

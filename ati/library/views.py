@@ -19,7 +19,7 @@ from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest, Outcome
 
 from . import forms, permissions, search, selectors, services
-from .models import LANGUAGES, Category, Publication, PublicationState
+from .models import LANGUAGES, Category, DocumentPage, Publication, PublicationState
 
 FACET_LABELS = {
     "body": "body",
@@ -122,6 +122,7 @@ def _document_page(
         "library/document.html",
         {
             "pub": pub,
+            "pages": selectors.public_pages(pub),
             "can_manage": permissions.can_manage(request.user, pub.body_id),
             "unpublish_form": unpublish_form or forms.UnpublishForm(),
         },
@@ -136,6 +137,68 @@ def document_pdf(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         pub.pdf.open("rb"), content_type="application/pdf", filename=f"publication-{pub.pk}.pdf"
     )
+
+
+def _published_page(pk: int, page_pk: int) -> DocumentPage:
+    return get_object_or_404(
+        DocumentPage.objects.select_related("document__publication__body"),
+        pk=page_pk,
+        document__publication_id=pk,
+        document__publication__state=PublicationState.PUBLISHED,
+        document__excluded=False,
+    )
+
+
+def document_page(request: HttpRequest, pk: int, page_pk: int) -> HttpResponse:
+    """One page of a published document: its redacted image and its text, between its pages."""
+    page = _published_page(pk, page_pk)
+    pub = page.document.publication
+    all_pages = selectors.public_pages(pub)
+    position = next(i for i, p in enumerate(all_pages) if p.pk == page.pk)
+    return render(
+        request,
+        "library/page.html",
+        {
+            "pub": pub,
+            "page": page,
+            "position": position + 1,
+            "count": len(all_pages),
+            "previous": all_pages[position - 1] if position > 0 else None,
+            "next": all_pages[position + 1] if position + 1 < len(all_pages) else None,
+        },
+    )
+
+
+def _image_response(field: Any) -> FileResponse:
+    if not field:
+        raise Http404
+    name = field.name.rsplit("/", 1)[-1]
+    content_type = "image/png" if name.endswith(".png") else "image/jpeg"
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def page_image(request: HttpRequest, pk: int, page_pk: int, size: str) -> FileResponse:
+    """A published page as an image, its redactions burned in (or its thumbnail)."""
+    if size not in ("full", "thumb"):
+        raise Http404
+    page = _published_page(pk, page_pk)
+    response = _image_response(page.thumbnail if size == "thumb" else page.public_image)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@login_required
+def review_page_image(request: HttpRequest, pk: int, page_pk: int) -> FileResponse:
+    """The original page image, for the reviewer only (it shows what is to be redacted)."""
+    pub = get_object_or_404(Publication.objects.select_related("body"), pk=pk)
+    if not permissions.can_review(request.user, pub):
+        raise Http404
+    page = get_object_or_404(DocumentPage, pk=page_pk, document__publication=pub)
+    response = _image_response(page.image)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -153,10 +216,15 @@ PREPARING_REFRESH_SECONDS = 5
 def _review_page(
     request: HttpRequest, pub: Publication, status: int = 200, **form_overrides: Any
 ) -> HttpResponse:
+    done, total = selectors.progress(pub)
     context = {
         "refresh_seconds": PREPARING_REFRESH_SECONDS,
         "pub": pub,
         "segments": selectors.segments(pub),
+        "documents": selectors.review_documents(pub),
+        "pages_done": done,
+        "pages_total": total,
+        "categories": forms.REDACTION_CHOICES,
         "add_form": forms.AddRedactionForm(),
         "approve_form": forms.ApproveForm(initial={"title": pub.title}),
         **form_overrides,
@@ -191,6 +259,36 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "remove":
             services.remove_redaction(request.user, pub, _int(request.POST.get("index"), 0) - 1)
             messages.success(request, _("Redaction removed."))
+        elif action == "add_on_page":
+            page_form = forms.PageRedactionForm(request.POST)
+            if not page_form.is_valid():
+                for errors in page_form.errors.values():
+                    for message in errors:
+                        messages.error(request, message)
+                return _review_page(request, pub, 400)
+            d = page_form.cleaned_data
+            services.add_page_redaction(
+                request.user,
+                pub,
+                d["page"],
+                words=d["words"],
+                rect=page_form.rect(),
+                category=d["category"],
+            )
+            messages.success(request, _("Redaction added."))
+            return redirect(f"{request.path}#page-{d['page']}")
+        elif action == "remove_on_page":
+            page_id = _int(request.POST.get("page"), 0, maximum=search.MAX_ID)
+            services.remove_page_redaction(
+                request.user, pub, page_id, _int(request.POST.get("index"), 0) - 1
+            )
+            messages.success(request, _("Redaction removed."))
+            return redirect(f"{request.path}#page-{page_id}")
+        elif action == "exclude":
+            services.exclude_document(
+                request.user, pub, _int(request.POST.get("document"), 0, maximum=search.MAX_ID)
+            )
+            messages.success(request, _("The file is left out; the rest is being prepared again."))
         elif action == "retry":
             services.retry_preparation(request.user, pub)
             messages.success(request, _("The redactions are being prepared again."))
@@ -252,7 +350,7 @@ def propose_from_request(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def propose_proactive(request: HttpRequest) -> HttpResponse:
-    form = forms.ProactiveForm(request.POST or None, user=request.user)
+    form = forms.ProactiveForm(request.POST or None, request.FILES or None, user=request.user)
     if not form.fields["body"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
@@ -265,6 +363,7 @@ def propose_proactive(request: HttpRequest) -> HttpResponse:
                 title=d["title"],
                 text=d["text"],
                 language=d["language"],
+                uploads=d.get("documents") or [],
             )
         except ValidationError as error:
             form.add_error(None, error)

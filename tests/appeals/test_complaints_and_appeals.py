@@ -380,7 +380,18 @@ def test_decision_can_be_published_anonymised(refused, citizen, officer, commiss
     appeal = services.publish_decision(
         commissioner, appeal, text="Un demandeur a saisi la commission…"
     )
+    # One path to the public: the library's anonymiser, then a commission member's review.
+    assert list(selectors.published_decisions()) == []
+    assert "publish" not in selectors.appeal_actions(commissioner, appeal)
+    from ati.library import services as library
+
+    pub = appeal.publications.get()
+    assert (pub.category, pub.source_request) == ("commission_decision", req)
+    library.prepare_publication(pub.pk)
+    library.approve_and_publish(commissioner, pub)
+    appeal.refresh_from_db()
     assert list(selectors.published_decisions()) == [appeal]
+    assert appeal.published_text == "Un demandeur a saisi la commission…"
 
 
 # --- another legal profile ------------------------------------------------------------

@@ -170,6 +170,12 @@ def test_published_decisions_are_public(
 ):
     appeal = _decided(refused(), citizen, head, officer, commissioner)
     services.publish_decision(commissioner, appeal, text="Un demandeur a demandé des plans…")
+    assert "CDAI-2026-0001" not in client.get("/decisions/").content.decode()  # not reviewed
+    from ati.library import services as library
+
+    pub = appeal.publications.get()
+    library.prepare_publication(pub.pk)
+    library.approve_and_publish(commissioner, pub)
     html = client.get("/decisions/").content.decode()
     assert "CDAI-2026-0001" in html and "Un demandeur" in html
     assert Appeal.objects.get().published_at is not None
