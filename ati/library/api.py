@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from ati.requests.models import Outcome
 
-from . import search
+from . import search, selectors
 from .models import LANGUAGES, Category, Publication
 
 
@@ -53,14 +53,69 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
         return f"/library/{obj.pk}/"
 
 
+class PageSerializer(serializers.Serializer[Any]):
+    """A page of a released document, as published: redacted image and remaining text."""
+
+    position = serializers.IntegerField(help_text="1-based, across the document's files")
+    document = serializers.CharField(help_text="The released file's name")
+    number = serializers.IntegerField(help_text="The page's number in its file")
+    language = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    url = serializers.CharField()
+    image = serializers.CharField(help_text="The page with its redactions burned in")
+    thumbnail = serializers.CharField()
+
+
+def page_data(pub_id: int, page: Any, position: int) -> dict[str, Any]:
+    base = f"/library/{pub_id}/pages/{page.pk}/"
+    return {
+        "position": position,
+        "document": page.document.name,
+        "number": page.number,
+        "language": page.language,
+        "text": page.public_text,
+        "url": base,
+        "image": base + "full.img",
+        "thumbnail": base + "thumb.img",
+    }
+
+
+class PublicationDetailSerializer(PublicationSerializer):
+    pages = serializers.SerializerMethodField()
+
+    class Meta(PublicationSerializer.Meta):
+        fields = [*PublicationSerializer.Meta.fields, "pdf", "pages"]
+
+    pdf = serializers.SerializerMethodField()
+
+    def get_pdf(self, obj: Publication) -> str | None:
+        return f"/library/{obj.pk}/document.pdf" if obj.pdf else None
+
+    @extend_schema_field(PageSerializer(many=True))
+    def get_pages(self, obj: Publication) -> list[dict[str, Any]]:
+        return [
+            page_data(obj.pk, page, position)
+            for position, page in enumerate(selectors.public_pages(obj), start=1)
+        ]
+
+
+class HitPageSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    url = serializers.CharField()
+    thumbnail = serializers.CharField()
+
+
 class HitSerializer(PublicationSerializer):
     score = serializers.FloatField()
     snippet = serializers.CharField(
         allow_blank=True, help_text="HTML: the matching words in <mark>"
     )
+    page = HitPageSerializer(
+        allow_null=True, help_text="The page of a released document where the words are"
+    )
 
     class Meta(PublicationSerializer.Meta):
-        fields = [*PublicationSerializer.Meta.fields, "score", "snippet"]
+        fields = [*PublicationSerializer.Meta.fields, "score", "snippet", "page"]
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}]})
@@ -144,6 +199,17 @@ class LibraryViewSet(viewsets.ViewSet):
                         "score": hit.score,
                         "snippet": str(hit.snippet),
                         **PublicationSerializer(hit.publication).data,
+                        "page": (
+                            {
+                                "position": hit.page_position,
+                                "url": f"/library/{hit.publication.pk}/pages/{hit.page.pk}/",
+                                "thumbnail": (
+                                    f"/library/{hit.publication.pk}/pages/{hit.page.pk}/thumb.img"
+                                ),
+                            }
+                            if hit.page is not None
+                            else None
+                        ),
                     }
                     for hit in result.hits
                 ],
@@ -156,7 +222,7 @@ class LibraryViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="library_document",
-        responses=PublicationSerializer,
+        responses=PublicationDetailSerializer,
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
     )
     def retrieve(self, request: Request, pk: Any = None) -> Response:
@@ -168,4 +234,4 @@ class LibraryViewSet(viewsets.ViewSet):
         )
         if pub is None:
             raise NotFound
-        return Response(PublicationSerializer(pub).data)
+        return Response(PublicationDetailSerializer(pub).data)

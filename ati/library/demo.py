@@ -8,6 +8,10 @@ Idempotent: a document is found by its body and title.
 
 from __future__ import annotations
 
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from ati.bodies.models import Membership, PublicBody
 from ati.requests.models import InformationRequest
 
@@ -151,3 +155,84 @@ def seed_library() -> None:
         pub = services.propose_from_request(officer, req)
         services.prepare_publication(pub.pk)
         services.approve_and_publish(officer, pub)
+    seed_released_documents()
+
+
+# --- released documents: a published report (text PDF), a scanned letter left in review ---
+REPORT_TITLE = "Rapport d'inspection des urgences hospitalières 2025"
+REPORT_PAGES = [
+    "<h1>Rapport d'inspection des urgences hospitalières 2025</h1>"
+    "<p>Ministère de la Santé et de la Protection sociale — Inspection générale.</p>"
+    "<p>En application de l'article 10 de la loi n° 31-13, le Ministère publie le rapport "
+    "d'inspection des services d'urgence de 12 hôpitaux régionaux. Le budget consacré aux "
+    "urgences a atteint 48 600 000 dirhams en 2025.</p>",
+    "<h2>Réclamations traitées</h2><p>La réclamation de Monsieur Youssef Alami "
+    "(CIN BK 482913, tél. 06 61 48 29 13) concernant l'attente aux urgences de Fès a été "
+    "examinée ; le délai moyen d'attente est passé de 4 h 10 à 2 h 35.</p>"
+    "<p>Les équipes de garde ont été renforcées de 140 infirmiers.</p>",
+    "<h2>Recommandations</h2><p>Le rapport recommande l'ouverture de deux unités de "
+    "tri supplémentaires et la publication trimestrielle des délais d'attente par hôpital.</p>",
+]
+SCAN_TITLE = "Courrier de réponse numérisé — demande de données sur les ambulances"
+SCAN_LINES = [
+    "Royaume du Maroc",
+    "Ministère de la Santé et de la Protection sociale",
+    "Objet : données sur les ambulances, région de Rabat",
+    "Madame Salma Berrada,",
+    "CIN AE 734512, tél. 0662 45 18 30",
+    "En réponse à votre demande, le parc compte 86 ambulances",
+    "dont 31 médicalisées. Le budget de maintenance 2025",
+    "s'élève à 2 300 000 dirhams.",
+]
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def report_pdf() -> bytes:
+    import weasyprint
+
+    html = "".join(f'<section style="page-break-after:always">{p}</section>' for p in REPORT_PAGES)
+    return weasyprint.HTML(string=f"<html lang='fr'><body>{html}</body></html>").write_pdf()
+
+
+def scanned_letter() -> bytes:
+    """A letter as a phone photographs it: grey, slightly turned, JPEG."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1654, 2339), 250)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 38)
+    for i, line in enumerate(SCAN_LINES):
+        draw.text((160, 220 + i * 84), line, font=font, fill=20)
+    image = image.rotate(1.5, expand=True, fillcolor=250)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80, dpi=(200, 200))
+    return out.getvalue()
+
+
+def seed_released_documents() -> None:
+    body = PublicBody.objects.filter(code="min-sante").first()
+    officer = _officer(body) if body else None
+    if body is None or officer is None:
+        return
+    if not Publication.objects.filter(body=body, title=REPORT_TITLE).exists():
+        pub = services.propose_proactive(
+            officer,
+            body,
+            category="reports",
+            title=REPORT_TITLE,
+            text="Rapport publié avec le document original, dont les données personnelles sont "
+            "masquées.",
+            uploads=[SimpleUploadedFile("rapport-urgences-2025.pdf", report_pdf())],
+        )
+        services.prepare_publication(pub.pk)
+        services.approve_and_publish(officer, pub)
+    if not Publication.objects.filter(body=body, title=SCAN_TITLE).exists():
+        pub = services.propose_proactive(
+            officer,
+            body,
+            category="reports",
+            title=SCAN_TITLE,
+            text="Courrier numérisé proposé à la publication.",
+            uploads=[SimpleUploadedFile("courrier-ambulances.jpg", scanned_letter())],
+        )
+        services.prepare_publication(pub.pk)  # left in review: an officer approves it
