@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from collections.abc import Iterator
 
 import numpy as np
@@ -39,7 +40,16 @@ MAX_IMAGE_COVER = 0.3
 
 A4_PT = (595.28, 841.89)
 
-_OFFICE_NAMES = (b"word/", b"ppt/", b"xl/", b"content.xml", b"mimetype")
+_OFFICE_PARTS = ("word/", "ppt/", "xl/", "content.xml")
+
+
+def _office_zip(path: str | os.PathLike[str]) -> bool:
+    """Whether a ZIP file is an Office Open XML or OpenDocument file (by its part names)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith(_OFFICE_PARTS) for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _office_error() -> DocumentError:
@@ -57,8 +67,8 @@ def _sniff(head: bytes) -> str:
         return "pdf"
     if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")):
         return "image"
-    if head.startswith(b"PK\x03\x04") and any(name in head for name in _OFFICE_NAMES):
-        return "office"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
     if head.startswith((b"\xd0\xcf\x11\xe0", b"{\\rtf")):
         return "office"
     return "unsupported"
@@ -114,6 +124,8 @@ def inspect(path: str | os.PathLike[str]) -> tuple[str, int]:
             "unreadable", _("The file cannot be read: it is missing or not accessible.")
         ) from exc
     kind = _sniff(head)
+    if kind == "zip":
+        kind = "office" if _office_zip(path) else "unsupported"
     if kind == "office":
         raise _office_error()
     if kind == "unsupported":
@@ -173,7 +185,7 @@ def _render(page: pdfium.PdfPage, dpi: int, *, grayscale: bool = False) -> Image
 def _image_cover(page: pdfium.PdfPage, width: float, height: float) -> float:
     covered = 0.0
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
-        left, bottom, right, top = obj.get_pos()
+        left, bottom, right, top = obj.get_bounds()
         covered += max(0.0, right - left) * max(0.0, top - bottom)
     return covered / max(width * height, 1.0)
 
@@ -302,11 +314,17 @@ def _pdf_pages(path: str | os.PathLike[str], count: int, lang: str, first: int) 
     doc = _open_pdf(path)
     try:
         for index in range(max(first, 1) - 1, count):
-            page = doc[index]
             try:
-                yield _pdf_page(page, index + 1, lang)
+                page = doc[index]
+            except pdfium.PdfiumError as exc:
+                raise _corrupt() from exc
+            try:
+                built = _pdf_page(page, index + 1, lang)
+            except pdfium.PdfiumError as exc:
+                raise _corrupt() from exc
             finally:
                 page.close()
+            yield built
     finally:
         doc.close()
 
