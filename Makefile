@@ -13,9 +13,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # Debian packages the app needs: venv support for Debian's python3 (a bare
 # Debian 12 lacks it), WeasyPrint's Pango, fonts with Arabic glyphs, gettext
-# to compile translations.
+# to compile translations. Released documents (ati/library/documents, decision 0011):
+# tesseract with French and Arabic for scans, poppler-utils (pdftotext) and qpdf for
+# the tests that check a redacted PDF leaks nothing. Pillow's wheels bring raqm, and
+# load Pango's fribidi, to shape Arabic labels. No LibreOffice: Word files are refused.
 APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core fonts-hosny-amiri gettext
+	fonts-dejavu-core fonts-hosny-amiri gettext \
+	tesseract-ocr tesseract-ocr-fra tesseract-ocr-ara poppler-utils qpdf
 
 # The browser journeys (tests/browser) drive Debian's chromium, never a downloaded
 # browser, and check pages with axe-core from npm (package.json, into node_modules/).
