@@ -142,6 +142,11 @@ def demo(transactional_db):
         if apps.is_installed("ati.library"):
             # The library's demo publishes a dozen documents, each with its PDF.
             stubs.enter_context(mock.patch("ati.library.pdf.publication_pdf", _stub_pdf))
+            # The released documents (a PDF, a scan read by OCR) only where a journey reads
+            # them (test_library_documents.py seeds them itself, for real).
+            stubs.enter_context(
+                mock.patch("ati.library.demo.seed_released_documents", lambda: None)
+            )
         call_command("seed_demo", stdout=io.StringIO())
     mail.outbox = []
 
