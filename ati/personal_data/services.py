@@ -44,9 +44,10 @@ from ati.accounts import permissions as roles
 from ati.accounts.models import User
 from ati.appeals.models import Appeal, Complaint
 from ati.audit.services import record
+from ati.core import files
 from ati.law.deadlines import format_date
-from ati.library import anonymise, search
-from ati.library.models import Publication, PublicationState
+from ati.library import anonymise, pages, search
+from ati.library.models import DocumentPage, Publication, PublicationState, SourceDocument
 from ati.library.services import request_identities
 from ati.notifications.models import Notification, NotificationAttachment
 from ati.requests.models import (
@@ -247,10 +248,32 @@ def _mask_publication(pub: Publication, mask: _Mask) -> int:
         "unpublish_reason": mask(pub.unpublish_reason, pub.language),
     }
     Publication.objects.filter(pk=pub.pk).update(**changes)
+    _mask_released_documents(pub, mask)
     if pub.state == PublicationState.PUBLISHED and changes["public_text"] != pub.public_text:
         pub.refresh_from_db()
         search.index_publication(pub)
     return 1
+
+
+def _mask_released_documents(pub: Publication, mask: _Mask) -> None:
+    """The released files of a document made from the request: the original files and page
+    images (which show the identity) are deleted; each page keeps only its redacted text,
+    masked. The published pages (redacted images, public text) stay, their text masked."""
+    docs = list(SourceDocument.objects.filter(publication=pub))
+    rows = list(DocumentPage.objects.filter(document__publication=pub))
+    for stored in [d.file for d in docs] + [p.image for p in rows]:
+        files.delete_on_commit(stored.storage, stored.name)  # the library's private storage
+    SourceDocument.objects.filter(publication=pub).update(file="")
+    for page in rows:
+        words = pages.words_of(page.words)
+        redacted = pages.public_text(words, pages.redacted_words(words, page.redactions), "fr")
+        DocumentPage.objects.filter(pk=page.pk).update(
+            text=mask(redacted, page.language),
+            words=[],
+            redactions=[],
+            image="",
+            public_text=mask(page.public_text, page.language),
+        )
 
 
 def _delete_files_after_commit(names: Iterable[str]) -> None:

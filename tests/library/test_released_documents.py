@@ -10,6 +10,7 @@ from the page images, so that nothing redacted can be recovered from it, while w
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 
@@ -285,3 +286,25 @@ def test_unpublishing_removes_the_public_pages(prepared, officer, client):
     page.refresh_from_db()
     assert not page.public_image and not page.public_text
     assert client.get(reverse("library:page", args=[pub.pk, page.pk])).status_code == 404
+
+
+def test_erasure_deletes_the_original_files_and_keeps_only_the_redacted_pages(
+    prepared, officer, django_capture_on_commit_callbacks
+):
+    from ati.personal_data import services as personal_data
+
+    pub = prepared(("rapport.pdf", text_pdf(PAGES), "application/pdf"))
+    pub = services.approve_and_publish(officer, pub)
+    doc = pub.documents.get()
+    source = doc.file.path
+    image = _pages(pub)[0].image.path
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data._mask_publication(pub, lambda text, lang: text.replace("Amina", "[…]"))
+    doc.refresh_from_db()
+    assert not doc.file
+    assert not os.path.exists(source) and not os.path.exists(image)
+    for page in _pages(pub):
+        assert not page.image and page.words == [] and page.redactions == []
+        for value in PLANTED.values():
+            assert value not in page.text
+        assert "Amina" not in page.text and page.public_image  # the published page stays
