@@ -1,0 +1,101 @@
+"""Names of private persons in Arabic texts, with or without a civil title, and what stays.
+
+Measured over tests/library/arabic_corpus.py: recall is the share of the names' and
+identifiers' occurrences redacted whole; precision the share of proposed redactions that
+fall on one of them. The thresholds sit a little below the figures measured (docs/library.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from ati.library.anonymise import anonymise, find_redactions
+
+from .arabic_corpus import HELD_OUT, TUNING, Sample
+
+
+@dataclass
+class Score:
+    expected: int = 0
+    found: int = 0
+    proposed: int = 0
+    correct: int = 0
+    lost: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.expected if self.expected else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.proposed if self.proposed else 1.0
+
+
+def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    # A whole word, not a piece of a longer one ("أسماء" alone, not inside another word), but
+    # with a conjunction or a preposition attached before it ("ونزهة الطاهري").
+    pattern = rf"(?<![\w])(?:[وفبل]{{1,2}})?({re.escape(phrase)})(?![\w])"
+    return [(m.start(1), m.end(1)) for m in re.finditer(pattern, text)]
+
+
+def score(samples: tuple[Sample, ...]) -> Score:
+    result = Score()
+    missed, wrong, lost = [], [], []
+    for sample in samples:
+        redactions = find_redactions(sample.text, language="ar", allow=sample.allow)
+        covered = set()
+        for r in redactions:
+            covered.update(range(r.start, r.end))
+        expected = [
+            span
+            for phrase in (*sample.names, *sample.ids)
+            for span in _occurrences(sample.text, phrase)
+        ]
+        for start, end in expected:
+            result.expected += 1
+            if set(range(start, end)) <= covered:
+                result.found += 1
+            else:
+                missed.append(sample.text[start:end])
+        for r in redactions:
+            result.proposed += 1
+            if any(r.start < end and start < r.end for start, end in expected):
+                result.correct += 1
+            else:
+                wrong.append(r.original)
+        text = anonymise(sample.text, language="ar", allow=sample.allow).text
+        lost += [phrase for phrase in sample.kept if phrase not in text]
+    result.missed, result.wrong, result.lost = tuple(missed), tuple(wrong), tuple(lost)
+    return result
+
+
+# Measured (see docs/library.md); the thresholds are a little below.
+THRESHOLDS = {"tuning": (0.95, 0.95), "held-out": (0.85, 0.9)}
+
+
+@pytest.mark.parametrize(
+    ("part", "samples"), [("tuning", TUNING), ("held-out", HELD_OUT)], ids=["tuning", "held-out"]
+)
+def test_arabic_corpus_precision_and_recall(part, samples, capsys):
+    measured = score(samples)
+    with capsys.disabled():
+        print(
+            f"\narabic corpus, {part}: recall {measured.found}/{measured.expected} "
+            f"= {measured.recall:.2f}, precision {measured.correct}/{measured.proposed} "
+            f"= {measured.precision:.2f}; missed {list(measured.missed)}; "
+            f"wrong {list(measured.wrong)}; public phrases lost {list(measured.lost)}"
+        )
+    min_recall, min_precision = THRESHOLDS[part]
+    assert measured.recall >= min_recall
+    assert measured.precision >= min_precision
+    assert measured.lost == ()
+
+
+def test_the_corpus_is_large_enough_and_a_third_is_held_out():
+    assert len(TUNING) + len(HELD_OUT) >= 40
+    assert len(HELD_OUT) * 3 >= len(TUNING) + len(HELD_OUT)
