@@ -17,12 +17,13 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # Removed before an Arabic word is compared: short vowels, shadda, tatweel.
 _TASHKEEL = re.compile("[\u064b-\u065f\u0670\u0640]")
+_LETTERS = str.maketrans("أإآٱىة", "اااايه")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_arabic(word: str) -> str:
     """The form an Arabic word is compared in: no diacritics, أ إ آ → ا, ى → ي, ة → ه."""
-    word = _TASHKEEL.sub("", word)
-    return word.translate(str.maketrans("أإآٱىة", "اااايه"))
+    return _TASHKEEL.sub("", word).translate(_LETTERS)
 
 
 @dataclass(frozen=True)
