@@ -74,8 +74,10 @@ def score(samples: tuple[Sample, ...]) -> Score:
     return result
 
 
-# Measured (see docs/library.md); the thresholds are a little below.
-THRESHOLDS = {"tuning": (0.95, 0.95), "held-out": (0.85, 0.9)}
+# (recall, precision) thresholds, a little below what was measured (docs/library.md): tuning
+# 30/30 and 30/30; held-out, measured once at the end, 24/24 and 23/24 ("حي السلام" after
+# "الساكن", a neighbourhood, not annotated as personal).
+THRESHOLDS = {"tuning": (0.95, 0.95), "held-out": (0.9, 0.9)}
 
 
 @pytest.mark.parametrize(
