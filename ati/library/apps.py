@@ -10,6 +10,8 @@ class LibraryConfig(AppConfig):
     def ready(self) -> None:
         from ati.core.files import FileArea, register_file_area
 
+        from . import checks  # noqa: F401  (registers library.E001, a --deploy check)
+
         # The published PDFs, in their own storage (ati/core/files.py cleans orphans).
         register_file_area(
             FileArea(

@@ -1,6 +1,6 @@
 """Preview the anonymisation of a text.
 
-manage.py anonymize [--applicant NAME] [--lang fr|ar|en] [--allow PHRASE] [--explain] FILE|-
+manage.py anonymize [--applicant NAME] [--lang fr|ar|en] [--allow PHRASE] [--ocr] [--explain] FILE|-
 
 --explain lists one redaction a line: start-end, category, the original text and, last, the
 detectors that found it (applicant, pattern, title, label, ner; "title+ner" when several did).
@@ -43,6 +43,12 @@ class Command(BaseCommand):
             help="a phrase that must stay (a body, an official); repeatable",
         )
         parser.add_argument(
+            "--ocr",
+            action="store_true",
+            help="the text came out of OCR: numbers tolerate its usual confusions (O for 0, "
+            "l for 1, S for 5 …)",
+        )
+        parser.add_argument(
             "--explain",
             action="store_true",
             help="list each redaction: position, category, original, detectors",
@@ -60,7 +66,11 @@ class Command(BaseCommand):
             self.stderr.write(f"anonymize: cannot read {path}: {exc}")
             sys.exit(2)
         result = anonymise(
-            text, language=options["lang"], identities=options["applicant"], allow=options["allow"]
+            text,
+            language=options["lang"],
+            identities=options["applicant"],
+            allow=options["allow"],
+            ocr=options["ocr"],
         )
         self.stdout.write(result.text, ending="" if result.text.endswith("\n") else "\n")
         if options["explain"]:
