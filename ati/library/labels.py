@@ -16,6 +16,12 @@ LABELS = {
     "birth_date": _("Date of birth"),
     "address": _("Private address"),
     "person": _("Name of a person"),
+    "cnss": _("Social security (CNSS) number"),
+    "ppr": _("Civil-servant (PPR) number"),
+    "customer_number": _("Customer or contract number"),
+    "vehicle_plate": _("Vehicle plate"),
+    "plot": _("Lot or plot number"),
+    "land_title": _("Land title number"),
     "other": _("Other personal data"),
 }
 
@@ -26,6 +32,8 @@ DETECTORS = {
     "label": _("a label"),
     "ner": _("the name model"),
     "names": _("a name found elsewhere"),
+    "cue": _("a context word"),
+    "gazetteer": _("the list of names"),
     "reviewer": _("the reviewer"),
 }
 

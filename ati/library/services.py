@@ -404,10 +404,12 @@ class DocumentNotReadable(Exception):
 
 
 def _require_french_model(pub: Publication) -> None:
-    """Fail closed: a French proposal is never prepared by the rules alone (decision 0012)."""
-    require = getattr(anonymise, "require_french_model", None)
-    if require is not None:
-        require()
+    """Fail closed: a proposal is never prepared by the rules alone (decision 0012).
+
+    Every proposal, not only French ones: a released file's pages may be French whatever
+    the proposal's language. `manage.py check --deploy` reports the missing model too.
+    """
+    anonymise.require_french_model()
 
 
 def _encoded(image: Any) -> tuple[bytes, str]:
@@ -430,16 +432,13 @@ def page_redactions(
     names: list[str] = (),  # type: ignore[assignment]
 ) -> list[dict[str, Any]]:
     """The redactions proposed on one page: the anonymiser's spans, as the words they cover."""
-    options: dict[str, Any] = {}
-    if "ocr" in _find_parameters():
-        options["ocr"] = page.source == "ocr"
     found = anonymise.find_redactions(
         page.text,
         identities=identities,
         allow=allow,
         language=page.language,
         names=names,
-        **options,
+        ocr=page.source == "ocr",  # numbers tolerate the usual OCR confusions
     )
     out = []
     for r in found:
@@ -455,12 +454,6 @@ def page_redactions(
                 }
             )
     return out
-
-
-def _find_parameters() -> set[str]:
-    import inspect
-
-    return set(inspect.signature(anonymise.find_redactions).parameters)
 
 
 def prepare_documents(pub: Publication, *, names: list[str] = ()) -> None:  # type: ignore[assignment]
