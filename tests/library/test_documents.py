@@ -13,7 +13,7 @@ import zipfile
 
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
 from ati.library.documents import (
@@ -32,6 +32,7 @@ from ati.library.documents import (
 
 from .document_samples import (
     AR_TEXT,
+    FONT,
     FR_LINES,
     drawn_page,
     html_pdf,
@@ -151,6 +152,22 @@ def test_a_page_scanned_sideways_and_skewed_is_turned_upright(tmp_path):
     assert page.image.width < page.image.height  # portrait again
     assert page.width_pt < page.height_pt
     assert "Équipement" in page.text or "Equipement" in page.text
+
+
+@needs_tesseract
+def test_an_arabic_scan_is_read_in_arabic_with_lang_auto(tmp_path):
+    # A strip of three lines (a small image: OCR is quick).
+    image = Image.new("L", (2480, 560), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 56)
+    for i, line in enumerate(["وزارة التجهيز والماء", AR_TEXT[:40]]):
+        draw.text((2300, 120 + i * 140), line, font=font, fill=0, direction="rtl", anchor="ra")
+    path = save_jpeg(scanned(image, skew=2.5), tmp_path / "ar.jpg")
+    [page] = list(read_pages(path, lang="auto"))
+    assert page.language == "ar"
+    assert "وزارة" in page.text and "العلوي" in page.text
+    second = [w.box[0] for w in page.words if w.line == 1]
+    assert second == sorted(second, reverse=True)  # read from the right
 
 
 @needs_tesseract

@@ -70,11 +70,12 @@ def estimate_skew(gray: Image.Image) -> tuple[float, float]:
     return round(float(fine), 1), _profile_score(points, float(fine))
 
 
-def sideways(gray: Image.Image) -> bool:
-    """Whether text lines run vertically (the page is turned by 90 or 270 degrees)."""
-    _, upright = estimate_skew(gray)
+def sideways(gray: Image.Image) -> tuple[bool, float]:
+    """Whether text lines run vertically (the page is turned by 90 or 270 degrees), and
+    the skew of the page as it is (reused when it is upright)."""
+    skew, upright = estimate_skew(gray)
     _, turned = estimate_skew(gray.rotate(90, expand=True))
-    return turned > 1.5 * upright
+    return turned > 1.5 * upright, skew
 
 
 def osd_rotation(gray: Image.Image) -> int:
@@ -92,10 +93,11 @@ def osd_rotation(gray: Image.Image) -> int:
 def straighten(gray: Image.Image) -> tuple[Image.Image, int, float]:
     """The image turned upright and deskewed; degrees turned (counter-clockwise) and skew."""
     rotation = 0
-    if sideways(gray):
+    turned, skew = sideways(gray)
+    if turned:
         rotation = osd_rotation(gray) or 90
         gray = gray.rotate(rotation, expand=True)
-    skew, _ = estimate_skew(gray)
+        skew, _ = estimate_skew(gray)
     if abs(skew) >= 0.2:
         gray = gray.rotate(
             skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=_background(gray)

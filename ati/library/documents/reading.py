@@ -293,17 +293,16 @@ def _order_line(words: list[list[tuple[str, Box]]]) -> list[tuple[str, Box, floa
     return out
 
 
-def _visible(image: Image.Image, box: Box) -> bool:
+def _visible(gray: np.ndarray, box: Box) -> bool:
     """Whether the rendered page shows something where a text-layer word claims to be.
 
     White text, text in a hidden layer, or under a filled rectangle (a "redaction" drawn
     over live text) has no contrast in its box: such words are not trusted.
     """
-    gray = image if image.mode == "L" else image.convert("L")
-    w, h = gray.size
+    h, w = gray.shape
     x0, y0 = int(box[0] * w), int(box[1] * h)
     x1, y1 = max(int(np.ceil(box[2] * w)), x0 + 1), max(int(np.ceil(box[3] * h)), y0 + 1)
-    region = np.asarray(gray.crop((x0, y0, x1, y1)), dtype=np.int16)
+    region = gray[y0:y1, x0:x1].astype(np.int16)
     if region.size == 0:
         return False
     median = int(np.median(region))
@@ -338,7 +337,8 @@ def _pdf_page(page: pdfium.PdfPage, number: int, lang: str) -> Page:
     if _image_cover(page, *page.get_size()) < MAX_IMAGE_COVER:
         lines = _text_layer(page, image.size)
     if lines is not None:
-        lines = [kept for line in lines if (kept := [w for w in line if _visible(image, w[1])])]
+        shades = np.asarray(image.convert("L"))
+        lines = [kept for line in lines if (kept := [w for w in line if _visible(shades, w[1])])]
         words, text = assemble(lines)
         if lang in ("fr", "ar"):
             language = lang
