@@ -21,6 +21,63 @@ Box = tuple[float, float, float, float]
 UNCERTAIN_CONFIDENCE = 60.0
 
 
+def page_redactions(
+    page: documents.Page,
+    *,
+    identities: Sequence[str],
+    allow: Sequence[str] = (),
+    names: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The redactions proposed on a page just read: the anonymiser's spans, as its words.
+
+    OCR'd pages are searched with the usual OCR confusions in numbers tolerated. The same
+    for the worker's proposals and for `manage.py redact_document`.
+    """
+    found = anonymise.find_redactions(
+        page.text,
+        identities=identities,
+        allow=allow,
+        language=page.language,
+        names=names,
+        ocr=page.source == "ocr",
+    )
+    out = []
+    for r in found:
+        indexes = documents.span_words(page, r.start, r.end)
+        if indexes:
+            out.append(
+                {
+                    "words": indexes,
+                    "rects": [],
+                    "category": r.category,
+                    "original": r.original,
+                    "source": r.source,
+                }
+            )
+    return out
+
+
+def redacted_page(
+    image: Image.Image,
+    width_pt: float,
+    height_pt: float,
+    words: Sequence[documents.Word],
+    redactions: Sequence[dict[str, Any]],
+    language: str,
+) -> tuple[documents.RedactedPage, dict[int, str], list[PageBox]]:
+    """A page ready for the published PDF: its boxes and labels, and only the words kept."""
+    hidden = redacted_words(words, redactions)
+    page_boxes = boxes(words, redactions, language)
+    out = documents.RedactedPage(
+        image=image,
+        width_pt=width_pt,
+        height_pt=height_pt,
+        boxes=[(b.box, b.label) for b in page_boxes],
+        kept_words=kept_words(words, hidden),
+    )
+    return out, hidden, page_boxes
+
+
 def words_of(rows: Sequence[Any]) -> list[documents.Word]:
     return [documents.Word.from_json(row) for row in rows]
 

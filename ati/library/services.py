@@ -424,38 +424,6 @@ def _encoded(image: Any) -> tuple[bytes, str]:
     return buffer.getvalue(), "jpg"
 
 
-def page_redactions(
-    page: documents.Page,
-    *,
-    identities: list[str],
-    allow: list[str],
-    names: list[str] = (),  # type: ignore[assignment]
-) -> list[dict[str, Any]]:
-    """The redactions proposed on one page: the anonymiser's spans, as the words they cover."""
-    found = anonymise.find_redactions(
-        page.text,
-        identities=identities,
-        allow=allow,
-        language=page.language,
-        names=names,
-        ocr=page.source == "ocr",  # numbers tolerate the usual OCR confusions
-    )
-    out = []
-    for r in found:
-        indexes = documents.span_words(page, r.start, r.end)
-        if indexes:
-            out.append(
-                {
-                    "words": indexes,
-                    "rects": [],
-                    "category": r.category,
-                    "original": r.original,
-                    "source": r.source,
-                }
-            )
-    return out
-
-
 def prepare_documents(pub: Publication, *, names: list[str] = ()) -> None:  # type: ignore[assignment]
     """Read each released file page by page; each page is saved as soon as it is read.
 
@@ -474,7 +442,9 @@ def prepare_documents(pub: Publication, *, names: list[str] = ()) -> None:  # ty
                     pub,
                     doc,
                     page,
-                    page_redactions(page, identities=pub.identities, allow=allowed, names=names),
+                    pages.page_redactions(
+                        page, identities=pub.identities, allow=allowed, names=names
+                    ),
                 )
         except documents.DocumentError as exc:
             SourceDocument.objects.filter(pk=doc.pk).update(error=str(exc)[:2000])
@@ -831,11 +801,12 @@ def _publish_pages(pub: Publication) -> list[documents.RedactedPage]:
     rows = DocumentPage.objects.filter(document__publication=pub, document__excluded=False)
     for page in rows.select_related("document").order_by("document__position", "number"):
         words = pages.words_of(page.words)
-        hidden = pages.redacted_words(words, page.redactions)
-        page_boxes = pages.boxes(words, page.redactions, page.language)
         with page.image.open("rb") as handle:
             image = Image.open(handle)
             image.load()
+        redacted, hidden, page_boxes = pages.redacted_page(
+            image, page.width_pt, page.height_pt, words, page.redactions, page.language
+        )
         page.public_text = pages.public_text(words, hidden, page.language)
         burned = pages.burn(image, page_boxes)
         data, extension = _encoded(burned.convert("L") if image.mode in ("1", "L") else burned)
@@ -847,15 +818,7 @@ def _publish_pages(pub: Publication) -> list[documents.RedactedPage]:
             page.thumbnail, f"{page.number}-thumb.{small_extension}", ContentFile(small), save=False
         )
         page.save(update_fields=["public_text", "public_image", "thumbnail"])
-        out.append(
-            documents.RedactedPage(
-                image=image,
-                width_pt=page.width_pt,
-                height_pt=page.height_pt,
-                boxes=[(b.box, b.label) for b in page_boxes],
-                kept_words=pages.kept_words(words, hidden),
-            )
-        )
+        out.append(redacted)
     return out
 
 

@@ -10,31 +10,16 @@ page, category, detector, original (tab-separated). Bad input exits 2 and writes
 
 from __future__ import annotations
 
-import inspect
 import os
+import subprocess
 import sys
 import tempfile
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ati.library import anonymise
-from ati.library.documents import (
-    DocumentError,
-    RedactedPage,
-    boxes_for_words,
-    read_pages,
-    redacted_pdf,
-    span_words,
-)
-
-
-def _find(text: str, *, identities: list[str], language: str, ocr: bool) -> list[Any]:
-    kwargs: dict[str, Any] = {"identities": identities, "allow": (), "language": language}
-    # OCR'd text may bend identities (another developer adds this keyword to the anonymiser).
-    if "ocr" in inspect.signature(anonymise.find_redactions).parameters:
-        kwargs["ocr"] = ocr
-    return anonymise.find_redactions(text, **kwargs)
+from ati.library import pages as page_redaction
+from ati.library.documents import DocumentError, read_pages, redacted_pdf
 
 
 class Command(BaseCommand):
@@ -67,25 +52,29 @@ class Command(BaseCommand):
         pages = []
         try:
             for page in read_pages(source, lang=options["lang"]):
-                boxes = []
-                hidden: set[int] = set()
-                found = _find(
-                    page.text,
-                    identities=options["applicant"],
-                    language=page.language,
-                    ocr=page.source == "ocr",
+                # The publication's own steps (ati/library/pages.py): the same proposals,
+                # boxes and kept words as the worker's, every proposal applied.
+                redactions = page_redaction.page_redactions(page, identities=options["applicant"])
+                if options["explain"]:
+                    for r in redactions:
+                        self.stderr.write(
+                            f"{page.number}\t{r['category']}\t{r['source']}\t{r['original']}"
+                        )
+                redacted, _hidden, _boxes = page_redaction.redacted_page(
+                    page.image,
+                    page.width_pt,
+                    page.height_pt,
+                    page.words,
+                    redactions,
+                    page.language,
                 )
-                for r in found:
-                    indexes = span_words(page, r.start, r.end)
-                    hidden.update(indexes)
-                    label = anonymise.marker(r.category, page.language)
-                    boxes += [(box, label) for box in boxes_for_words(page, indexes)]
-                    if options["explain"]:
-                        self.stderr.write(f"{page.number}\t{r.category}\t{r.source}\t{r.original}")
-                kept = [w for i, w in enumerate(page.words) if i not in hidden]
-                pages.append(RedactedPage(page.image, page.width_pt, page.height_pt, boxes, kept))
+                pages.append(redacted)
         except DocumentError as exc:
             raise CommandError(f"redact_document: {source}: {exc}", returncode=2) from exc
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:  # tesseract failed
+            raise CommandError(
+                f"redact_document: {source}: the pages could not be read ({exc})", returncode=2
+            ) from exc
         data = redacted_pdf(pages, lang=options["lang"] if options["lang"] != "auto" else "fr")
         folder = os.path.dirname(os.path.abspath(target))
         handle, temporary = tempfile.mkstemp(prefix=".redact-", suffix=".pdf", dir=folder)
