@@ -48,10 +48,18 @@ class PageRedactionForm(forms.Form):
 
     page = forms.IntegerField(widget=forms.HiddenInput)
     words = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20_000)
-    x0 = forms.FloatField(label=_("From the left (%)"), min_value=0, max_value=100, required=False)
-    y0 = forms.FloatField(label=_("From the top (%)"), min_value=0, max_value=100, required=False)
-    x1 = forms.FloatField(label=_("To the left (%)"), min_value=0, max_value=100, required=False)
-    y1 = forms.FloatField(label=_("To the top (%)"), min_value=0, max_value=100, required=False)
+    x0 = forms.FloatField(
+        label=_("Left edge (0 to 100)"), min_value=0, max_value=100, required=False
+    )
+    y0 = forms.FloatField(
+        label=_("Top edge (0 to 100)"), min_value=0, max_value=100, required=False
+    )
+    x1 = forms.FloatField(
+        label=_("Right edge (0 to 100)"), min_value=0, max_value=100, required=False
+    )
+    y1 = forms.FloatField(
+        label=_("Bottom edge (0 to 100)"), min_value=0, max_value=100, required=False
+    )
     category = forms.ChoiceField(label=_("Category"), choices=REDACTION_CHOICES, initial="person")
 
     def clean_words(self) -> list[int]:
