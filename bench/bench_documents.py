@@ -8,7 +8,9 @@ layer, and 3 scanned A4 pages (drawn at 300 dpi, skewed 2-3 degrees, noisy, JPEG
 OCR with lang="auto" (straightening included). Baseline: bare `tesseract IMG - -l fra+ara`
 on the same images, in the same run, interleaved (the machine is shared). Then each page
 is rebuilt by `redacted_pdf` with two boxes: seconds and bytes per page. Targets: a text
-page under 0.5 s, a scanned page under 6 s and at most 1.5 times bare tesseract.
+page under 0.5 s, a scanned page under 6 s and at most 1.5 times bare tesseract. Last,
+the same files end to end in the worker (`services.prepare_publication`: read, OCR,
+anonymiser with the name model, page images and rows saved), per page, and their publishing.
 """
 
 from __future__ import annotations
@@ -136,8 +138,49 @@ def child(pages: int, scans: int) -> dict[str, Any]:
             "redact_p50_s": statistics.median(scan_redact_s),
             "pdf_bytes_per_page": statistics.median(scan_bytes),
         }
+        result["worker"] = _worker(pdf, _scans(folder, scans))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def _worker(pdf: Path, scans: list[Path]) -> dict[str, Any]:
+    """End to end in the worker: a proposal with the text PDF, then one with a scan, each
+    prepared by the Celery task's body (read, OCR, anonymiser with the name model, page
+    images and rows saved), per page. The name model is loaded before the clock starts (a
+    worker loads it once for its lifetime)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from ati.library import anonymise, services
+    from ati.library.models import DocumentPage, PublicationState
+    from tests.factories import PublicBodyFactory, member
+
+    call_command("migrate", verbosity=0)
+    officer = member("officer", PublicBodyFactory(), email="officer@bench.example")
+    body = officer.memberships.get().body
+    anonymise.require_french_model()
+    out = {}
+    for kind, files in (("text", [pdf]), ("scan", scans)):
+        pub = services.propose_proactive(
+            officer,
+            body,
+            category="reports",
+            title=f"Rapport {kind}",
+            text="Rapport joint.",
+            uploads=[SimpleUploadedFile(p.name, p.read_bytes()) for p in files],
+        )
+        t0 = time.perf_counter()
+        assert services.prepare_publication(pub.pk) == PublicationState.IN_REVIEW
+        seconds = time.perf_counter() - t0
+        pages = DocumentPage.objects.filter(document__publication=pub).count()
+        t0 = time.perf_counter()
+        services.approve_and_publish(officer, pub)
+        out[kind] = {
+            "pages": pages,
+            "per_page_s": seconds / pages,
+            "publish_per_page_s": (time.perf_counter() - t0) / pages,
+        }
+    return out
 
 
 def main() -> int:
@@ -178,11 +221,31 @@ def main() -> int:
         "KiB",
         f"{scan['redact_p50_s']:.2f} s to rebuild a scanned page",
     )
+    worker = r["worker"]
+    common.line(
+        "documents.worker_text_page",
+        worker["text"]["per_page_s"],
+        "s",
+        f"end to end in the worker (read, anonymise, save), {worker['text']['pages']} pages; "
+        f"publishing {worker['text']['publish_per_page_s']:.2f} s a page; target "
+        f"{TEXT_TARGET_S} s",
+    )
+    common.line(
+        "documents.worker_scan_page",
+        worker["scan"]["per_page_s"],
+        "s",
+        f"end to end in the worker incl. OCR, "
+        f"{worker['scan']['per_page_s'] / scan['bare_tesseract_p50_s']:.2f}x bare tesseract; "
+        f"publishing {worker['scan']['publish_per_page_s']:.2f} s a page; target "
+        f"{SCAN_TARGET_S} s and {RATIO_TARGET}x",
+    )
     common.line("documents.peak_rss", r["peak_rss_mb"], "MB", "the reading process")
     r["load"] = common.load()
     common.write_json("documents", r)
     missed = (
-        text["max_s"] > TEXT_TARGET_S
+        worker["text"]["per_page_s"] > TEXT_TARGET_S
+        or worker["scan"]["per_page_s"] > SCAN_TARGET_S
+        or text["max_s"] > TEXT_TARGET_S
         or scan["max_s"] > SCAN_TARGET_S
         or scan["ratio"] > RATIO_TARGET
     )
