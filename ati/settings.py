@@ -330,7 +330,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ati.core.api.exception_handler",
+    # JSON nested deeper than ATI_API_JSON_MAX_DEPTH is a 400, never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "ati.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# No request body of the API nests deeper than a few levels (docs/security.md).
+ATI_API_JSON_MAX_DEPTH = env_int("ATI_API_JSON_MAX_DEPTH", 32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ati API",
     "DESCRIPTION": "Access-to-information requests, deadlines, appeals and the public library.",

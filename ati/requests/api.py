@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,6 +29,7 @@ from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit, texts
 from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
 from ati.core.filters import StrictNullBooleanField
+from ati.core.parsers import DepthLimitedJSONParser
 
 from . import permissions, selectors, services
 from .models import (
@@ -276,7 +277,7 @@ class InformationRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[InformationRequest]
 ):
     serializer_class = InformationRequestSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
     filterset_fields = {
         "state": ["exact"],
         "urgent": ["exact"],
