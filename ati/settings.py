@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as static files: no CDN
     "ati.core",
     "ati.accounts",
     "ati.audit",
@@ -344,6 +345,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Access-to-information requests, deadlines, appeals and the public library.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from this site's static files (drf-spectacular-sidecar),
+    # never from a CDN: it works offline and the CSP stays 'self' (docs/security.md).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # A required text may not be empty: say so in the schema (minLength 1), as the API checks.
     "ENFORCE_NON_BLANK_FIELDS": True,
     # One name per choice set, wherever a model field or a serializer uses it.
