@@ -423,5 +423,8 @@ LOGGING = {
 }
 
 ATI_SITE_NAME = os.environ.get("ATI_SITE_NAME", "ati")
-# The public address of the site, for links in e-mails and letters.
-ATI_SITE_URL = os.environ.get("ATI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, printed in letters and in e-mail links. The default is
+# the development server's (make demo); `check --deploy` refuses it in production mode
+# (ati.E001, ati/core/checks.py, docs/configuration.md).
+ATI_SITE_URL_FROM_ENVIRONMENT = bool(os.environ.get("ATI_SITE_URL", "").strip())
+ATI_SITE_URL = (os.environ.get("ATI_SITE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
