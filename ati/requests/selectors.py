@@ -24,6 +24,7 @@ from .models import (
     Message,
     State,
 )
+from .uploads import name_for_type
 
 QUEUE_RELATED = ("body", "department", "assignee", "profile_version")
 
@@ -211,7 +212,8 @@ def attachment_response(attachment: Any) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        # Files stored before the names were matched to their type get the right one here.
+        filename=name_for_type(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
