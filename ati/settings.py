@@ -393,7 +393,14 @@ ATI_RATE_LIMITS = {
     "submit": (20, 3600),  # requests submitted by one account
     "export": (5, 3600),  # personal-data archives built for one account (each one is costly)
     "erasure": (10, 3600),  # erasure confirmations (password checks) by one account
+    "message": (60, 3600),  # messages and internal notes written by one account
 }
+# Files (docs/security.md, "Uploads"): at most this many in one message or submission, and
+# in all on one request (its own and its messages'; the answer's documents are bounded
+# alone by the same two numbers, so that the applicant's files never stop an answer).
+ATI_MAX_FILES_PER_MESSAGE = env_int("ATI_MAX_FILES_PER_MESSAGE", 10, minimum=1)
+ATI_MAX_FILES_PER_REQUEST = env_int("ATI_MAX_FILES_PER_REQUEST", 50, minimum=1)
+ATI_MAX_BYTES_PER_REQUEST = env_int("ATI_MAX_MB_PER_REQUEST", 100, minimum=1) * 1024 * 1024
 
 # --- Personal data (Law 09-08; docs/security.md, "Personal data") ----------------------
 # How many days an applicant's identity is kept after the procedure of a request has ended

@@ -485,7 +485,14 @@ class InformationRequestViewSet(
     @extend_schema(
         methods=["post"],
         request=MessageCreateSerializer,
-        responses={201: MessageSerializer, 400: ErrorSerializer},
+        responses={
+            201: MessageSerializer,
+            400: ErrorSerializer,
+            409: OpenApiResponse(
+                ConflictSerializer, description="The request is withdrawn or closed"
+            ),
+            429: OpenApiResponse(ErrorSerializer, description="Too many messages this hour"),
+        },
     )
     # Not paginated: a request's messages and files are few, and come whole.
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -494,6 +501,8 @@ class InformationRequestViewSet(
         if request.method == "GET":
             items = selectors.messages_for(request.user, req)
             return Response(MessageSerializer(items, many=True).data)
+        if not ratelimit.hit("message", f"user:{request.user.pk}"):
+            raise Throttled
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.post_message(

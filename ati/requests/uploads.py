@@ -162,7 +162,7 @@ def _pdf_is_active(body: bytes) -> bool:
     return False
 
 
-def _real_size(uploaded: IO[bytes], claimed: int) -> int:
+def real_size(uploaded: IO[bytes], claimed: int) -> int:
     try:
         uploaded.seek(0, 2)
         actual = uploaded.tell()
@@ -175,7 +175,7 @@ def _real_size(uploaded: IO[bytes], claimed: int) -> int:
 
 def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
     """Validate one upload; return its safe name and real content type."""
-    size = _real_size(uploaded, size)  # never trust the size a caller claims
+    size = real_size(uploaded, size)  # never trust the size a caller claims
     if size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("%(name)s is too large: at most %(max)d MB per file.")
