@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as static files: no CDN
     "ati.core",
     "ati.accounts",
     "ati.audit",
@@ -330,12 +331,25 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ati.core.api.exception_handler",
+    # JSON nested deeper than ATI_API_JSON_MAX_DEPTH is a 400, never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "ati.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# No request body of the API nests deeper than a few levels (docs/security.md).
+ATI_API_JSON_MAX_DEPTH = env_int("ATI_API_JSON_MAX_DEPTH", 32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ati API",
     "DESCRIPTION": "Access-to-information requests, deadlines, appeals and the public library.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from this site's static files (drf-spectacular-sidecar),
+    # never from a CDN: it works offline and the CSP stays 'self' (docs/security.md).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # A required text may not be empty: say so in the schema (minLength 1), as the API checks.
     "ENFORCE_NON_BLANK_FIELDS": True,
     # One name per choice set, wherever a model field or a serializer uses it.
@@ -379,7 +393,14 @@ ATI_RATE_LIMITS = {
     "submit": (20, 3600),  # requests submitted by one account
     "export": (5, 3600),  # personal-data archives built for one account (each one is costly)
     "erasure": (10, 3600),  # erasure confirmations (password checks) by one account
+    "message": (60, 3600),  # messages and internal notes written by one account
 }
+# Files (docs/security.md, "Uploads"): at most this many in one message or submission, and
+# in all on one request (its own and its messages'; the answer's documents are bounded
+# alone by the same two numbers, so that the applicant's files never stop an answer).
+ATI_MAX_FILES_PER_MESSAGE = env_int("ATI_MAX_FILES_PER_MESSAGE", 10, minimum=1)
+ATI_MAX_FILES_PER_REQUEST = env_int("ATI_MAX_FILES_PER_REQUEST", 50, minimum=1)
+ATI_MAX_BYTES_PER_REQUEST = env_int("ATI_MAX_MB_PER_REQUEST", 100, minimum=1) * 1024 * 1024
 
 # --- Personal data (Law 09-08; docs/security.md, "Personal data") ----------------------
 # How many days an applicant's identity is kept after the procedure of a request has ended
@@ -409,5 +430,8 @@ LOGGING = {
 }
 
 ATI_SITE_NAME = os.environ.get("ATI_SITE_NAME", "ati")
-# The public address of the site, for links in e-mails and letters.
-ATI_SITE_URL = os.environ.get("ATI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, printed in letters and in e-mail links. The default is
+# the development server's (make demo); `check --deploy` refuses it in production mode
+# (ati.E001, ati/core/checks.py, docs/configuration.md).
+ATI_SITE_URL_FROM_ENVIRONMENT = bool(os.environ.get("ATI_SITE_URL", "").strip())
+ATI_SITE_URL = (os.environ.get("ATI_SITE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")

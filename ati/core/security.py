@@ -3,8 +3,8 @@
 Content-Security-Policy: scripts and styles only from this site, never inline,
 so that text an attacker manages to slip into a page cannot run. Responses
 that set their own policy (downloads: `default-src 'none'; sandbox`) keep it.
-The API's browsable documentation loads Swagger UI from its CDN: that one page
-allows it, and nothing else does.
+The API's browsable documentation is no exception: Swagger UI is served from
+this site's static files (drf-spectacular-sidecar), under the same policy.
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
-DOCS_CSP = (
-    f"default-src 'self'; script-src 'self' {SWAGGER_CDN}; style-src 'self' {SWAGGER_CDN}; "
-    f"img-src 'self' data: {SWAGGER_CDN}; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'"
-)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 
@@ -35,9 +29,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        policy = DOCS_CSP if match is not None and match.url_name == "api-docs" else CSP
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 

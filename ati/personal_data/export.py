@@ -37,6 +37,7 @@ from ati.notifications.models import Notification, NotificationAttachment
 from ati.notifications.services import ATTACHMENT_MAKERS
 from ati.requests import selectors as request_selectors
 from ati.requests.models import Attachment, InformationRequest, Message
+from ati.requests.uploads import name_for_type
 
 from .retention import Retention, retention_for
 
@@ -85,7 +86,8 @@ def _attachment(att: Attachment, user: Any, files: _Files, folder: str) -> dict[
         "sha256": att.sha256,
         "uploaded_at": att.uploaded_at,
         "uploaded_by_you": att.uploaded_by_id == user.pk,
-        "file": files.add(folder, att.original_name, att),
+        # Named after its content, like a download (files stored before issue 17 may not be).
+        "file": files.add(folder, name_for_type(att.original_name, att.content_type), att),
     }
 
 

@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,6 +29,7 @@ from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit, texts
 from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
 from ati.core.filters import StrictNullBooleanField
+from ati.core.parsers import DepthLimitedJSONParser
 
 from . import permissions, selectors, services
 from .models import (
@@ -276,7 +277,7 @@ class InformationRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[InformationRequest]
 ):
     serializer_class = InformationRequestSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
     filterset_fields = {
         "state": ["exact"],
         "urgent": ["exact"],
@@ -484,7 +485,14 @@ class InformationRequestViewSet(
     @extend_schema(
         methods=["post"],
         request=MessageCreateSerializer,
-        responses={201: MessageSerializer, 400: ErrorSerializer},
+        responses={
+            201: MessageSerializer,
+            400: ErrorSerializer,
+            409: OpenApiResponse(
+                ConflictSerializer, description="The request is withdrawn or closed"
+            ),
+            429: OpenApiResponse(ErrorSerializer, description="Too many messages this hour"),
+        },
     )
     # Not paginated: a request's messages and files are few, and come whole.
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -493,6 +501,8 @@ class InformationRequestViewSet(
         if request.method == "GET":
             items = selectors.messages_for(request.user, req)
             return Response(MessageSerializer(items, many=True).data)
+        if not ratelimit.hit("message", f"user:{request.user.pk}"):
+            raise Throttled
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.post_message(

@@ -42,6 +42,10 @@ CLOCK_RUNNING = (State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY)
 #: States in which the request is still being handled (the clock may be paused).
 OPEN_STATES = (*CLOCK_RUNNING, State.AWAITING_CLARIFICATION)
 FINAL_STATES = (State.TRANSFERRED, State.WITHDRAWN, State.CLOSED)
+#: States in which no message may be written any more (issue 17): the applicant ended the
+#: request, or the body closed it after its answer. A complaint or an appeal is not a
+#: message, and an order to disclose reopens the request first.
+NO_MESSAGES = (State.WITHDRAWN, State.CLOSED)
 
 
 class Outcome(models.TextChoices):
@@ -276,6 +280,10 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def accepts_messages(self) -> bool:
+        return self.state not in NO_MESSAGES
 
     def response_period(self) -> Any:
         """The period the body has to answer; a law without an urgent procedure

@@ -50,6 +50,15 @@ def can_see_identity(user: Any, request: InformationRequest) -> bool:
     )
 
 
+def sees_internal_notes(user: Any, request: InformationRequest) -> bool:
+    """The body's internal notes, their text and their files: only those who handle the request.
+
+    Never the applicant, nor the commission or an administrator (who may open any
+    request but are not the body): the same people as the identity, less the applicant.
+    """
+    return not is_applicant(user, request) and can_see_identity(user, request)
+
+
 def can_submit_on_behalf(user: Any, body: Any) -> bool:
     return roles.is_officer_of(user, body)
 

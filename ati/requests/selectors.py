@@ -16,7 +16,15 @@ from ati.audit.models import AuditEvent
 from ati.law.models import ExceptionGround
 
 from . import permissions
-from .models import CLOCK_RUNNING, InformationRequest, InformationRequestQuerySet, Message, State
+from .models import (
+    CLOCK_RUNNING,
+    Direction,
+    InformationRequest,
+    InformationRequestQuerySet,
+    Message,
+    State,
+)
+from .uploads import name_for_type
 
 QUEUE_RELATED = ("body", "department", "assignee", "profile_version")
 
@@ -153,8 +161,8 @@ def get_request(user: Any, reference: str) -> InformationRequest:
 
 def messages_for(user: Any, req: InformationRequest) -> QuerySet[Message]:
     qs = req.messages.select_related("author").prefetch_related("attachments")
-    if permissions.is_applicant(user, req) or not permissions.can_see_identity(user, req):
-        qs = qs.exclude(direction="internal")
+    if not permissions.sees_internal_notes(user, req):
+        qs = qs.exclude(direction=Direction.INTERNAL)
     return qs
 
 
@@ -192,9 +200,10 @@ def available_actions(user: Any, req: InformationRequest) -> list[str]:
 
 
 def attachments_for(user: Any, req: InformationRequest) -> QuerySet[Any]:
+    """The files this person may list and download: an internal note's files go with its text."""
     qs = req.attachments.all()
-    if permissions.is_applicant(user, req):
-        qs = qs.exclude(message__direction="internal")
+    if not permissions.sees_internal_notes(user, req):
+        qs = qs.exclude(message__direction=Direction.INTERNAL)
     return qs
 
 
@@ -203,7 +212,8 @@ def attachment_response(attachment: Any) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        # Files stored before the names were matched to their type get the right one here.
+        filename=name_for_type(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ati.accounts import permissions as roles
@@ -46,7 +50,7 @@ from .models import (
     ReferenceCounter,
     State,
 )
-from .uploads import check_upload
+from .uploads import check_upload, real_size
 
 REFERENCE_PREFIX = "DAI"
 #: Called inside the answer's transaction, after the answer is saved, with (actor, request).
@@ -214,7 +218,20 @@ def _store_attachments(
     return stored
 
 
-def _validate_uploads(uploads: Iterable[Upload]) -> None:
+def _validate_uploads(uploads: Iterable[Upload], *, max_files: int | None = None) -> None:
+    """Each file checked by its content; at most `max_files` at once (a message, a submission)."""
+    uploads = list(uploads)
+    if max_files is not None and len(uploads) > max_files:
+        raise ValidationError(
+            {
+                "attachments": ngettext(
+                    "At most %(max)d file may be sent at once; you sent %(count)d.",
+                    "At most %(max)d files may be sent at once; you sent %(count)d.",
+                    max_files,
+                )
+                % {"max": max_files, "count": len(uploads)}
+            }
+        )
     errors = []
     for upload in uploads:
         try:
@@ -223,6 +240,52 @@ def _validate_uploads(uploads: Iterable[Upload]) -> None:
             errors.extend(error.messages)
     if errors:
         raise ValidationError({"attachments": errors})
+
+
+def _check_room(uploads: list[Upload], held: tuple[int, int] = (0, 0)) -> None:
+    """Bound the files a request holds: `ATI_MAX_FILES_PER_REQUEST` files and
+    `ATI_MAX_BYTES_PER_REQUEST` bytes, counting the `held` (files, bytes) already there.
+
+    Called under the request's lock, so that two messages at once cannot both fit.
+    """
+    if not uploads:
+        return
+    max_files = settings.ATI_MAX_FILES_PER_REQUEST
+    max_bytes = settings.ATI_MAX_BYTES_PER_REQUEST
+    files_held, bytes_held = held
+    if files_held + len(uploads) > max_files:
+        raise ValidationError(
+            {
+                "attachments": ngettext(
+                    "A request may hold at most %(max)d file; it holds %(held)d already.",
+                    "A request may hold at most %(max)d files; it holds %(held)d already.",
+                    max_files,
+                )
+                % {"max": max_files, "held": files_held}
+            }
+        )
+    adding = sum(real_size(u.file, u.size) for u in uploads)
+    if bytes_held + adding > max_bytes:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "The files of a request may total at most %(max)s; with these they "
+                    "would total %(total)s."
+                )
+                % {
+                    "max": filesizeformat(max_bytes),
+                    "total": filesizeformat(bytes_held + adding),
+                }
+            }
+        )
+
+
+def _conversation_files(req: InformationRequest) -> tuple[int, int]:
+    """The files of the request and of its messages (not the answer's): count and bytes."""
+    totals = req.attachments.filter(
+        kind__in=[AttachmentKind.REQUEST, AttachmentKind.MESSAGE]
+    ).aggregate(count=Count("pk"), size=Sum("size"))
+    return totals["count"] or 0, totals["size"] or 0
 
 
 # --- submission ------------------------------------------------------------------
@@ -274,7 +337,8 @@ def submit_request(
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
     if not on_behalf and received != today:
         raise ValidationError({"received_on": _("An online request is received today.")})
-    _validate_uploads(details.attachments)
+    _validate_uploads(details.attachments, max_files=settings.ATI_MAX_FILES_PER_MESSAGE)
+    _check_room(list(details.attachments))
 
     version = law.current_version(body.legal_profile.code, received)
     req = InformationRequest(
@@ -606,7 +670,10 @@ def answer(
         errors["cost"] = _("The cost of reproduction cannot be negative.")
     if errors:
         raise ValidationError(errors)
-    _validate_uploads(attachments)
+    # The answer's documents are bounded on their own (a request's limits, for this answer):
+    # never by what the applicant attached, which must not stop the body from answering.
+    _validate_uploads(attachments, max_files=settings.ATI_MAX_FILES_PER_REQUEST)
+    _check_room(list(attachments))
     chosen: list[Any] = []
 
     def check(r: InformationRequest) -> None:
@@ -728,13 +795,22 @@ def post_message(
     if not text.strip():
         raise ValidationError({"text": _("Write a message.")})
     texts.check_texts(text=(text, texts.STATEMENT))
-    _validate_uploads(attachments)
+    _validate_uploads(attachments, max_files=settings.ATI_MAX_FILES_PER_MESSAGE)
     with files.atomic():
         locked = _locked(req)
         if not permissions.can_view(actor, locked):
             raise InformationRequest.DoesNotExist
         if not permissions.may(actor, "post_message", locked):
             raise PermissionDenied(_("You may not write on this request."))
+        if not locked.accepts_messages:
+            raise TransitionConflict(
+                _("This request was withdrawn: no more messages can be written on it.")
+                if locked.state == State.WITHDRAWN
+                else _("This request is closed: no more messages can be written on it."),
+                state=locked.state,
+                allowed=_allowed_actions(locked),
+            )
+        _check_room(attachments, _conversation_files(locked))
         from_applicant = permissions.is_applicant(actor, locked)
         if internal and from_applicant:
             raise ValidationError({"internal": _("Internal notes are for the body's staff.")})

@@ -22,6 +22,29 @@ OOXML = {
 }
 
 
+#: The extensions a file of each accepted type may carry; the first is the one it is given
+#: when its name has another (photo.jpg holding a PNG is stored as photo.png) or none.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/tiff": ("tif", "tiff"),
+    "text/plain": ("txt", "csv"),
+    "application/msword": ("doc", "xls", "ppt"),  # legacy Office: one container for all three
+    OOXML["word/"]: ("docx",),
+    OOXML["xl/"]: ("xlsx",),
+    OOXML["ppt/"]: ("pptx",),
+    "application/vnd.oasis.opendocument.text": ("odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+    "application/vnd.oasis.opendocument.presentation": ("odp",),
+    "application/vnd.oasis.opendocument.graphics": ("odg",),
+}
+#: Any other extension (.js, .bat, .html, .svg, .exe…) is refused, whatever the content:
+#: a name is what the officer's computer acts on when the file is opened.
+ACCEPTED_EXTENSIONS = frozenset(ext for exts in EXTENSIONS.values() for ext in exts)
+# What a name ends with to count as an extension: a letter then letters or digits.
+EXTENSION = re.compile(r"\.([A-Za-z][A-Za-z0-9]{0,7})$")
+
 # Text claiming a binary extension is a disguise (a page named photo.png): refused.
 BINARY_EXTENSIONS = frozenset(
     {"pdf", "png", "jpg", "jpeg", "tif", "tiff", "gif", "doc", "docx", "xls", "xlsx"}
@@ -45,6 +68,25 @@ def sanitise_filename(name: str) -> str:
     if dot and len(ext) <= 8:
         return f"{stem[:120]}.{ext}"
     return name[:128]
+
+
+def extension_of(name: str) -> str | None:
+    """The extension a name claims (lower case), or None when it has none."""
+    match = EXTENSION.search(name)
+    return match.group(1).lower() if match else None
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """The name under which a file of this type is stored and offered: its extension
+    matches the type (an extension that does not is replaced, a missing one added)."""
+    expected = EXTENSIONS.get(content_type)
+    if not expected:
+        return name
+    extension = extension_of(name)
+    if extension in expected:
+        return name
+    stem = name[: -len(extension) - 1] if extension else name
+    return f"{stem[:120]}.{expected[0]}"
 
 
 def _office_type(head: bytes, handle: IO[bytes]) -> str | None:
@@ -120,7 +162,7 @@ def _pdf_is_active(body: bytes) -> bool:
     return False
 
 
-def _real_size(uploaded: IO[bytes], claimed: int) -> int:
+def real_size(uploaded: IO[bytes], claimed: int) -> int:
     try:
         uploaded.seek(0, 2)
         actual = uploaded.tell()
@@ -133,7 +175,7 @@ def _real_size(uploaded: IO[bytes], claimed: int) -> int:
 
 def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
     """Validate one upload; return its safe name and real content type."""
-    size = _real_size(uploaded, size)  # never trust the size a caller claims
+    size = real_size(uploaded, size)  # never trust the size a caller claims
     if size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("%(name)s is too large: at most %(max)d MB per file.")
@@ -141,11 +183,22 @@ def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
         )
     if size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": sanitise_filename(name)})
+    safe_name = sanitise_filename(name)
+    extension = extension_of(safe_name)
+    if extension is not None and extension not in ACCEPTED_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "%(name)s: files ending in .%(extension)s are not accepted. Send a PDF, an "
+                "image (PNG, JPEG, TIFF), an office document or plain text (.txt, .csv)."
+            )
+            % {"name": safe_name, "extension": extension}
+        )
     content_type = sniff_content_type(uploaded)
     uploaded.seek(0)
-    extension = sanitise_filename(name).rpartition(".")[2].lower()
     if content_type == "text/plain" and extension in BINARY_EXTENSIONS:
         content_type = None
+    if content_type not in EXTENSIONS:
+        content_type = None  # an OpenDocument kind without an extension of its own
     if content_type is None:
         raise ValidationError(
             _(
@@ -162,4 +215,4 @@ def check_upload(uploaded: IO[bytes], name: str, size: int) -> tuple[str, str]:
                 _("%(name)s contains scripts or embedded files, which are refused for safety.")
                 % {"name": sanitise_filename(name)}
             )
-    return sanitise_filename(name), content_type
+    return name_for_type(safe_name, content_type), content_type

@@ -307,7 +307,10 @@ def _detail_context(
         "show_identity": permissions.can_see_identity(user, req),
         "is_applicant": permissions.is_applicant(user, req),
         "is_handler": permissions.handles(user, req),
-        "can_message": permissions.may(user, "post_message", req),
+        # A refused message (the request closed meanwhile) shows its form with the error.
+        "can_message": permissions.may(user, "post_message", req)
+        and (req.accepts_messages or "message" in (bound or {})),
+        "messages_closed": permissions.may(user, "post_message", req) and not req.accepts_messages,
         "message_form": (bound or {}).get("message")
         or forms.MessageForm(applicant=permissions.is_applicant(user, req)),
         "grounds": req.refusal_grounds.all(),
@@ -351,9 +354,12 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 @require_POST
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
+    if not ratelimit.hit("message", f"user:{request.user.pk}"):
+        return render(request, "429.html", status=429)
     form = forms.MessageForm(
         request.POST, request.FILES, applicant=permissions.is_applicant(request.user, req)
     )
+    status = 400
     if form.is_valid():
         try:
             services.post_message(
@@ -365,6 +371,9 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except TransitionConflict as conflict:  # withdrawn or closed
+            form.add_error(None, conflict.message)
+            status = 409
         else:
             messages.success(request, _("Message sent."))
             return redirect("requests:detail", reference=req.reference)
@@ -372,7 +381,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "requests/detail.html",
         _detail_context(request, req, {"message": form}),
-        status=400,
+        status=status,
     )
 
 

@@ -31,10 +31,27 @@ def test_pages_carry_a_csp_without_unsafe_inline_and_deny_framing(client, db):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_api_docs_allow_only_the_swagger_cdn_and_no_inline_script(client, db):
+def test_api_docs_load_only_same_origin_assets_under_the_sites_csp(client, db):
+    """Issue 17, finding 9: Swagger UI came from a CDN (blank offline; the CSP opened to it)."""
+    from django.contrib.staticfiles import finders
+
+    from ati.core.security import CSP
+
     response = client.get("/api/docs/")
-    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert csp == CSP and "http" not in csp and "unsafe-inline" not in csp
     assert not re.search(rb"<script>(?!\s*</script>)", response.content)
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(assets) >= 4, assets  # the stylesheet, two bundles, the init script
+    for url in assets:
+        assert url.startswith("/") and not url.startswith("//"), url
+        if url.startswith("/static/"):
+            assert finders.find(url.removeprefix("/static/")), url  # really served
+    script = next(u for u in assets if u.startswith("/api/docs/"))
+    init = client.get(script)
+    assert init.status_code == 200 and b"cdn" not in init.content.lower()
 
 
 def test_no_template_has_inline_script_style_or_event_handlers():

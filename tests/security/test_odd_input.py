@@ -10,9 +10,12 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from ati.accounts.models import Role
+from ati.requests import services
 from tests.factories import PublicBodyFactory, UserFactory, member
+from tests.requests.conftest import applicant_details, request_details
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,53 @@ def test_errors_of_a_list_field_are_one_flat_list_under_its_name(client, citizen
     assert response.status_code == 400
     messages = response.json()["fields"]["attachments"]
     assert isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+
+
+def nested(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize("levels", [1000, 100_000, 33])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/requests/",
+        "/api/v1/requests/{pk}/messages/",
+        "/api/v1/requests/{pk}/extend/",
+        "/api/v1/complaints/",
+        "/api/v1/appeals/",
+    ],
+)
+def test_json_nested_too_deep_is_a_400_with_a_message(url, levels, settings):
+    """Issue 17, finding 7: a body nested 1,000 levels deep was a 500 (RecursionError)."""
+    body = PublicBodyFactory()
+    citizen = UserFactory(role=Role.CITIZEN)
+    officer = member(Role.OFFICER, body)
+    req = services.submit_request(
+        citizen, body=body, applicant=applicant_details(), details=request_details()
+    )
+    client = APIClient(raise_request_exception=False)
+    for user in (citizen, officer):
+        client.force_authenticate(user)
+        for payload in (nested(levels), '{"text": ' + nested(levels) + "}"):
+            response = client.post(url.format(pk=req.pk), payload, content_type="application/json")
+            assert response.status_code == 400, (user, response.status_code)
+            assert (
+                f"more than {settings.ATI_API_JSON_MAX_DEPTH} levels"
+                in (response.json()["message"])
+            )
+
+
+def test_json_within_the_depth_limit_and_form_bodies_are_read_as_before(db):
+    body = PublicBodyFactory()
+    citizen = UserFactory(role=Role.CITIZEN)
+    client = APIClient()
+    client.force_authenticate(citizen)
+    # 32 levels: read, then refused by the serializer for what it says (a 400 naming fields).
+    deep_but_allowed = client.post("/api/v1/requests/", {"subject": nested(31)}, format="json")
+    assert deep_but_allowed.status_code == 400 and "fields" in deep_but_allowed.json()
+    form = client.post(
+        "/api/v1/requests/",
+        {"subject": "[[[[[[", "body": body.code, "information_requested": "x" * 20},
+    )
+    assert form.status_code == 400 and "fields" in form.json()

@@ -10,11 +10,14 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from rest_framework.test import APIClient
 
+from ati.accounts.models import Role
 from ati.requests import services
 from ati.requests.models import Attachment, InformationRequest
 from ati.requests.uploads import MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES
+from tests.factories import member
 from tests.requests.conftest import applicant_details, request_details
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +66,12 @@ HOSTILE = [
     ("PDF /EmbeddedFile", "a.pdf", EMBEDDED, None, "embedded"),
     ("PDF name escaped", "a.pdf", ESCAPED, None, "scripts"),
     ("PDF in object stream", "a.pdf", IN_OBJECT_STREAM, None, "scripts"),
+    # Issue 17, finding 6: a name's extension is what the officer's computer acts on.
+    ("script named .js", "outil.js", b"alert(document.cookie)\n", None, "ending in .js"),
+    ("batch file", "lancer.bat", b"@echo off\r\ndel /q *.*\r\n", None, "ending in .bat"),
+    ("HTML, markup later", "page.html", b"Bonjour\n<b onclick=x()>y</b>", None, "ending in .html"),
+    ("SVG, markup later", "logo.svg", b"Logo\n<svg onload='alert(1)'/>", None, "ending in .svg"),
+    ("PDF named .exe behind U+202E", "facture\u202efdp.exe", PDF, None, "ending in .exe"),
 ]  # fmt: skip
 
 
@@ -104,11 +113,11 @@ def test_hostile_upload_is_refused_and_nothing_is_written(
 
 ODD_NAMES = [
     ("traversal", "../../etc/passwd"),
-    ("windows traversal", "..\\..\\boot.ini"),
+    ("windows traversal", "..\\..\\boot.ini.pdf"),
     ("absolute", "/etc/passwd"),
     ("windows absolute", "C:\\Windows\\System32\\lettre.pdf"),
     ("UNC", "\\\\server\\share\\lettre.pdf"),
-    ("right-to-left override", "facture\u202efdp.exe"),
+    ("right-to-left override", "facture\u202efdp.pdf"),
     ("zero-width", "le\u200btt\u200dre\ufeff.pdf"),
     ("control characters", "lettre\x00\r\nSet-Cookie: a=b\x1b[31m.pdf"),
     ("line separators", "lettre\u2028\u2029.pdf"),
@@ -135,6 +144,46 @@ def test_odd_names_are_sanitised_and_files_stored_under_a_random_token(
     [written] = files_under(media)
     assert written.resolve().is_relative_to(media.resolve()) and written.name == stored.token
     assert written.read_bytes() == PDF
+    assert safe.endswith(".pdf")  # the extension of its content, whatever the name had
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored"),
+    [
+        ("photo.jpg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "photo.png"),
+        ("scan.JPEG", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "scan.JPEG"),
+        ("notes", b"Quelques notes.\n", "notes.txt"),
+        ("tableau.csv", b"a;b\n1;2\n", "tableau.csv"),
+        ("lettre.txt", PDF, "lettre.pdf"),
+        ("Compte rendu 12.03", PDF, "Compte rendu 12.03.pdf"),
+    ],
+)
+def test_a_file_is_stored_and_offered_under_the_extension_of_its_content(
+    body, citizen, clock, media, name, content, stored
+):
+    """Issue 17, finding 6: the name offered to officers matches the type sniffed."""
+    req = submit_with(citizen, body, services.Upload(io.BytesIO(content), name, len(content)))
+    attachment = Attachment.objects.get(request=req)
+    assert attachment.original_name == stored
+    officer = member(Role.OFFICER, body)
+    client = Client()
+    client.force_login(officer)
+    response = client.get(f"/requests/{req.reference}/files/{attachment.pk}/")
+    assert response.status_code == 200
+    assert stored in response["Content-Disposition"]
+
+
+def test_a_file_stored_before_under_a_dangerous_name_is_offered_under_a_safe_one(
+    body, citizen, clock, media
+):
+    req = submit_with(citizen, body, services.Upload(io.BytesIO(b"x\n"), "a.txt", 2))
+    Attachment.objects.filter(request=req).update(original_name="outil.js")
+    officer = member(Role.OFFICER, body)
+    client = Client()
+    client.force_login(officer)
+    attachment = Attachment.objects.get(request=req)
+    response = client.get(f"/requests/{req.reference}/files/{attachment.pk}/")
+    assert 'filename="outil.txt"' in response["Content-Disposition"]
 
 
 def test_hostile_upload_through_the_api_is_a_400_with_a_field_message(body, citizen, clock, media):
