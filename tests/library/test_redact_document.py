@@ -143,4 +143,4 @@ def test_an_encrypted_pdf_exits_2(tmp_path):
         pdf.save(locked, encryption=pikepdf.Encryption(user="u", owner="o"))
     with pytest.raises(CommandError) as caught:
         call_command("redact_document", str(locked), str(tmp_path / "out.pdf"))
-    assert caught.value.returncode == 2 and "password" in str(caught.value)
+    assert caught.value.returncode == 2 and "mot de passe" in str(caught.value)

@@ -62,6 +62,17 @@ def _answer(w: World) -> dict[str, Any]:
     return {"outcome": "granted", "text": "Voici les documents."}
 
 
+def _page(attr: str) -> Callable[[World], dict[str, Any]]:
+    """A publication and the first page of its released file."""
+
+    def kwargs(w: World) -> dict[str, Any]:
+        pub = getattr(w, attr)
+        page = pub.documents.get().pages.get()
+        return {"pk": pub.pk, "page_pk": page.pk}
+
+    return kwargs
+
+
 def _api_request_pk(attr: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, attr).pk}
 
@@ -241,6 +252,15 @@ MATRIX.update(
             data=lambda w: {"reason": "Erreur."},
         ),
         "library:review_queue": Row(expect(200, anonymous=LOGIN)),
+        # A released document's pages: public once published (redacted images and text);
+        # the original page image only to those who review the proposal.
+        "library:page": Row(expect(200), kwargs=_page("published")),
+        "library:page_image": Row(
+            expect(200), kwargs=lambda w: {**_page("published")(w), "size": "thumb"}
+        ),
+        "library:review_page_image": Row(
+            expect(404, anonymous=LOGIN, officer=200, administrator=200), kwargs=_page("pending")
+        ),
         "library:new": Row(
             expect(403, anonymous=LOGIN, officer=200, other_officer=200, administrator=200)
         ),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from ati.requests import services
@@ -65,13 +67,15 @@ def test_the_admin_masks_the_applicants_identity_in_lists_and_change_views(
         for value in [*IDENTITY.values(), citizen.email]:
             assert value not in html, (url, value)
     change = admin_client.get(f"/admin/requests/informationrequest/{req.pk}/change/")
-    assert "masked (personal data" in change.content.decode()
+    with translation.override("fr"):  # the admin speaks the site's default language
+        assert gettext("masked (personal data, Law 09-08)") in change.content.decode()
 
 
 def test_the_admin_hides_internal_notes_text(req, admin_client):
     note = Message.objects.get(direction="internal")
     html = admin_client.get(f"/admin/requests/message/{note.pk}/change/").content.decode()
-    assert NOTE not in html and "hidden (an internal note" in html
+    with translation.override("fr"):
+        assert NOTE not in html and gettext("hidden (an internal note of the body)") in html
     other = Message.objects.get(direction="from_applicant")
     html = admin_client.get(f"/admin/requests/message/{other.pk}/change/").content.decode()
     assert "Une question de l&#x27;applicant." in html

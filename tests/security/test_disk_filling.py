@@ -54,7 +54,7 @@ def req(request, body, citizen, media):
 
 
 def api(user) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 
@@ -71,7 +71,7 @@ def test_one_message_takes_at_most_ten_files(req, citizen, officer, english, set
     )
     assert response.status_code == 400, response.json()
     assert "At most 10 files" in response.json()["fields"]["attachments"][0]
-    page = Client()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
     page.force_login(citizen)
     response = page.post(
         f"/requests/{req.reference}/messages/", {"text": "Voici.", "attachments": files(11)}
@@ -132,7 +132,7 @@ def test_the_applicants_files_never_stop_the_answer_with_documents(req, citizen,
 
 def test_messages_are_rate_limited_per_account(req, citizen, officer, settings):
     settings.ATI_RATE_LIMITS = {**settings.ATI_RATE_LIMITS, "message": (2, 3600)}
-    page = Client()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
     page.force_login(citizen)
     url = f"/requests/{req.reference}/messages/"
     assert [page.post(url, {"text": "Bonjour"}).status_code for _ in range(3)] == [302, 302, 429]
@@ -162,7 +162,7 @@ def test_no_message_on_a_withdrawn_or_closed_request(req, citizen, officer, engl
             f"/api/v1/requests/{req.pk}/messages/", {"text": "Encore."}, format="json"
         )
         assert response.status_code == 409 and words in response.json()["message"]
-    page = Client()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
     page.force_login(citizen)
     shown = page.get(f"/requests/{req.reference}/").content.decode()
     assert words in shown and f"/requests/{req.reference}/messages/" not in shown

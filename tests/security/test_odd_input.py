@@ -185,7 +185,7 @@ def test_json_nested_too_deep_is_a_400_with_a_message(url, levels, settings):
     req = services.submit_request(
         citizen, body=body, applicant=applicant_details(), details=request_details()
     )
-    client = APIClient(raise_request_exception=False)
+    client = APIClient(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
     for user in (citizen, officer):
         client.force_authenticate(user)
         for payload in (nested(levels), '{"text": ' + nested(levels) + "}"):

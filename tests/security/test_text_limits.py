@@ -694,6 +694,10 @@ def test_odd_texts_are_shown_inside_isolating_elements(people, client):
     a = appeals.decide(people.commissioner, a, decision="disclosure_ordered", reasons=odd)
     a = appeals.record_compliance(people.commissioner, a, complied=False, note=odd)
     appeals.publish_decision(people.commissioner, a, text=odd)
+    # Public once the library's review approves it (one path to the public).
+    decision = a.publications.get()
+    library.prepare_publication(decision.pk)
+    library.approve_and_publish(people.commissioner, decision)
     client.force_login(people.citizen)
     # The order reopened the request: the answer complained of is no longer shown.
     assert_isolated(client.get(f"/complaints/{c.pk}/").content.decode(), 2)

@@ -167,6 +167,10 @@ def build_world() -> World:
         outcome="granted",
         text=f"Voici le budget demandé par {id1['first_name']} {id1['last_name']}.",
     )
+    import weasyprint
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page_pdf = weasyprint.HTML(string="<p>Budget 2025 : 12 500 000 dirhams.</p>").write_pdf()
     published = library_services.propose_proactive(
         officer,
         body,
@@ -174,11 +178,13 @@ def build_world() -> World:
         title="Budget 2025",
         text="Le budget 2025 de l'organisme.",
         language="fr",
+        uploads=[SimpleUploadedFile("budget.pdf", page_pdf)],
     )
     # Prepared here as the worker would (the task queued after commit never runs in a test).
     library_services.prepare_publication(published.pk)
     published = library_services.approve_and_publish(officer, published, title="Budget 2025")
     pending = library_services.propose_from_request(officer, granted)
+    library_services._add_documents(pending, [("annexe.pdf", "application/pdf", page_pdf)])
     library_services.prepare_publication(pending.pk)
     pending.refresh_from_db()
 
