@@ -21,10 +21,10 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from ati import workflow
 from ati.audit.services import record
-from ati.core import files, texts
+from ati.core import texts
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, format_date
@@ -71,71 +71,34 @@ def _snapshot(obj: Complaint | Appeal) -> dict[str, Any]:
     return data
 
 
+RELATED = ("request__body", "request__profile_version__calendar")
+
+
 def _locked(model: type[Obj], obj: Obj | int) -> Obj:
-    pk = obj if isinstance(obj, int) else obj.pk
-    return (
-        model.objects.select_for_update(of=("self",))
-        .select_related("request__body", "request__profile_version__calendar")
-        .get(pk=pk)
-    )
-
-
-def _allowed(obj: Complaint | Appeal) -> list[str]:
-    return [t.name for t in obj.get_available_state_transitions()]  # type: ignore[union-attr]
+    return workflow.lock(model, obj, RELATED)
 
 
 def _conflict(obj: Complaint | Appeal) -> TransitionConflict:
-    return TransitionConflict(
-        _("This action is not possible while it is “%(state)s”.")
-        % {"state": obj.get_state_display()},
-        state=obj.state,
-        allowed=_allowed(obj),
-    )
+    return workflow.conflict(obj)
 
 
-def _frame(
-    model: type[Obj],
-    actor: Any,
-    obj: Obj | int,
-    action: str,
-    change: Callable[[Obj], Any],
-    *,
-    reason: str = "",
-    check: Callable[[Obj], None] | None = None,
-    after_commit: Callable[[Obj], None] | None = None,
-    system: bool = False,
-) -> Obj:
-    """Lock, permit, change, save, audit, notify. ``system``: a consequence, not a choice."""
-    prefix = "appeal" if model is Appeal else "complaint"
-    may: Callable[[Any, str, Any], bool] = (
-        permissions.may_on_appeal if model is Appeal else permissions.may_on_complaint
-    )
-    with files.atomic():  # the decision letter sent with a notice, if it rolls back
-        locked = _locked(model, obj)
-        if not system:
-            if not permissions.can_view(actor, locked):
-                raise model.DoesNotExist  # never reveal that it exists
-            if not may(actor, action, locked):
-                raise PermissionDenied(_("You may not do this."))
-        if check is not None:
-            check(locked)
-        before = _snapshot(locked)
-        try:
-            change(locked)
-            locked.save()
-        except (TransitionNotAllowed, ConcurrentTransition) as exc:
-            raise _conflict(locked) from exc
-        record(
-            f"{prefix}.{action}",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_snapshot(locked),
-            reason=reason,
-        )
-        if after_commit is not None:
-            after_commit(locked)  # outbox rows, in this transaction
-    return locked
+#: The complaint's and the appeal's machines (ati/workflow.py runs every transition).
+COMPLAINT: workflow.Machine[Complaint] = workflow.Machine(
+    "complaint",
+    Complaint,
+    may=permissions.may_on_complaint,
+    snapshot=_snapshot,
+    can_view=permissions.can_view,
+    related=RELATED,
+)
+APPEAL: workflow.Machine[Appeal] = workflow.Machine(
+    "appeal",
+    Appeal,
+    may=permissions.may_on_appeal,
+    snapshot=_snapshot,
+    can_view=permissions.can_view,
+    related=RELATED,
+)
 
 
 def _required(value: str, field: str, message: str, limit: int) -> str:
@@ -231,14 +194,14 @@ def file_complaint(
 def confirm_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> Complaint:
     """The head of the body confirms the answer (with reasons): the applicant may appeal."""
     text = _required(text, "text", _("Give the reasons of the decision."), texts.STATEMENT)
-    return _frame(
-        Complaint,
+    return workflow.run(
+        COMPLAINT,
         actor,
         complaint,
         "confirm",
         lambda c: c.confirm(text=text, by=actor, at=timezone.now()),
         reason=text,
-        after_commit=notify.complaint_decided,
+        notify=notify.complaint_decided,
     )
 
 
@@ -253,27 +216,27 @@ def overturn_complaint(actor: Any, complaint: Complaint | int, *, text: str) -> 
             actor, c.request_id, reason=_("Complaint overturned by the head of the body")
         )
 
-    return _frame(
-        Complaint,
+    return workflow.run(
+        COMPLAINT,
         actor,
         complaint,
         "overturn",
         change,
         reason=text,
-        after_commit=notify.complaint_decided,
+        notify=notify.complaint_decided,
     )
 
 
 def _lapse(complaint: Complaint) -> Complaint:
-    return _frame(
-        Complaint,
+    return workflow.run(
+        COMPLAINT,
         None,
         complaint,
         "lapse",
         lambda c: c.lapse(),
         system=True,
         reason="head_decision deadline passed",
-        after_commit=notify.complaint_lapsed,
+        notify=notify.complaint_lapsed,
     )
 
 
@@ -375,13 +338,13 @@ def admissibility_concerns(appeal: Appeal) -> list[str]:
 
 
 def declare_admissible(actor: Any, appeal: Appeal | int) -> Appeal:
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         "declare_admissible",
         lambda a: a.declare_admissible(),
-        after_commit=notify.appeal_admissibility,
+        notify=notify.appeal_admissibility,
     )
 
 
@@ -394,14 +357,14 @@ def declare_inadmissible(
     if reason == InadmissibilityReason.OTHER and not text.strip():
         raise ValidationError({"text": _("Explain the reason.")})
     texts.check_texts(text=(text, texts.STATEMENT))
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         "declare_inadmissible",
         lambda a: a.declare_inadmissible(reason=reason, text=text.strip()),
         reason=reason,
-        after_commit=notify.appeal_admissibility,
+        notify=notify.appeal_admissibility,
     )
 
 
@@ -416,15 +379,15 @@ def assign_rapporteur(actor: Any, appeal: Appeal | int, *, rapporteur: Any) -> A
     def change(a: Appeal) -> None:
         a.rapporteur = rapporteur
 
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         "assign_rapporteur",
         change,
         check=check,
         reason=str(rapporteur.pk),
-        after_commit=notify.rapporteur_assigned,
+        notify=notify.rapporteur_assigned,
     )
 
 
@@ -446,27 +409,27 @@ def request_observations(
             raise ValidationError({"due": _("The deadline must be in the future.")})
         a.request_observations(note=note, due=deadline)
 
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         "request_observations",
         change,
         reason=note,
-        after_commit=notify.observations_requested,
+        notify=notify.observations_requested,
     )
 
 
 def submit_observations(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
     """The body's officer (or head) answers the commission."""
     text = _required(text, "text", _("Write the body's observations."), texts.STATEMENT)
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         "submit_observations",
         lambda a: a.submit_observations(text=text, at=timezone.now()),
-        after_commit=notify.observations_submitted,
+        notify=notify.observations_submitted,
     )
 
 
@@ -474,8 +437,8 @@ def record_hearing(actor: Any, appeal: Appeal | int, *, on: dt.date, minutes: st
     minutes = _required(minutes, "minutes", _("Summarise the hearing."), texts.STATEMENT)
     if on > _today():
         raise ValidationError({"on": _("A hearing is recorded once held.")})
-    return _frame(
-        Appeal, actor, appeal, "record_hearing", lambda a: a.record_hearing(on=on, minutes=minutes)
+    return workflow.run(
+        APPEAL, actor, appeal, "record_hearing", lambda a: a.record_hearing(on=on, minutes=minutes)
     )
 
 
@@ -492,7 +455,7 @@ def draft_decision(actor: Any, appeal: Appeal | int, *, decision: str, reasons: 
     def change(a: Appeal) -> None:
         a.draft_decision, a.draft_reasons = decision, reasons.strip()
 
-    return _frame(Appeal, actor, appeal, "draft_decision", change, check=check)
+    return workflow.run(APPEAL, actor, appeal, "draft_decision", change, check=check)
 
 
 def _next_decision_number(year: int) -> str:
@@ -536,8 +499,8 @@ def decide(actor: Any, appeal: Appeal | int, *, decision: str, reasons: str) -> 
                 % {"number": a.decision_number},
             )
 
-    return _frame(
-        Appeal, actor, appeal, "decide", change, reason=reasons, after_commit=notify.appeal_decided
+    return workflow.run(
+        APPEAL, actor, appeal, "decide", change, reason=reasons, notify=notify.appeal_decided
     )
 
 
@@ -554,14 +517,14 @@ def record_compliance(
         method = a.record_complied if complied else a.record_not_complied
         method(note=note.strip(), at=timezone.now())
 
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         action,
         change,
         reason=note.strip(),
-        after_commit=notify.compliance_recorded,
+        notify=notify.compliance_recorded,
     )
 
 
@@ -578,8 +541,8 @@ def record_compliance_from_answer(actor: Any, req: InformationRequest) -> None:
     }
     for appeal in req.appeals.filter(state=AppealState.DECIDED, decision__in=ORDERS):
         if req.outcome in accepted[appeal.decision]:  # type: ignore[index]
-            _frame(
-                Appeal,
+            workflow.run(
+                APPEAL,
                 actor,
                 appeal,
                 "record_complied",
@@ -589,7 +552,7 @@ def record_compliance_from_answer(actor: Any, req: InformationRequest) -> None:
                     at=timezone.now(),
                 ),
                 system=True,
-                after_commit=notify.compliance_recorded,
+                notify=notify.compliance_recorded,
             )
 
 
@@ -635,14 +598,14 @@ def publish_decision(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
         for hook in DECISION_PUBLICATION_HOOKS:
             hook(actor, a, text)
 
-    return _frame(
-        Appeal,
+    return workflow.run(
+        APPEAL,
         actor,
         appeal,
         "publish",
         change,
         check=check,
-        after_commit=propose,
+        notify=propose,
         reason="proposed for publication",
     )
 

@@ -26,8 +26,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 
+from ati import workflow
 from ati.audit.services import record
 from ati.bodies.models import Department, PublicBody
 from ati.core import files, texts
@@ -101,18 +102,20 @@ def _snapshot(pub: Publication) -> dict[str, Any]:
     return snapshot
 
 
-def _locked(pub: Publication | int) -> Publication:
-    pk = pub if isinstance(pub, int) else pub.pk
-    return Publication.objects.select_for_update(of=("self",)).select_related("body").get(pk=pk)
+#: The publication's machine (ati/workflow.py runs every change of a proposal through it).
+PUBLICATION: workflow.Machine[Publication] = workflow.Machine(
+    "publication",
+    Publication,
+    may=permissions.may,
+    snapshot=_snapshot,
+    denied=permissions.refusal,
+    related=("body",),
+    conflict_message=gettext_lazy("This action is not possible while the document is “%(state)s”."),
+)
 
 
-def _conflict(pub: Publication, exc: Exception) -> TransitionConflict:
-    return TransitionConflict(
-        _("This action is not possible while the document is “%(state)s”.")
-        % {"state": pub.get_state_display()},
-        state=pub.state,
-        allowed=[t.name for t in pub.get_available_state_transitions()],  # type: ignore[attr-defined]
-    )
+class _NotPreparing(Exception):
+    """The worker's result comes after another worker's, or a person's action: not applied."""
 
 
 def _text_attachments(req: InformationRequest) -> list[str]:
@@ -482,15 +485,18 @@ def _save_page(
 
 def _settle(pk: int, change: Any, action: str, reason: str) -> str:
     """Apply the worker's result to a proposal still preparing, audited; "" if it is not."""
-    with transaction.atomic():
-        locked = _locked(pk)
+
+    def check(locked: Publication) -> None:
         if locked.state != PublicationState.PREPARING:
-            return ""  # another worker finished first (or a person acted): one result only
-        before = _snapshot(locked)
-        change(locked)
-        locked.save()
-        record(action, obj=locked, before=before, after=_snapshot(locked), reason=reason)
-        return str(locked.state)
+            raise _NotPreparing  # another worker finished first, or a person acted
+
+    try:
+        settled = workflow.run(
+            PUBLICATION, None, pk, action, change, reason=reason, check=check, system=True
+        )
+    except _NotPreparing:
+        return ""
+    return str(settled.state)
 
 
 def prepare_publication(pk: int) -> str:
@@ -509,9 +515,7 @@ def prepare_publication(pk: int) -> str:
             f"The worker stopped {pub.preparation_attempts - 1} times while preparing this "
             "document (killed, or out of memory); see the worker's log."
         )
-        return _settle(
-            pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error
-        )
+        return _settle(pk, lambda p: p.preparation_failed(error), "preparation_failed", error)
     try:
         _require_french_model(pub)
         redactions, title = detect_redactions(pub)
@@ -519,19 +523,15 @@ def prepare_publication(pk: int) -> str:
         prepare_documents(pub, names=names)
     except DocumentNotReadable as exc:  # an encrypted or corrupt file: the reviewer decides
         error = str(exc)[:2000]
-        return _settle(
-            pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error[:300]
-        )
+        return _settle(pk, lambda p: p.preparation_failed(error), "preparation_failed", error[:300])
     except Exception as exc:  # shown to the officer, who can try again
         log.exception("publication %s: the redactions could not be prepared", pk)
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        return _settle(
-            pk, lambda p: p.preparation_failed(error), "publication.preparation_failed", error[:300]
-        )
+        return _settle(pk, lambda p: p.preparation_failed(error), "preparation_failed", error[:300])
     return _settle(
         pk,
         lambda p: p.prepared(redactions, title, timezone.now()),
-        "publication.prepared",
+        "prepared",
         f"{len(redactions)} redactions proposed",
     )
 
@@ -549,52 +549,38 @@ def prepare_pending(limit: int = 100) -> dict[str, int]:
 
 def retry_preparation(actor: Any, pub: Publication | int) -> Publication:
     """A person asks again for the redactions of a proposal whose preparation failed."""
-    with transaction.atomic():
-        locked = _locked(pub)
-        if not permissions.can_review(actor, locked):
-            raise PermissionDenied(_("You may not review this document."))
-        before = _snapshot(locked)
-        try:
-            locked.retry_preparation()
-        except (TransitionNotAllowed, ConcurrentTransition) as exc:
-            raise _conflict(locked, exc) from exc
-        locked.save()
-        record(
-            "publication.preparation_retried",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_snapshot(locked),
-            reason=locked.preparation_error[:300],
+    return workflow.run(
+        PUBLICATION,
+        actor,
+        pub,
+        "preparation_retried",
+        lambda p: p.retry_preparation(),
+        reason=_preparation_error(pub),
+        notify=lambda p: schedule_preparation(p.pk),
+    )
+
+
+def _preparation_error(pub: Publication | int) -> str:
+    pk = pub if isinstance(pub, int) else pub.pk
+    error = Publication.objects.filter(pk=pk).values_list("preparation_error", flat=True).first()
+    return (error or "")[:300]
+
+
+def _in_review(locked: Publication) -> None:
+    if locked.state != PublicationState.IN_REVIEW:
+        raise TransitionConflict(
+            _("Redactions change only while the document is in review."), state=locked.state
         )
-        schedule_preparation(locked.pk)
-        return locked
 
 
 def _edit_redactions(
     actor: Any, pub: Publication | int, change: Any, action: str, reason: str
 ) -> Publication:
-    with transaction.atomic():
-        locked = _locked(pub)
-        if not permissions.can_review(actor, locked):
-            raise PermissionDenied(_("You may not review this document."))
-        if locked.state != PublicationState.IN_REVIEW:
-            raise TransitionConflict(
-                _("Redactions change only while the document is in review."), state=locked.state
-            )
-        before = _snapshot(locked)
+    def edit(locked: Publication) -> None:
         change(locked)
         locked.redactions = sorted(locked.redactions, key=lambda r: (r["start"], r["end"]))
-        locked.save(update_fields=["redactions"])
-        record(
-            f"publication.{action}",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_snapshot(locked),
-            reason=reason,
-        )
-        return locked
+
+    return workflow.run(PUBLICATION, actor, pub, action, edit, reason=reason, check=_in_review)
 
 
 def add_redaction(
@@ -685,28 +671,25 @@ def _locked_page(pub: Publication, page_id: int) -> DocumentPage:
 def _edit_page(
     actor: Any, pub: Publication | int, page_id: int, change: Any, action: str, reason: str
 ) -> DocumentPage:
-    """One reviewer's change to a page's redactions: locked, checked, audited."""
-    with transaction.atomic():
-        locked = _locked(pub)
-        if not permissions.can_review(actor, locked):
-            raise PermissionDenied(_("You may not review this document."))
-        if locked.state != PublicationState.IN_REVIEW:
-            raise TransitionConflict(
-                _("Redactions change only while the document is in review."), state=locked.state
-            )
+    """One reviewer's change to a page's redactions: the proposal locked, checked, audited."""
+    edited: list[DocumentPage] = []
+
+    def edit(locked: Publication) -> None:
         page = _locked_page(locked, page_id)
-        before = len(page.redactions)
         change(page)
         page.save(update_fields=["redactions"])
-        record(
-            f"publication.{action}",
-            actor=actor,
-            obj=locked,
-            before={"page": page.pk, "redactions": before},
-            after={"page": page.pk, "redactions": len(page.redactions)},
-            reason=reason,
-        )
-        return page
+        edited.append(page)
+
+    workflow.run(
+        PUBLICATION,
+        actor,
+        pub,
+        action,
+        edit,
+        reason=f"page {page_id}: {reason}",
+        check=_in_review,
+    )
+    return edited[0]
 
 
 def add_page_redaction(
@@ -765,10 +748,9 @@ def remove_page_redaction(
 
 def exclude_document(actor: Any, pub: Publication | int, document_id: int) -> Publication:
     """Leave out a released file that cannot be read, and prepare the rest again."""
-    with files.atomic():
-        locked = _locked(pub)
-        if not permissions.can_review(actor, locked):
-            raise PermissionDenied(_("You may not review this document."))
+    left_out: list[SourceDocument] = []
+
+    def check(locked: Publication) -> None:
         if locked.state != PublicationState.PREPARATION_FAILED:
             raise TransitionConflict(
                 _("A file is left out only when the preparation failed."), state=locked.state
@@ -776,24 +758,27 @@ def exclude_document(actor: Any, pub: Publication | int, document_id: int) -> Pu
         doc = locked.documents.filter(pk=document_id, excluded=False).first()
         if doc is None:
             raise ValidationError(_("No such file in this proposal."))
+        left_out.append(doc)
+
+    def change(locked: Publication) -> None:
+        doc = left_out[0]
         for page in doc.pages.all():
             files.delete_on_commit(page.image.storage, page.image.name)
         doc.pages.all().delete()
         doc.excluded = True
         doc.save(update_fields=["excluded"])
-        before = _snapshot(locked)
         locked.retry_preparation()
-        locked.save()
-        record(
-            "publication.document_excluded",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_snapshot(locked),
-            reason=doc.error[:300] or doc.name,
-        )
-        schedule_preparation(locked.pk)
-        return locked
+
+    return workflow.run(
+        PUBLICATION,
+        actor,
+        pub,
+        "document_excluded",
+        change,
+        check=check,
+        reason=f"document {document_id}",
+        notify=lambda p: schedule_preparation(p.pk),
+    )
 
 
 def _publish_pages(pub: Publication) -> list[documents.RedactedPage]:
@@ -831,18 +816,21 @@ def _publish_pages(pub: Publication) -> list[documents.RedactedPage]:
 def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") -> Publication:
     """A person approves the redactions: the public text, PDF and index are made from them."""
     texts.check_texts(title=(title, texts.LINE))
-    with files.atomic():  # the PDF goes if the publication does not commit
-        locked = _locked(pub)
-        if not getattr(actor, "is_authenticated", False) or not permissions.can_review(
-            actor, locked
-        ):
-            raise PermissionDenied(_("Only an officer of the body may approve a publication."))
+
+    def check(locked: Publication) -> None:
         if not locked.is_prepared:
             raise TransitionConflict(
                 _("Nothing can be approved before the redactions are prepared."),
                 state=locked.state,
             )
-        before = _snapshot(locked)
+        unfinished = locked.documents.filter(excluded=False).exclude(pages_total=F("pages_done"))
+        if unfinished.exists():
+            raise TransitionConflict(
+                _("Every page of the released files must be prepared before approval."),
+                state=locked.state,
+            )
+
+    def change(locked: Publication) -> None:
         if title.strip() and title.strip() != locked.title:
             # Without the model (this runs in a web process): the rules, the applicant's
             # identity and the names the worker found in the text.
@@ -860,17 +848,9 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
         public_text = anonymise.apply(
             locked.original_text, locked.redactions, language=locked.language
         )
-        try:
-            locked.publish(public_text, now)
-        except (TransitionNotAllowed, ConcurrentTransition) as exc:
-            raise _conflict(locked, exc) from exc
-        locked.save()
-        unfinished = locked.documents.filter(excluded=False).exclude(pages_total=F("pages_done"))
-        if unfinished.exists():
-            raise TransitionConflict(
-                _("Every page of the released files must be prepared before approval."),
-                state=locked.state,
-            )
+        locked.publish(public_text, now)
+
+    def publish(locked: Publication) -> None:
         content = pdf.publication_pdf(locked)
         released = _publish_pages(locked)
         if released:
@@ -883,16 +863,18 @@ def approve_and_publish(actor: Any, pub: Publication | int, *, title: str = "") 
             )
         files.save(locked.pdf, f"publication-{locked.pk}.pdf", ContentFile(content))
         search.index_publication(locked)
-        _publish_appeal(locked, now)
-        record(
-            "publication.published",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_snapshot(locked),
-            reason="approved by a person",
-        )
-        return locked
+        _publish_appeal(locked, locked.approved_at)
+
+    return workflow.run(
+        PUBLICATION,
+        actor,
+        pub,
+        "published",
+        change,
+        check=check,
+        then=publish,
+        reason="approved by a person",
+    )
 
 
 def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
@@ -900,21 +882,13 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
     if not reason.strip():
         raise ValidationError(_("Say why the document is unpublished."))
     texts.check_texts(reason=(reason, texts.REASON))
-    with transaction.atomic():
-        locked = _locked(pub)
-        if not permissions.can_manage(actor, locked.body_id):
-            raise PermissionDenied(_("You may not unpublish this document."))
-        before = _snapshot(locked)
-        try:
-            locked.unpublish(reason.strip(), actor, timezone.now())
-        except (TransitionNotAllowed, ConcurrentTransition) as exc:
-            raise _conflict(locked, exc) from exc
-        locked.save()
+
+    def withdraw(locked: Publication) -> None:
         search.remove_publication(locked.pk)
         _publish_appeal(locked, None)
         for page in DocumentPage.objects.filter(document__publication=locked):
-            for field in (page.public_image, page.thumbnail):
-                files.delete_on_commit(field.storage, field.name)
+            for stored in (page.public_image, page.thumbnail):
+                files.delete_on_commit(stored.storage, stored.name)
         DocumentPage.objects.filter(document__publication=locked).update(
             public_image="", thumbnail="", public_text=""
         )
@@ -923,12 +897,13 @@ def unpublish(actor: Any, pub: Publication | int, reason: str) -> Publication:
             files.delete_on_commit(locked.pdf.storage, locked.pdf.name)
             locked.pdf.name = ""
             locked.save(update_fields=["pdf"])
-        record(
-            "publication.unpublished",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_snapshot(locked),
-            reason=reason.strip(),
-        )
-        return locked
+
+    return workflow.run(
+        PUBLICATION,
+        actor,
+        pub,
+        "unpublished",
+        lambda p: p.unpublish(reason.strip(), actor, timezone.now()),
+        then=withdraw,
+        reason=reason.strip(),
+    )

@@ -25,9 +25,9 @@ from django.db.models import Count, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django.utils.translation import gettext_lazy, ngettext
 
+from ati import workflow
 from ati.accounts import permissions as roles
 from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
@@ -108,66 +108,17 @@ def _state_snapshot(req: InformationRequest) -> dict[str, Any]:
     }
 
 
-def _locked(req: InformationRequest | int) -> InformationRequest:
-    pk = req if isinstance(req, int) else req.pk
-    return (
-        InformationRequest.objects.select_for_update(of=("self",))
-        .select_related("body", "department", "profile_version")
-        .get(pk=pk)
-    )
-
-
-def _allowed_actions(req: InformationRequest) -> list[str]:
-    return [t.name for t in req.get_available_state_transitions()]  # type: ignore[attr-defined]
-
-
-def _transition(
-    actor: Any,
-    req: InformationRequest | int,
-    action: str,
-    change: Callable[[InformationRequest], Any],
-    *,
-    reason: str = "",
-    audit_action: str | None = None,
-    check: Callable[[InformationRequest], None] | None = None,
-    notify_with: Callable[[InformationRequest], None] | None = None,
-) -> InformationRequest:
-    """The frame shared by every transition: lock, permit, change, save, audit, notify.
-
-    `files.atomic`: the files a transition writes (answer attachments, the answer
-    letter sent with the notice) are deleted if it does not commit.
-    """
-    with files.atomic():
-        locked = _locked(req)
-        if not permissions.can_view(actor, locked):
-            raise InformationRequest.DoesNotExist  # never reveal that it exists
-        if not permissions.may(actor, action, locked):
-            raise PermissionDenied(_("You may not do this on this request."))
-        if check is not None:
-            check(locked)
-        before = _state_snapshot(locked)
-        try:
-            change(locked)
-            locked.save()
-        except (TransitionNotAllowed, ConcurrentTransition) as exc:
-            raise TransitionConflict(
-                _("This action is not possible while the request is “%(state)s”.")
-                % {"state": locked.get_state_display()},
-                state=locked.state,
-                allowed=_allowed_actions(locked),
-            ) from exc
-        record(
-            f"request.{audit_action or action}",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=_state_snapshot(locked),
-            reason=reason,
-        )
-        if notify_with is not None:
-            # Outbox rows, written in this transaction: delivered after commit, never lost.
-            notify_with(locked)
-    return locked
+#: The request's machine (ati/workflow.py runs every transition through it).
+REQUEST: workflow.Machine[InformationRequest] = workflow.Machine(
+    "request",
+    InformationRequest,
+    may=permissions.may,
+    snapshot=_state_snapshot,
+    denied=gettext_lazy("You may not do this on this request."),
+    can_view=permissions.can_view,
+    related=("body", "department", "profile_version"),
+    conflict_message=gettext_lazy("This action is not possible while the request is “%(state)s”."),
+)
 
 
 def _next_reference(year: int) -> str:
@@ -415,13 +366,14 @@ def assign(
             raise ValidationError({"assignee": _("This person does not work in this department.")})
 
     action = "reassign" if _current_state(req) == State.ASSIGNED else "assign"
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         action,
         lambda r: r.assign(department, assignee),
         check=check,
-        notify_with=notify.request_assigned,
+        notify=notify.request_assigned,
     )
 
 
@@ -437,13 +389,14 @@ def request_clarification(
     if not question.strip():
         raise ValidationError({"question": _("Say what needs clarifying.")})
     texts.check_texts(question=(question, texts.REASON))
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         "request_clarification",
         lambda r: r.request_clarification(question.strip(), _today()),
         reason=question.strip(),
-        notify_with=notify.clarification_requested,
+        notify=notify.clarification_requested,
     )
 
 
@@ -466,13 +419,14 @@ def provide_clarification(
             due, started = add_period(today, period, calendar), today
         r.provide_clarification(answer.strip(), started, due.due, due.explanation(r.language))
 
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         "provide_clarification",
         change,
         reason=answer.strip()[:500],
-        notify_with=notify.clarification_provided,
+        notify=notify.clarification_provided,
     )
 
 
@@ -489,7 +443,7 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
             raise TransitionConflict(
                 _("The deadline has already been extended as often as the law allows."),
                 state=r.state,
-                allowed=[a for a in _allowed_actions(r) if a != "extend"],
+                allowed=[a for a in workflow.allowed_actions(r) if a != "extend"],
             )
         if r.state in OPEN_STATES and _today() > r.response_due:
             raise ValidationError(
@@ -502,14 +456,15 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
         due = add_period(r.response_due, r.extension_period(), calendar)
         r.extend(reason.strip(), due.due, due.explanation(r.language))
 
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         "extend",
         change,
         reason=reason.strip(),
         check=check,
-        notify_with=notify.request_extended,
+        notify=notify.request_extended,
     )
 
 
@@ -596,14 +551,15 @@ def transfer(
         # The copy's due date counts on the receiving body's calendar: held before the
         # request's row is locked, in the order a calendar change takes them.
         law.hold_calendar(law.current_version(to_body.legal_profile.code, _today()).calendar_id)
-        return _transition(
+        return workflow.run(
+            REQUEST,
             actor,
             req,
             "transfer",
             change,
             reason=reason.strip(),
             check=check,
-            notify_with=lambda r: notify.request_transferred(r, new_request[0]),
+            notify=lambda r: notify.request_transferred(r, new_request[0]),
         )
 
 
@@ -616,12 +572,13 @@ def submit_draft(
     if not text.strip():
         raise ValidationError({"text": _("Write the proposed answer.")})
     texts.check_texts(text=(text, texts.ANSWER))
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         "submit_draft",
         lambda r: r.submit_draft(outcome, text.strip(), actor),
-        notify_with=notify.draft_submitted,
+        notify=notify.draft_submitted,
     )
 
 
@@ -629,8 +586,8 @@ def return_draft(actor: Any, req: InformationRequest | int, *, comment: str) -> 
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must change in the draft.")})
     texts.check_texts(comment=(comment, texts.REASON))
-    return _transition(
-        actor, req, "return_draft", lambda r: r.return_draft(), reason=comment.strip()
+    return workflow.run(
+        REQUEST, actor, req, "return_draft", lambda r: r.return_draft(), reason=comment.strip()
     )
 
 
@@ -695,7 +652,7 @@ def answer(
                     "request is too unclear."
                 ),
                 state=r.state,
-                allowed=_allowed_actions(r),
+                allowed=workflow.allowed_actions(r),
             )
 
     def change(r: InformationRequest) -> None:
@@ -714,7 +671,8 @@ def answer(
         for hook in ANSWER_HOOKS:
             hook(actor, r)
 
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         "answer",
@@ -722,7 +680,7 @@ def answer(
         check=check,
         audit_action=f"answered.{outcome}",
         reason=",".join(sorted(grounds)),
-        notify_with=notify.request_answered,
+        notify=notify.request_answered,
     )
 
 
@@ -761,23 +719,24 @@ def reopen_after_order(
         r.save()
         r.refusal_grounds.clear()
 
-    return _transition(actor, req, "reopen", change, reason=reason)
+    return workflow.run(REQUEST, actor, req, "reopen", change, reason=reason)
 
 
 def withdraw(actor: Any, req: InformationRequest | int, *, reason: str = "") -> InformationRequest:
     texts.check_texts(reason=(reason, texts.REASON))
-    return _transition(
+    return workflow.run(
+        REQUEST,
         actor,
         req,
         "withdraw",
         lambda r: r.withdraw(timezone.now()),
         reason=reason.strip(),
-        notify_with=notify.request_withdrawn,
+        notify=notify.request_withdrawn,
     )
 
 
 def close(actor: Any, req: InformationRequest | int) -> InformationRequest:
-    return _transition(actor, req, "close", lambda r: r.close(timezone.now()))
+    return workflow.run(REQUEST, actor, req, "close", lambda r: r.close(timezone.now()))
 
 
 # --- messages ----------------------------------------------------------------------
@@ -797,7 +756,7 @@ def post_message(
     texts.check_texts(text=(text, texts.STATEMENT))
     _validate_uploads(attachments, max_files=settings.ATI_MAX_FILES_PER_MESSAGE)
     with files.atomic():
-        locked = _locked(req)
+        locked = REQUEST.lock(req)
         if not permissions.can_view(actor, locked):
             raise InformationRequest.DoesNotExist
         if not permissions.may(actor, "post_message", locked):
@@ -808,7 +767,7 @@ def post_message(
                 if locked.state == State.WITHDRAWN
                 else _("This request is closed: no more messages can be written on it."),
                 state=locked.state,
-                allowed=_allowed_actions(locked),
+                allowed=workflow.allowed_actions(locked),
             )
         _check_room(attachments, _conversation_files(locked))
         from_applicant = permissions.is_applicant(actor, locked)
