@@ -8,6 +8,13 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Complaints and appeals")
 
     def ready(self) -> None:
+        # A change of the calendar moves the complaints' and appeals' own deadlines too.
+        from ati.law.recompute import register_deadline_holder
+
+        from .deadlines import recompute_appeal_deadlines
+
+        register_deadline_holder(recompute_appeal_deadlines)
+
         # A new answer after an order to disclose is the body's compliance.
         from ati.requests.services import ANSWER_HOOKS
 

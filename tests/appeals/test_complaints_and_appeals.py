@@ -513,3 +513,46 @@ def test_the_years_figures_reach_the_statistics(refused, citizen, officer, commi
     assert [d.reference for d in figures.decisions] == [appeal.decision_number]
     assert figures_for_statistics(2026) == figures  # registered by the app's ready()
     assert appeal_figures(2025).complaints_to_head == 0
+
+
+# --- a change of the calendar ----------------------------------------------------------
+
+
+def test_a_closure_moves_the_complaints_the_appeals_and_the_compliance_deadlines(
+    refused, citizen, officer, commissioner, clock
+):
+    """Like requests' due dates, the complaint's, the appeal's and the order's deadlines are
+    counted again when a working day becomes a closure, each change audited."""
+    from ati.law import services as calendar_services
+
+    req = refused()
+    complaint = services.file_complaint(citizen, req, ground=Ground.REFUSAL, reasons="Pas fondé.")
+    other = refused()
+    ordered = _to_commission(
+        citizen, commissioner, officer, other, clock, decision=Decision.DISCLOSURE_ORDERED
+    )
+    complaint.refresh_from_db()
+    before = (complaint.decision_due, ordered.compliance_due)
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    calendar = req.profile_version.calendar
+    # A working day inside both periods becomes an exceptional closure.
+    from django.utils import timezone
+
+    closed = timezone.localdate() + dt.timedelta(days=1)
+    while closed.weekday() >= 5:
+        closed += dt.timedelta(days=1)
+    changed = calendar_services.add_closure(
+        admin, calendar, closed, label_fr="Fermeture exceptionnelle", reason="Intempéries"
+    )[1]
+    complaint.refresh_from_db()
+    ordered.refresh_from_db()
+    assert complaint.decision_due > before[0]
+    assert ordered.compliance_due > before[1]
+    assert changed >= 2
+    actions = set(
+        AuditEvent.objects.filter(action__endswith="due_date_recomputed").values_list(
+            "action", flat=True
+        )
+    )
+    assert {"complaint.due_date_recomputed", "appeal.due_date_recomputed"} <= actions
+    assert verify_chain()[1] is None

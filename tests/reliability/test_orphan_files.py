@@ -210,7 +210,7 @@ def test_an_unpublication_that_rolls_back_keeps_its_pdf(
     )
     path = Path(pub.pdf.path)
     assert path.exists()
-    fail(monkeypatch, "ati.library.services.record")
+    fail(monkeypatch, "ati.workflow.record")  # the frame writes the audit event
     with pytest.raises(OperationalError):
         library.unpublish(officer, pub, "Publié par erreur.")
     pub.refresh_from_db()
