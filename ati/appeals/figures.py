@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ati.stats.appeals import AppealFigures, Decision, NonCompliantBody
 
-from .models import ORDERS, Appeal, AppealState, ComplaintState
+from .models import ORDERS, Appeal, AppealState, ComplaintState, CourtJudgment, CourtSide
 from .models import Complaint as ComplaintModel
 from .selectors import non_compliance
 
@@ -52,8 +52,19 @@ def appeal_figures(year: int) -> AppealFigures:
         pending=Count(
             "pk",
             filter=Q(state=AppealState.DECIDED)
-            & (Q(compliance_due__gte=today) | Q(compliance_due__isnull=True)),
+            & (Q(compliance_due__gte=today) | Q(compliance_due__isnull=True))
+            & ~Q(court_judgment=CourtJudgment.ANNULLED),
         ),
+        annulled_by_court=Count(
+            "pk", filter=Q(state=AppealState.DECIDED, court_judgment=CourtJudgment.ANNULLED)
+        ),
+    )
+    court = Appeal.objects.filter(court_filed_on__year=year).aggregate(
+        filed_by_applicant=Count("pk", filter=Q(court_filed_by=CourtSide.APPLICANT)),
+        filed_by_body=Count("pk", filter=Q(court_filed_by=CourtSide.BODY)),
+        upheld=Count("pk", filter=Q(court_judgment=CourtJudgment.UPHELD)),
+        annulled=Count("pk", filter=Q(court_judgment=CourtJudgment.ANNULLED)),
+        partly_annulled=Count("pk", filter=Q(court_judgment=CourtJudgment.PARTLY_ANNULLED)),
     )
     by_body: dict[int, dict[str, int]] = {}
     for row in (
@@ -86,6 +97,7 @@ def appeal_figures(year: int) -> AppealFigures:
         appeals_to_commission=Appeal.objects.filter(filed_on__year=year).count(),
         commission_decisions=commission,
         compliance=compliance,
+        court=court,
         by_body=by_body,
         non_compliant_bodies=[
             NonCompliantBody(body_id=b, orders_not_complied=n, orders_total=totals.get(b, n))

@@ -11,7 +11,14 @@ from ati.accounts.models import User
 from ati.bodies.models import PublicBody
 from ati.core import texts
 
-from .models import AppealState, Decision, Ground, InadmissibilityReason
+from .models import (
+    AppealState,
+    CourtJudgment,
+    CourtSide,
+    Decision,
+    Ground,
+    InadmissibilityReason,
+)
 
 #: <input type="date"> takes its value as YYYY-MM-DD only: the French format (26/11/2026)
 #: would leave it empty, and the initial date of a hearing would be lost.
@@ -114,6 +121,31 @@ class PublishForm(forms.Form):
         limit=texts.ANSWER,
         help_text=_("Remove the applicant's name, identity number, address and e-mail."),
     )
+
+
+class CourtFilingForm(forms.Form):
+    filed_by = forms.ChoiceField(
+        label=_("Who went to the administrative court"), choices=CourtSide.choices
+    )
+    filed_on = forms.DateField(
+        label=_("Court seized on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
+    reference = forms.CharField(label=_("Court case number"), max_length=texts.LINE, required=False)
+    stay = forms.BooleanField(
+        label=_("The court ordered a stay of execution (the compliance deadline is lifted)"),
+        required=False,
+    )
+    note = _text(_("Note"), rows=2, required=False)
+
+
+class CourtJudgmentForm(forms.Form):
+    judgment = forms.ChoiceField(label=_("Judgment"), choices=CourtJudgment.choices)
+    judged_on = forms.DateField(
+        label=_("Judged on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
+    note = _text(_("Note"), rows=2, required=False)
 
 
 class DashboardFilterForm(forms.Form):

@@ -131,6 +131,23 @@ class AppealState(models.TextChoices):
     NOT_COMPLIED = "not_complied", _("Order not complied with")
 
 
+class CourtSide(models.TextChoices):
+    """Who took the commission's decision to the administrative court."""
+
+    APPLICANT = "applicant", _("The applicant")
+    BODY = "body", _("The public body")
+
+
+class CourtJudgment(models.TextChoices):
+    UPHELD = "upheld", _("Decision of the commission upheld")
+    ANNULLED = "annulled", _("Decision of the commission annulled")
+    PARTLY_ANNULLED = "partly_annulled", _("Decision of the commission partly annulled")
+
+
+#: Where the commission's say is final for the app: a court may then be seized.
+COURT_STATES = ("inadmissible", "decided", "complied", "not_complied")
+
+
 #: Stages in which the commission still owes a decision.
 APPEAL_PENDING = (
     AppealState.FILED,
@@ -249,6 +266,19 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
 
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_text = models.TextField(_("published (anonymised) text"), blank=True)
+    # The administrative court, when either side challenges the commission's decision: a
+    # stay (sursis à exécution) or an annulment lifts the compliance deadline.
+    court_filed_by = models.CharField(
+        _("taken to court by"), max_length=12, choices=CourtSide.choices, blank=True
+    )
+    court_filed_on = models.DateField(_("court seized on"), null=True, blank=True)
+    court_reference = models.CharField(_("court case number"), max_length=100, blank=True)
+    court_stay = models.BooleanField(_("stay of execution ordered"), default=False)
+    court_judgment = models.CharField(
+        _("judgment"), max_length=20, choices=CourtJudgment.choices, blank=True
+    )
+    court_judged_on = models.DateField(_("judged on"), null=True, blank=True)
+    court_note = models.TextField(_("about the court case"), blank=True)
 
     class Meta:
         verbose_name = _("appeal to the commission")

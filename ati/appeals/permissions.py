@@ -73,6 +73,8 @@ APPEAL_RULES: dict[str, Callable[[Any, Appeal], bool]] = {
     "record_complied": may_record_compliance,
     "record_not_complied": may_record_compliance,
     "publish": is_commission,
+    "court_filed": is_commission,
+    "court_judged": is_commission,
 }
 
 COMPLAINT_RULES: dict[str, Callable[[Any, Complaint], bool]] = {

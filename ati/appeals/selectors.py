@@ -17,6 +17,7 @@ from ati.requests.models import InformationRequest
 from . import permissions, windows
 from .models import (
     APPEAL_PENDING,
+    COURT_STATES,
     ORDERS,
     Appeal,
     AppealState,
@@ -199,6 +200,10 @@ def appeal_actions(user: Any, appeal: Appeal) -> list[str]:
         names.add("draft_decision")
     if appeal.decision_number and not appeal.published_at and not appeal.published_text:
         names.add("publish")  # once: the proposal is then in the library's review
+    if appeal.state in COURT_STATES and appeal.court_filed_on is None:
+        names.add("court_filed")
+    if appeal.court_filed_on is not None and not appeal.court_judgment:
+        names.add("court_judged")
     return sorted(n for n in names if permissions.may_on_appeal(user, n, appeal))
 
 

@@ -35,11 +35,14 @@ from ati.requests.models import InformationRequest, Outcome
 from . import conf, notify, permissions, windows
 from .models import (
     APPEAL_PENDING,
+    COURT_STATES,
     ORDERS,
     Appeal,
     AppealState,
     Complaint,
     ComplaintState,
+    CourtJudgment,
+    CourtSide,
     Decision,
     DecisionCounter,
     InadmissibilityReason,
@@ -608,6 +611,78 @@ def publish_decision(actor: Any, appeal: Appeal | int, *, text: str) -> Appeal:
         notify=propose,
         reason="proposed for publication",
     )
+
+
+# --- the administrative court --------------------------------------------------------
+
+
+def record_court_filing(
+    actor: Any,
+    appeal: Appeal | int,
+    *,
+    filed_by: str,
+    filed_on: dt.date,
+    reference: str = "",
+    stay: bool = False,
+    note: str = "",
+) -> Appeal:
+    """Either side took the commission's decision to the administrative court.
+
+    A stay of execution ordered by the court lifts the compliance deadline until the
+    judgment (no reminder, not counted as not complied with).
+    """
+    if filed_by not in CourtSide.values:
+        raise ValidationError({"filed_by": _("Say who went to court.")})
+    texts.check_texts(reference=(reference, texts.LINE), note=(note, texts.STATEMENT))
+    if filed_on > _today():
+        raise ValidationError({"filed_on": _("The court cannot be seized in the future.")})
+
+    def check(a: Appeal) -> None:
+        if a.state not in COURT_STATES or a.court_filed_on is not None:
+            raise _conflict(a)
+        if a.decided_at is not None and filed_on < timezone.localtime(a.decided_at).date():
+            raise ValidationError({"filed_on": _("The court is seized after the decision.")})
+
+    def change(a: Appeal) -> None:
+        a.court_filed_by, a.court_filed_on = filed_by, filed_on
+        a.court_reference, a.court_stay, a.court_note = reference.strip(), stay, note.strip()
+        if stay and a.state == AppealState.DECIDED:
+            a.compliance_due = None
+
+    return workflow.run(APPEAL, actor, appeal, "court_filed", change, check=check, reason=filed_by)
+
+
+def record_court_judgment(
+    actor: Any, appeal: Appeal | int, *, judgment: str, judged_on: dt.date, note: str = ""
+) -> Appeal:
+    """The court's judgment: an annulment ends the duty to comply; a decision upheld (in
+    whole or in part) after a stay gets a new compliance deadline from the judgment."""
+    if judgment not in CourtJudgment.values:
+        raise ValidationError({"judgment": _("Choose the judgment.")})
+    texts.check_texts(note=(note, texts.STATEMENT))
+    if judged_on > _today():
+        raise ValidationError({"judged_on": _("A judgment cannot be dated in the future.")})
+
+    def check(a: Appeal) -> None:
+        if a.court_filed_on is None or a.court_judgment:
+            raise _conflict(a)
+        if judged_on < a.court_filed_on:
+            raise ValidationError({"judged_on": _("The judgment comes after the court is seized.")})
+
+    def change(a: Appeal) -> None:
+        a.court_judgment, a.court_judged_on = judgment, judged_on
+        if note.strip():
+            a.court_note = f"{a.court_note}\n{note.strip()}".strip()
+        if a.state != AppealState.DECIDED or a.decision not in ORDERS:
+            return
+        if judgment == CourtJudgment.ANNULLED:
+            a.compliance_due = None  # the order is gone: nothing to comply with
+        elif a.compliance_due is None:
+            a.compliance_due = add_period(
+                judged_on, conf.compliance_period(), law.working_calendar(a.request.profile_version)
+            ).due
+
+    return workflow.run(APPEAL, actor, appeal, "court_judged", change, check=check, reason=judgment)
 
 
 # --- the daily sweep -----------------------------------------------------------------

@@ -229,6 +229,12 @@ APPEAL_FORMS: dict[str, Callable[..., Form]] = {
     "record_complied": lambda a, data=None: forms.ComplianceForm(data),
     "record_not_complied": lambda a, data=None: forms.ComplianceForm(data),
     "publish": lambda a, data=None: forms.PublishForm(data, initial={"text": a.decision_reasons}),
+    "court_filed": lambda a, data=None: forms.CourtFilingForm(
+        data, initial={"filed_on": timezone.localdate()}
+    ),
+    "court_judged": lambda a, data=None: forms.CourtJudgmentForm(
+        data, initial={"judged_on": timezone.localdate()}
+    ),
 }
 
 APPEAL_SERVICES: dict[str, Callable[[Any, Appeal, dict[str, Any]], Any]] = {
@@ -257,6 +263,18 @@ APPEAL_SERVICES: dict[str, Callable[[Any, Appeal, dict[str, Any]], Any]] = {
         u, a, complied=False, note=d["note"]
     ),
     "publish": lambda u, a, d: services.publish_decision(u, a, text=d["text"]),
+    "court_filed": lambda u, a, d: services.record_court_filing(
+        u,
+        a,
+        filed_by=d["filed_by"],
+        filed_on=d["filed_on"],
+        reference=d["reference"],
+        stay=d["stay"],
+        note=d["note"],
+    ),
+    "court_judged": lambda u, a, d: services.record_court_judgment(
+        u, a, judgment=d["judgment"], judged_on=d["judged_on"], note=d["note"]
+    ),
 }
 
 

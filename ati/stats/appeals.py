@@ -48,6 +48,9 @@ class AppealFigures:
     commission_decisions: dict[str, int] = field(default_factory=dict)
     #: compliance with the commission's orders: {"complied": n, "not_complied": n, "pending": n}
     compliance: dict[str, int] = field(default_factory=dict)
+    #: the administrative court, for decisions taken to it in the year: {"filed_by_applicant": n,
+    #: "filed_by_body": n, "upheld": n, "annulled": n, "partly_annulled": n}
+    court: dict[str, int] = field(default_factory=dict)
     #: the same counts per body: {body_id: {"complaints_to_head": n, "appeals_to_commission": n,
     #: "orders_not_complied": n}}
     by_body: dict[int, dict[str, int]] = field(default_factory=dict)
@@ -68,6 +71,7 @@ class AppealFigures:
             appeals_to_commission=data.get("appeals_to_commission", 0),
             commission_decisions=data.get("commission_decisions", {}),
             compliance=data.get("compliance", {}),
+            court=data.get("court", {}),
             by_body={int(k): v for k, v in data.get("by_body", {}).items()},
             non_compliant_bodies=[
                 NonCompliantBody(**b) for b in data.get("non_compliant_bodies", [])

@@ -556,3 +556,69 @@ def test_a_closure_moves_the_complaints_the_appeals_and_the_compliance_deadlines
     )
     assert {"complaint.due_date_recomputed", "appeal.due_date_recomputed"} <= actions
     assert verify_chain()[1] is None
+
+
+# --- the administrative court --------------------------------------------------------
+
+
+def test_the_body_takes_an_order_to_court_a_stay_lifts_compliance_and_an_annulment_ends_it(
+    refused, citizen, officer, commissioner, clock
+):
+    from ati.appeals.figures import appeal_figures
+    from ati.appeals.models import CourtJudgment
+
+    ordered = _to_commission(
+        citizen, commissioner, officer, refused(), clock, decision=Decision.DISCLOSURE_ORDERED
+    )
+    assert ordered.compliance_due is not None
+    assert "court_filed" in selectors.appeal_actions(commissioner, ordered)
+    assert "court_filed" not in selectors.appeal_actions(officer, ordered)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.record_court_filing(officer, ordered, filed_by="body", filed_on=today)
+    with pytest.raises(ValidationError):
+        services.record_court_filing(
+            commissioner, ordered, filed_by="body", filed_on=today + dt.timedelta(days=1)
+        )
+    ordered = services.record_court_filing(
+        commissioner, ordered, filed_by="body", filed_on=today, reference="TA-123/2026", stay=True
+    )
+    # Stayed: no compliance deadline, so no reminder and not counted as not complied with.
+    assert ordered.compliance_due is None and ordered.court_stay
+    with pytest.raises(TransitionConflict):
+        services.record_court_filing(commissioner, ordered, filed_by="applicant", filed_on=today)
+    ordered = services.record_court_judgment(
+        commissioner, ordered, judgment=CourtJudgment.ANNULLED, judged_on=today
+    )
+    assert ordered.compliance_due is None and ordered.state == AppealState.DECIDED
+    assert not selectors.non_compliance(today.year, today + dt.timedelta(days=400)).exists()
+    figures = appeal_figures(today.year)
+    assert figures.court["filed_by_body"] == 1 and figures.court["annulled"] == 1
+    assert figures.compliance["annulled_by_court"] == 1 and figures.compliance["pending"] == 0
+    assert list(
+        AuditEvent.objects.filter(action__startswith="appeal.court_").values_list(
+            "action", flat=True
+        )
+    ) == ["appeal.court_filed", "appeal.court_judged"]
+
+
+def test_an_order_upheld_after_a_stay_gets_a_new_compliance_deadline(
+    refused, citizen, officer, commissioner, clock
+):
+    from django.utils import timezone
+
+    from ati.appeals.models import CourtJudgment
+
+    ordered = _to_commission(
+        citizen, commissioner, officer, refused(), clock, decision=Decision.DISCLOSURE_ORDERED
+    )
+    today = timezone.localdate()
+    services.record_court_filing(commissioner, ordered, filed_by="body", filed_on=today, stay=True)
+    clock.move_to(at(today + dt.timedelta(days=30)))
+    judged = timezone.localdate()
+    ordered = services.record_court_judgment(
+        commissioner, ordered, judgment=CourtJudgment.UPHELD, judged_on=judged
+    )
+    assert ordered.compliance_due is not None and ordered.compliance_due > judged

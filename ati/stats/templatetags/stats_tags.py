@@ -41,6 +41,12 @@ APPEAL_LABELS = {
     "complied": _("Order complied with"),
     "not_complied": _("Order not complied with"),
     "pending": _("Awaiting compliance (deadline not passed)"),
+    "annulled_by_court": _("Annulled by the administrative court"),
+    "filed_by_applicant": _("Taken to court by the applicant"),
+    "filed_by_body": _("Taken to court by the body"),
+    "upheld": _("Upheld by the court"),
+    "annulled": _("Annulled by the court"),
+    "partly_annulled": _("Partly annulled by the court"),
 }
 
 
