@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from ati.accounts.models import Role, User
 from ati.notifications.services import queue_notification, render_template
@@ -111,12 +111,12 @@ def complaint_filed(complaint: Complaint) -> None:
     _to_applicant(
         complaint,
         "complaint_filed",
-        _noop("Your complaint about request %(reference)s is registered"),
+        gettext_noop("Your complaint about request %(reference)s is registered"),
     )
     _to_body(
         complaint,
         "complaint_to_decide",
-        _noop("Complaint about request %(reference)s: your decision is due"),
+        gettext_noop("Complaint about request %(reference)s: your decision is due"),
         Role.HEAD_OF_BODY,
         Role.OFFICER,
     )
@@ -126,13 +126,13 @@ def complaint_decided(complaint: Complaint) -> None:
     _to_applicant(
         complaint,
         "complaint_decided",
-        _noop("The head of the body has decided your complaint (%(reference)s)"),
+        gettext_noop("The head of the body has decided your complaint (%(reference)s)"),
     )
     if complaint.state == "overturned":
         _to_body(
             complaint,
             "complaint_decided",
-            _noop("Request %(reference)s reopened: disclosure ordered"),
+            gettext_noop("Request %(reference)s reopened: disclosure ordered"),
             Role.OFFICER,
         )
 
@@ -141,22 +141,24 @@ def complaint_lapsed(complaint: Complaint) -> None:
     _to_applicant(
         complaint,
         "complaint_lapsed",
-        _noop("No decision on your complaint (%(reference)s): you may appeal"),
+        gettext_noop("No decision on your complaint (%(reference)s): you may appeal"),
     )
 
 
 def appeal_filed(appeal: Appeal) -> None:
     _to_applicant(
-        appeal, "appeal_filed", _noop("Your appeal about request %(reference)s is registered")
+        appeal,
+        "appeal_filed",
+        gettext_noop("Your appeal about request %(reference)s is registered"),
     )
-    _to_commission(appeal, "appeal_filed", _noop("New appeal about request %(reference)s"))
+    _to_commission(appeal, "appeal_filed", gettext_noop("New appeal about request %(reference)s"))
 
 
 def appeal_admissibility(appeal: Appeal) -> None:
     _to_applicant(
         appeal,
         "appeal_admissibility",
-        _noop("Your appeal about request %(reference)s: admissibility"),
+        gettext_noop("Your appeal about request %(reference)s: admissibility"),
     )
 
 
@@ -164,7 +166,7 @@ def rapporteur_assigned(appeal: Appeal) -> None:
     _to_commission(
         appeal,
         "appeal_filed",
-        _noop("You are rapporteur on the appeal about request %(reference)s"),
+        gettext_noop("You are rapporteur on the appeal about request %(reference)s"),
     )
 
 
@@ -172,7 +174,7 @@ def observations_requested(appeal: Appeal) -> None:
     _to_body(
         appeal,
         "observations_requested",
-        _noop("The commission asks for your observations (request %(reference)s)"),
+        gettext_noop("The commission asks for your observations (request %(reference)s)"),
         Role.OFFICER,
         Role.HEAD_OF_BODY,
     )
@@ -182,7 +184,7 @@ def observations_submitted(appeal: Appeal) -> None:
     _to_commission(
         appeal,
         "observations_submitted",
-        _noop("Observations received on the appeal about request %(reference)s"),
+        gettext_noop("Observations received on the appeal about request %(reference)s"),
     )
 
 
@@ -193,13 +195,13 @@ def appeal_decided(appeal: Appeal) -> None:
     _to_applicant(
         appeal,
         "appeal_decided",
-        _noop("The commission has decided your appeal (%(reference)s)"),
+        gettext_noop("The commission has decided your appeal (%(reference)s)"),
         pdf,
     )
     _to_body(
         appeal,
         "appeal_decided",
-        _noop("Decision of the commission on request %(reference)s"),
+        gettext_noop("Decision of the commission on request %(reference)s"),
         Role.OFFICER,
         Role.HEAD_OF_BODY,
     )
@@ -209,7 +211,7 @@ def compliance_reminder(appeal: Appeal, overdue: bool) -> None:
     _to_body(
         appeal,
         "compliance_reminder",
-        _noop("Reminder: the commission's order on request %(reference)s"),
+        gettext_noop("Reminder: the commission's order on request %(reference)s"),
         Role.OFFICER,
         Role.HEAD_OF_BODY,
     )
@@ -219,5 +221,5 @@ def compliance_recorded(appeal: Appeal) -> None:
     _to_applicant(
         appeal,
         "compliance_recorded",
-        _noop("The commission's order on request %(reference)s: compliance"),
+        gettext_noop("The commission's order on request %(reference)s: compliance"),
     )
