@@ -622,3 +622,17 @@ def test_an_order_upheld_after_a_stay_gets_a_new_compliance_deadline(
         commissioner, ordered, judgment=CourtJudgment.UPHELD, judged_on=judged
     )
     assert ordered.compliance_due is not None and ordered.compliance_due > judged
+
+
+def test_complaint_notices_are_written_in_the_applicants_language(refused, citizen, clock):
+    """Their subjects were marked with a private alias that makemessages never extracted."""
+    from ati.notifications.models import Notification
+
+    req = refused()
+    services.file_complaint(citizen, req, ground=Ground.REFUSAL, reasons="Pas fondé.")
+    subjects = list(
+        Notification.objects.filter(kind="appeals.complaint_filed").values_list(
+            "subject", flat=True
+        )
+    )
+    assert subjects and all("réclamation" in s for s in subjects), subjects
