@@ -18,6 +18,8 @@ again does not bring it back.
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -328,6 +330,26 @@ class ExceptionGround(models.Model):
     @property
     def label(self) -> str:
         return pick_translation(self, "label")
+
+    @property
+    def article_display(self) -> str:
+        """The article in the reader's language ("Art. 7" → "art. 7", "المادة 7"); other
+        laws' references (L311-5, s.14) as written; "" when the data has none."""
+        found = ARTICLE.fullmatch(self.article.strip())
+        if found:
+            return _("Art. %(number)s") % {"number": found.group(1)}
+        return self.article.strip()
+
+    @property
+    def label_with_article(self) -> str:
+        """The label, then its article in brackets: never empty brackets. The article is
+        isolated (U+2068…U+2069) so that an Arabic label keeps it in place."""
+        article = self.article_display
+        return f"{self.label} (\u2068{article}\u2069)" if article else self.label
+
+
+#: "Art. 7", "art 12", "Article 7" in the laws' data.
+ARTICLE = re.compile(r"(?:[Aa]rt(?:icle)?\.?)\s*(\d+[a-z]*)")
 
 
 def default_legal_profile() -> int | None:

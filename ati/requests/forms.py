@@ -240,7 +240,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, grounds: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grounds"].choices = [(g.code, f"{g.label} ({g.article})") for g in grounds]  # type: ignore[attr-defined]
+        self.fields["grounds"].choices = [(g.code, g.label_with_article) for g in grounds]  # type: ignore[attr-defined]
 
 
 class WithdrawForm(forms.Form):

@@ -234,3 +234,22 @@ def test_a_new_body_follows_law_31_13_unless_told_otherwise(client, administrato
         "min-b": "ma-31-13",
         "min-c": "us-foia",
     }
+
+
+@pytest.mark.django_db
+def test_a_grounds_article_reads_in_the_readers_language_and_never_as_empty_brackets():
+    from django.utils import translation
+
+    from ati.law.models import ExceptionGround
+
+    with_article = ExceptionGround(
+        article="Art. 7", label_fr="Défense nationale", label_ar="الدفاع الوطني"
+    )
+    without = ExceptionGround(article="", label_fr="Information non disponible")
+    with translation.override("fr"):
+        assert with_article.label_with_article == "Défense nationale (\u2068art. 7\u2069)"
+        assert without.label_with_article == "Information non disponible"
+    with translation.override("ar"):
+        assert with_article.label_with_article == "الدفاع الوطني (\u2068المادة 7\u2069)"
+    other_law = ExceptionGround(article="L311-5", label_fr="Secret de la défense")
+    assert other_law.article_display == "L311-5"
