@@ -201,3 +201,26 @@ def test_officer_records_a_paper_request(client, body, officer, clock):
     assert response.status_code == 302, response.content.decode()[:3000]
     req = InformationRequest.objects.get()
     assert req.channel == "post" and req.language == "ar" and req.recorded_by == officer
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(1, "<strong>1</strong> urgente"), (2, "<strong>2</strong> urgentes")]
+)
+def test_the_queues_counts_agree_with_their_number_and_zero_late_is_not_an_alarm(n, expected):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    counts = dict.fromkeys(
+        ("submitted", "assigned", "draft_ready", "awaiting_clarification", "overdue"), 0
+    )
+    request = RequestFactory().get("/office/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    with translation.override("fr"):
+        html = render_to_string(
+            "requests/queue.html", {"counts": {**counts, "urgent": n}}, request=request
+        )
+    assert expected in html
+    assert 'class="overdue"' not in html.split("</ul>")[0]
