@@ -71,9 +71,7 @@ MATRIX.update(
         # --- core, accounts, law -------------------------------------------------------
         "core:home": Row(expect(200)),
         "core:health": Row(expect(200)),
-        "accounts:login": Row(expect(302, anonymous=200)),
-        "accounts:logout": Row(expect(302), method="POST"),
-        "accounts:register": Row(expect(302, anonymous=200)),
+        "accounts:register": Row(expect(302), why="the former address: to account_signup"),
         "accounts:verify_email": Row(expect(400), kwargs=lambda w: {"token": "not-a-token"}),
         "accounts:account": Row(expect(200, anonymous=LOGIN)),
         # Law 09-08 rights: each applicant over their own data only; staff accounts are the
@@ -458,7 +456,42 @@ MATRIX.update(
             data=lambda w: {"note": "Pourquoi ?"},
             extra={"json": 1},
         ),
+        # --- allauth: sign-in, sign-up, confirmation, password, 2FA ---------------------
+        "account_login": Row(expect(302, anonymous=200)),
+        "account_logout": Row(expect(302), method="POST"),
+        "account_signup": Row(expect(302, anonymous=200)),
+        "account_inactive": Row(expect(200)),
+        "account_reauthenticate": Row(SIGNED_IN),
+        "account_request_reauthentication_code": Row(SIGNED_IN),
+        "account_confirm_reauthentication_code": Row(expect(302, anonymous=LOGIN)),
+        "account_confirm_login_code": Row(expect(302, anonymous=LOGIN)),
+        "account_email": Row(SIGNED_IN),
+        "account_email_verification_sent": Row(expect(200)),
+        "account_confirm_email": Row(
+            expect(200),
+            why="a page saying the link is not valid",
+            kwargs=lambda w: {"key": "not-a-key"},
+        ),
+        "account_change_password": Row(SIGNED_IN),
+        "account_set_password": Row(expect(302, anonymous=LOGIN), why="they have one"),
+        "account_reset_password": Row(expect(200)),
+        "account_reset_password_done": Row(expect(200)),
+        "account_reset_password_from_key": Row(
+            expect(200), kwargs=lambda w: {"uidb36": "1", "key": "not-a-key"}
+        ),
+        "account_reset_password_from_key_done": Row(expect(200)),
+        "mfa_index": Row(SIGNED_IN),
+        "mfa_authenticate": Row(expect(302, anonymous=LOGIN), why="no sign-in under way"),
+        "mfa_reauthenticate": Row(
+            expect(200, anonymous=LOGIN, citizen=302, other_citizen=302), why="citizens have no 2FA"
+        ),
+        "mfa_activate_totp": Row(expect(302, anonymous=LOGIN), why="sign in again first"),
+        "mfa_deactivate_totp": Row(expect(302, anonymous=LOGIN, citizen=404, other_citizen=404)),
+        "mfa_view_recovery_codes": Row(expect(404, anonymous=LOGIN), why="none generated"),
+        "mfa_generate_recovery_codes": Row(expect(302, anonymous=LOGIN)),
+        "mfa_download_recovery_codes": Row(expect(404, anonymous=LOGIN)),
         # --- the Django admin: administrators only -------------------------------------
+        "admin_login_redirect": Row(expect(403, anonymous=LOGIN)),
         "admin:*": Row(expect(ADMIN_LOGIN, administrator=200)),
     }
 )
