@@ -7,9 +7,13 @@ is particular to ati. See docs/security.md, "Accounts".
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +37,12 @@ def mfa_required(user: Any) -> bool:
         and getattr(user, "is_authenticated", False)
         and (user.role != Role.CITIZEN or user.is_superuser)
     )
+
+
+def has_any_authenticator(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -74,6 +84,28 @@ class AccountAdapter(DefaultAccountAdapter):
                 # No e-mail in the event: the log outlives the account (User.audit_label).
                 record("account.registered", actor=user, obj=user, after={"role": user.role})
         return user
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """A staff member enrolling a first factor just after signing in is not asked again.
+
+        allauth asks for the password again before any change to two-factor settings;
+        on the guided first sign-in (no authenticator yet, password typed moments ago)
+        that would be the same password twice in a row. Changes later still ask.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if not required or app != "allauth.mfa":
+            return required
+        request = context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or has_any_authenticator(user):
+            return required
+        timeout = account_settings.REAUTHENTICATION_TIMEOUT
+        recent = [
+            r
+            for r in get_authentication_records(request, user)
+            if r.get("method") == "password" and time.time() - r.get("at", 0) < timeout
+        ]
+        return not recent
 
     def clean_email(self, email: str) -> str:
         return super().clean_email(email.strip().lower())
