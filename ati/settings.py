@@ -233,7 +233,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
-ACCOUNT_SESSION_REMEMBER = None
+# No "remember me" box: citizens' sessions last SESSION_COOKIE_AGE, staff's
+# ATI_STAFF_SESSION_SECONDS, as before allauth.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_FORMS = {"login": "ati.accounts.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # allauth's own limits (counted in the "default" cache, per process); the sign-ins are
@@ -254,6 +257,10 @@ ATI_UNVERIFIED_ACCOUNT_DAYS = env_int("ATI_UNVERIFIED_ACCOUNT_DAYS", 7, minimum=
 
 # Two-factor authentication (allauth.mfa): TOTP apps and recovery codes.
 MFA_ADAPTER = "ati.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "ati.accounts.forms.AuthenticateForm",
+    "activate_totp": "ati.accounts.forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("ATI_SITE_NAME", "ati")
 MFA_TOTP_TOLERANCE = 1

@@ -13,6 +13,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, password_reset
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -77,3 +78,18 @@ def password_was_reset(request: Any, user: User, **kwargs: Any) -> None:
             user.email_verified = True
             user.save(update_fields=["email_verified"])
         record("account.password_reset", actor=user, obj=user)
+
+
+@receiver(authenticator_added, dispatch_uid="ati.accounts.authenticator_added")
+def authenticator_was_added(request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+    record("account.mfa_enrolled", actor=user, obj=user, after={"type": authenticator.type})
+
+
+@receiver(authenticator_removed, dispatch_uid="ati.accounts.authenticator_removed")
+def authenticator_was_removed(request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+    record("account.mfa_removed", actor=user, obj=user, after={"type": authenticator.type})
+
+
+@receiver(authenticator_reset, dispatch_uid="ati.accounts.authenticator_reset")
+def authenticator_was_reset(request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+    record("account.mfa_reset", actor=user, obj=user, after={"type": authenticator.type})

@@ -184,3 +184,19 @@ def remove_unverified_accounts(*, days: int | None = None, dry_run: bool = False
             continue  # something refers to it after all: keep it, an administrator decides
         removed.append(pk)
     return removed
+
+
+def enrol_authenticator_app(user: User, secret: str, *, reason: str = "") -> None:
+    """Give an account an authenticator app with a known secret (the demo; operators).
+
+    People enrol themselves on their first sign-in (allauth's page); this is for
+    accounts whose secret is handed over another way, such as the demo's published one.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    with transaction.atomic():
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return
+        TOTP.activate(user, secret)
+        record("account.mfa_enrolled", actor=user, obj=user, reason=reason)
