@@ -7,6 +7,7 @@ is particular to ati. See docs/security.md, "Accounts".
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -39,10 +40,10 @@ def mfa_required(user: Any) -> bool:
     )
 
 
-def has_any_authenticator(user: Any) -> bool:
+def had_authenticator_before(user: Any, moment: dt.datetime) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user_id=user.pk).exists()
+    return Authenticator.objects.filter(user_id=user.pk, created_at__lt=moment).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -86,26 +87,31 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
-        """A staff member enrolling a first factor just after signing in is not asked again.
+        """A staff member enrolling just after signing in is not asked for the password again.
 
-        allauth asks for the password again before any change to two-factor settings;
-        on the guided first sign-in (no authenticator yet, password typed moments ago)
-        that would be the same password twice in a row. Changes later still ask.
+        allauth asks for the password again before any change to two-factor settings; on
+        the guided first sign-in (the password typed moments ago, no authenticator older
+        than that sign-in) that would be the same password twice in a row, before the app
+        and again before the recovery codes. Changes later, or on an account that had a
+        second factor before this sign-in, still ask.
         """
         required = super().is_reauthentication_required(app=app, **kwargs)
         if not required or app != "allauth.mfa":
             return required
         request = context.request
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or has_any_authenticator(user):
+        if user is None or not user.is_authenticated:
             return required
         timeout = account_settings.REAUTHENTICATION_TIMEOUT
-        recent = [
-            r
+        signed_in = [
+            r.get("at", 0)
             for r in get_authentication_records(request, user)
             if r.get("method") == "password" and time.time() - r.get("at", 0) < timeout
         ]
-        return not recent
+        if not signed_in:
+            return required
+        since = dt.datetime.fromtimestamp(max(signed_in), tz=dt.UTC)
+        return had_authenticator_before(user, since)
 
     def clean_email(self, email: str) -> str:
         return super().clean_email(email.strip().lower())
