@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
+    # Kept only for the migration that hashes its tokens into accounts.ApiToken
+    # (accounts 0004); nothing uses it since. To be removed in a later release.
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
@@ -236,7 +238,7 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # No "remember me" box: citizens' sessions last SESSION_COOKIE_AGE, staff's
 # ATI_STAFF_SESSION_SECONDS, as before allauth.
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_FORMS = {"login": "ati.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "ati.accounts.allauth_forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # allauth's own limits (counted in the "default" cache, per process); the sign-ins are
@@ -251,6 +253,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Personal API tokens expire this many days after they are made (docs/api.md).
+ATI_API_TOKEN_DAYS = env_int("ATI_API_TOKEN_DAYS", 90, minimum=1)
 # Unconfirmed accounts are removed this many days after they were made
 # (manage.py remove_unverified_accounts, run daily by beat).
 ATI_UNVERIFIED_ACCOUNT_DAYS = env_int("ATI_UNVERIFIED_ACCOUNT_DAYS", 7, minimum=1)
@@ -258,8 +262,8 @@ ATI_UNVERIFIED_ACCOUNT_DAYS = env_int("ATI_UNVERIFIED_ACCOUNT_DAYS", 7, minimum=
 # Two-factor authentication (allauth.mfa): TOTP apps and recovery codes.
 MFA_ADAPTER = "ati.accounts.adapter.MFAAdapter"
 MFA_FORMS = {
-    "authenticate": "ati.accounts.forms.AuthenticateForm",
-    "activate_totp": "ati.accounts.forms.ActivateTOTPForm",
+    "authenticate": "ati.accounts.allauth_forms.AuthenticateForm",
+    "activate_totp": "ati.accounts.allauth_forms.ActivateTOTPForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("ATI_SITE_NAME", "ati")
@@ -389,7 +393,8 @@ ATI_NOTIFY_CLAIM_SECONDS = int(os.environ.get("ATI_NOTIFY_CLAIM_SECONDS", "300")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens, stored hashed (ati/accounts/tokens.py); the browser uses the session.
+        "ati.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "ati.core.api.AutoSchema",

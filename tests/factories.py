@@ -96,3 +96,10 @@ def member(role: Role, body: PublicBody, department: Department | None = None, *
     user = UserFactory(role=role, **kw)
     Membership.objects.create(user=user, body=body, role=role, department=department)
     return user
+
+
+def api_key(user: User, name: str = "tests") -> str:
+    """A personal API token's key for the account (as made under "my account")."""
+    from ati.accounts.tokens import create_token
+
+    return create_token(user, name=name)[1]

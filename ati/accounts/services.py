@@ -200,3 +200,19 @@ def enrol_authenticator_app(user: User, secret: str, *, reason: str = "") -> Non
             return
         TOTP.activate(user, secret)
         record("account.mfa_enrolled", actor=user, obj=user, reason=reason)
+
+
+def erase_sign_in_data(user: User) -> None:
+    """What lets the account sign in or be found by its address: for its erasure.
+
+    Its API tokens, its allauth addresses (and their confirmations) and second factors.
+    The caller then saves the account with its masked address, which gets a new row.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from .tokens import delete_tokens_of
+
+    delete_tokens_of(user)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()

@@ -14,4 +14,6 @@ urlpatterns = [
     # Links sent by the former registration, valid three days (PASSWORD_RESET_TIMEOUT).
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("me/", views.account, name="account"),
+    path("me/tokens/", views.api_tokens, name="api_tokens"),
+    path("me/tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from ati.core.forms import add_service_errors
 from ati.personal_data.services import pending_erasure
 
-from . import services
+from . import services, tokens
+from .forms import ApiTokenForm
+from .models import ApiToken
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -49,3 +54,45 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     ):
         target += "?" + urlencode({"next": next_url})
     return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The holder's API tokens: make one (its key shown this once), list, revoke."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _token, new_key = tokens.create_token(
+                    request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                form = ApiTokenForm()
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "new_key": new_key,
+        "tokens": tokens.tokens_of(request.user),  # type: ignore[arg-type]
+        "days": settings.ATI_API_TOKEN_DAYS,
+    }
+    response = render(request, "accounts/api_tokens.html", context, status=status)
+    if new_key:
+        response["Cache-Control"] = "no-store"  # the key must not stay in a cache
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

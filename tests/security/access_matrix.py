@@ -74,6 +74,11 @@ MATRIX.update(
         "accounts:register": Row(expect(302), why="the former address: to account_signup"),
         "accounts:verify_email": Row(expect(400), kwargs=lambda w: {"token": "not-a-token"}),
         "accounts:account": Row(expect(200, anonymous=LOGIN)),
+        # Personal API tokens: each person their own; another's token is not found.
+        "accounts:api_tokens": Row(SIGNED_IN),
+        "accounts:revoke_api_token": Row(
+            expect(404, anonymous=LOGIN), method="POST", kwargs=lambda w: {"pk": 999999}
+        ),
         # Law 09-08 rights: each applicant over their own data only; staff accounts are the
         # administrator's business (403).
         "personal_data:export": Row(
@@ -257,6 +262,14 @@ MATRIX.update(
         ),
         # --- API -----------------------------------------------------------------------
         "api-root": Row(expect(200, anonymous=403)),
+        # Open to all, answers 400 to wrong credentials (tests/accounts/test_api_tokens.py).
+        "auth-token": Row(
+            expect(400),
+            method="POST",
+            data=lambda w: {"email": "nobody@example.org", "password": "wrong"},
+            # No session and no token: it makes tokens (test_csrf skips it).
+            extra={"json": 1, "sessionless": 1},
+        ),
         "api-schema": Row(expect(200)),
         "api-docs": Row(expect(200)),
         "body-list": Row(expect(200)),

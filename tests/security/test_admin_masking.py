@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from ati.accounts import tokens
+from ati.audit.models import AuditEvent
 from ati.requests import services
 from ati.requests.models import Message
 from tests.requests.conftest import applicant_details, clock, request_details  # noqa: F401
@@ -77,16 +78,18 @@ def test_the_admin_hides_internal_notes_text(req, admin_client):
     assert "Une question de l&#x27;applicant." in html
 
 
-def test_the_admin_makes_api_tokens_only_for_its_own_account(admin_client, administrator, officer):
-    url = "/admin/authtoken/tokenproxy/add/"
-    refused = admin_client.post(url, {"user": officer.pk})
-    assert refused.status_code == 200  # the form again, with its error
-    assert not Token.objects.filter(user=officer).exists()
-    made = admin_client.post(url, {"user": administrator.pk})
-    assert made.status_code == 302
-    token = Token.objects.get(user=administrator)
-    Token.objects.create(user=officer)  # made elsewhere (a command): listed, key not shown
-    first = admin_client.get("/admin/authtoken/tokenproxy/").content.decode()
-    assert token.key in first  # once, in the message saying it was made: how one learns it
-    listed = admin_client.get("/admin/authtoken/tokenproxy/").content.decode()
-    assert token.key not in listed and Token.objects.get(user=officer).key not in listed
+def test_the_admin_makes_no_api_token_and_shows_no_key(admin_client, administrator, officer):
+    """Tokens are made by their holder only (my account); the admin lists and revokes."""
+    assert admin_client.get("/admin/accounts/apitoken/add/").status_code == 403
+    assert admin_client.get("/admin/authtoken/tokenproxy/").status_code == 404
+    token, key = tokens.create_token(officer, name="script")
+    listed = admin_client.get("/admin/accounts/apitoken/").content.decode()
+    assert token.prefix in listed and key not in listed and token.key_hash not in listed
+    response = admin_client.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="api_token.revoked", object_id=str(token.pk)).exists()
