@@ -126,9 +126,7 @@ def test_an_unconfirmed_address_gets_no_token():
 
 def test_the_token_endpoint_is_throttled_like_the_sign_in(citizen):
     for _ in range(10):
-        _api().post(
-            "/api/v1/auth/token/", {"email": citizen.email, "password": "x"}, format="json"
-        )
+        _api().post("/api/v1/auth/token/", {"email": citizen.email, "password": "x"}, format="json")
     blocked = _api().post(
         "/api/v1/auth/token/", {"email": citizen.email, "password": PASSWORD}, format="json"
     )
