@@ -1,13 +1,18 @@
 from typing import Any
 
+from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from ati.audit.admin_mixins import AuditedAdminMixin
+from ati.audit.services import record
 
 from . import tokens
 from .models import ApiToken, User
@@ -57,6 +62,65 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         ),
     )
     filter_horizontal = ("groups",)
+
+    # No impersonation (issue 17, finding 4): an administrator cannot learn or set the
+    # means to sign in as someone else. Another person's password is not set here (they
+    # use "forgot password"), nor is their address changed (a reset link would then go
+    # to the new one), nor are addresses or second factors added (allauth's own admins
+    # are replaced below).
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk != request.user.pk:
+            fields.append("email")
+        return fields
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        if str(id) != str(request.user.pk):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(EmailAddress)
+if admin.site.is_registered(EmailConfirmation):
+    admin.site.unregister(EmailConfirmation)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin[Authenticator]):
+    """Second factors: listed, and deleted for someone who lost theirs (audited).
+
+    The secret is never shown. Deleting one lets its holder enrol again at the next
+    sign-in, which still needs their password: no one else can use it.
+    """
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        with transaction.atomic():
+            record(
+                "account.mfa_removed",
+                actor=request.user,
+                obj=obj.user,
+                after={"type": obj.type},
+                reason="admin",
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 # API tokens (issue 17): made and revoked by their holder under "my account", never here:
