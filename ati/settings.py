@@ -240,6 +240,7 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_FORMS = {"login": "ati.accounts.allauth_forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_USER_DISPLAY = "ati.accounts.adapter.user_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # allauth's own limits (counted in the "default" cache, per process); the sign-ins are
 # counted again in the shared counters of ati/core/ratelimit.py (the adapter).

@@ -124,3 +124,12 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Any) -> bool:
         """Staff cannot turn their second factor off (they may replace it: see the docs)."""
         return not mfa_required(authenticator.user)
+
+
+def user_display(user: Any) -> str:
+    """How allauth's pages name an account (ACCOUNT_USER_DISPLAY): by the name it was given.
+
+    The confirmation page then says whose account the address would confirm: an owner
+    shown a stranger's name on their address sees that someone else registered it.
+    """
+    return str(user.full_name or user.email)

@@ -100,6 +100,8 @@ def test_pre_hijacking_an_address_leaves_the_attacker_nothing(client, settings):
     attacker_password = "le mot de passe de l'attaquant 7"
     _register(client, email="victim@example.org", password=attacker_password, name="Pirate")
     account = User.objects.get(email="victim@example.org")
+    # The confirmation page names the account: the owner sees a stranger's name.
+    assert "Pirate" in client.get(_link(mail.outbox[0])).content.decode()
     assert not _log_in(
         client, "victim@example.org", attacker_password
     ).wsgi_request.user.is_authenticated
@@ -213,3 +215,15 @@ def test_an_unknown_role_is_refused_with_a_clear_message(administrator):
     with pytest.raises(ValidationError):
         User(email="r@example.org", full_name="R", role="superhero").save()
     assert not User.objects.filter(email__in=["q@example.org", "r@example.org"]).exists()
+
+
+def test_signing_in_before_confirming_sends_the_link_again(client):
+    _register(client, email="late@example.org")
+    assert len(mail.outbox) == 1
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10), tick=False):
+        again = type(client)()
+        response = _log_in(again, "late@example.org")
+        assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+        assert not response.wsgi_request.user.is_authenticated
+        assert len(mail.outbox) == 2 and mail.outbox[1].to == ["late@example.org"]
+        assert "/accounts/confirm-email/" in mail.outbox[1].body
