@@ -1,7 +1,9 @@
 """Every API endpoint under /api/v1/: each app registers its viewsets here."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from ati.accounts.api import ObtainTokenView
 from ati.appeals.api import AppealViewSet, ComplaintViewSet
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
 from ati.library.api import LibraryViewSet
@@ -17,4 +19,7 @@ router.register("appeals", AppealViewSet, basename="appeal")
 router.register("statistics", StatisticsViewSet, basename="statistics")
 router.register("library", LibraryViewSet, basename="library")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -111,7 +111,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "rest_framework",
+    # Kept only for the migration that hashes its tokens into accounts.ApiToken
+    # (accounts 0004); nothing uses it since. To be removed in a later release.
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
@@ -138,6 +143,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Staff without a second factor may only enrol one (docs/security.md, "Accounts").
+    "ati.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ati.core.security.SecurityHeadersMiddleware",
@@ -188,9 +196,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Accounts ----------------------------------------------------------------
+# --- Accounts (django-allauth; docs/security.md, "Accounts") ------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -201,11 +212,66 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-# Verification links in e-mails stay valid three days.
+# Verification links sent by the former registration (before allauth) stay valid three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+ACCOUNT_ADAPTER = "ati.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The citizen's identity fields (name, language) on the sign-up form.
+ACCOUNT_SIGNUP_FORM_CLASS = "ati.accounts.forms.SignupDetailsForm"
+# No account works before its address is confirmed: this is what stops pre-hijacking
+# (someone registering another person's address and keeping a password on it).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# No "remember me" box: citizens' sessions last SESSION_COOKIE_AGE, staff's
+# ATI_STAFF_SESSION_SECONDS, as before allauth.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_FORMS = {"login": "ati.accounts.allauth_forms.LoginForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_USER_DISPLAY = "ati.accounts.adapter.user_display"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# allauth's own limits (counted in the "default" cache, per process); the sign-ins are
+# counted again in the shared counters of ati/core/ratelimit.py (the adapter).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/15m/key,50/15m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Personal API tokens expire this many days after they are made (docs/api.md).
+ATI_API_TOKEN_DAYS = env_int("ATI_API_TOKEN_DAYS", 90, minimum=1)
+# Unconfirmed accounts are removed this many days after they were made
+# (manage.py remove_unverified_accounts, run daily by beat).
+ATI_UNVERIFIED_ACCOUNT_DAYS = env_int("ATI_UNVERIFIED_ACCOUNT_DAYS", 7, minimum=1)
+
+# Two-factor authentication (allauth.mfa): TOTP apps and recovery codes.
+MFA_ADAPTER = "ati.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "ati.accounts.allauth_forms.AuthenticateForm",
+    "activate_totp": "ati.accounts.allauth_forms.ActivateTOTPForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("ATI_SITE_NAME", "ati")
+MFA_TOTP_TOLERANCE = 1
+# Officers, department staff, heads of bodies, commission members and administrators
+# must sign in with a second factor. `check --deploy` refuses False in production mode.
+ATI_MFA_REQUIRED_FOR_STAFF = env_bool("ATI_MFA_REQUIRED_FOR_STAFF", True)
 
 # --- Languages ---------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -304,6 +370,11 @@ CELERY_BEAT_SCHEDULE = {
     "clean-orphan-files": {"task": "core.clean_orphan_files", "schedule": 86400.0},
     # Erasures asked for while the retention still ran, carried out once it has ended.
     "personal-data-erasure": {"task": "personal_data.erase_due", "schedule": 3600.0},
+    # Accounts whose address was never confirmed, after ATI_UNVERIFIED_ACCOUNT_DAYS.
+    "remove-unverified-accounts": {
+        "task": "accounts.remove_unverified_accounts",
+        "schedule": 86400.0,
+    },
 }
 # A file no row points to is removed once older than this (it may belong to a
 # transaction still open before).
@@ -323,7 +394,8 @@ ATI_NOTIFY_CLAIM_SECONDS = int(os.environ.get("ATI_NOTIFY_CLAIM_SECONDS", "300")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens, stored hashed (ati/accounts/tokens.py); the browser uses the session.
+        "ati.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "ati.core.api.AutoSchema",
@@ -389,7 +461,6 @@ ATI_STAFF_SESSION_SECONDS = int(os.environ.get("ATI_STAFF_SESSION_SECONDS", str(
 ATI_RATE_LIMITS = {
     "login-email": (10, 15 * 60),  # failed sign-ins for one account
     "login-ip": (50, 15 * 60),  # failed sign-ins from one address
-    "register": (10, 3600),  # registrations from one address
     "submit": (20, 3600),  # requests submitted by one account
     "export": (5, 3600),  # personal-data archives built for one account (each one is costly)
     "erasure": (10, 3600),  # erasure confirmations (password checks) by one account

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from ati.accounts.views import admin_login
+
 urlpatterns = [
     path("", include("ati.core.urls")),
     path("accounts/", include("ati.accounts.urls")),
     path("accounts/me/data/", include("ati.personal_data.urls")),
+    # allauth: sign-in, sign-up, confirmation, password reset, e-mail, 2FA (under 2fa/).
+    path("accounts/", include("allauth.urls")),
     path("", include("ati.requests.urls")),
     path("deadlines/", include("ati.law.urls")),
     path("", include("ati.appeals.urls")),
@@ -13,6 +17,8 @@ urlpatterns = [
     path("statistics/", include("ati.stats.urls")),
     path("", include("ati.library.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin has no door of its own: its sign-in is the site's (throttled, 2FA).
+    path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ati.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,7 +5,7 @@ from django.db import connection
 
 from ati.accounts.models import Role
 
-from .factories import DepartmentFactory, PublicBodyFactory, UserFactory, member
+from .factories import DepartmentFactory, PublicBodyFactory, UserFactory, enrol, member
 
 
 def pytest_collection_modifyitems(config, items):
@@ -21,6 +21,24 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     # Argon2 is right for people, and far too slow for thousands of test accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """allauth counts its rate limits (and used 2FA codes) in the "default" cache: each
+    test starts with none, whatever the tests before it did."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's administrator (admin_client), enrolled in 2FA as staff must be."""
+    user = django_user_model.objects.create_superuser(
+        email="admin@example.com", full_name="Admin", password="password"
+    )
+    return enrol(user)
 
 
 @pytest.fixture

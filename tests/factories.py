@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 
 from ati.accounts.models import Role, User
 from ati.bodies.models import BodyKind, Department, Membership, PublicBody
@@ -18,6 +20,28 @@ def default_legal_profile() -> LegalProfile:
         install_legal_data(years=range(2025, 2029))
         profile = LegalProfile.objects.get(code="ma-31-13")
     return profile
+
+
+#: The authenticator-app secret of every staff account the factories make: staff must
+#: sign in with a second factor (ATI_MFA_REQUIRED_FOR_STAFF), and tests compute codes
+#: from it (`totp_code`).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, at: float | None = None) -> str:
+    """The authenticator app's current code for `secret`."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int((at or time.time()) // 30)))
+
+
+def enrol(user: User, secret: str = TEST_TOTP_SECRET) -> User:
+    """Give the account an authenticator app, as enrolment does (once)."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    return user
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,6 +60,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """Staff are enrolled in two-factor authentication unless `mfa=False` is given."""
+        wanted = extracted if extracted is not None else obj.role != Role.CITIZEN
+        if create and wanted:
+            enrol(obj)
 
 
 class PublicBodyFactory(factory.django.DjangoModelFactory):
@@ -65,3 +96,10 @@ def member(role: Role, body: PublicBody, department: Department | None = None, *
     user = UserFactory(role=role, **kw)
     Membership.objects.create(user=user, body=body, role=role, department=department)
     return user
+
+
+def api_key(user: User, name: str = "tests") -> str:
+    """A personal API token's key for the account (as made under "my account")."""
+    from ati.accounts.tokens import create_token
+
+    return create_token(user, name=name)[1]

@@ -1,19 +1,21 @@
 from typing import Any
 
+from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey
-from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from ati.audit.admin_mixins import AuditedAdminMixin
+from ati.audit.services import record
 
-from .models import User
+from . import tokens
+from .models import ApiToken, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -61,33 +63,103 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     )
     filter_horizontal = ("groups",)
 
+    # No impersonation (issue 17, finding 4): an administrator cannot learn or set the
+    # means to sign in as someone else. Another person's password is not set here (they
+    # use "forgot password"), nor is their address changed (a reset link would then go
+    # to the new one), nor are addresses or second factors added (allauth's own admins
+    # are replaced below).
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk != request.user.pk:
+            fields.append("email")
+        return fields
 
-# API tokens (issue 17): an administrator may make a token for their own account only. A
-# token made for someone else would let the administrator act as them through the API
-# (an officer's powers, an applicant's identity). The list shows the start of each key,
-# never the key: a key read there is a key anyone looking over the shoulder can use.
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        if str(id) != str(request.user.pk):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(EmailAddress)
+if admin.site.is_registered(EmailConfirmation):
+    admin.site.unregister(EmailConfirmation)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin[Authenticator]):
+    """Second factors: listed, and deleted for someone who lost theirs (audited).
+
+    The secret is never shown. Deleting one lets its holder enrol again at the next
+    sign-in, which still needs their password: no one else can use it.
+    """
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        with transaction.atomic():
+            record(
+                "account.mfa_removed",
+                actor=request.user,
+                obj=obj.user,
+                after={"type": obj.type},
+                reason="admin",
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+# API tokens (issue 17): made and revoked by their holder under "my account", never here:
+# a token made for someone else would let the administrator act as them through the API.
+# The admin lists them (the start of each key; the key itself is never stored) and can
+# revoke one, audited. DRF's own token admin is gone with its tokens (accounts 0004).
 admin.site.unregister(TokenProxy)
 
 
-@admin.register(TokenProxy)
-class OwnTokenAdmin(TokenAdmin):
-    list_display = ("key_start", "user", "created")
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = [
+        "prefix_shown",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+    actions = ["revoke"]
 
-    @admin.display(description=_("key"))
-    def key_start(self, obj: Any) -> str:
-        return f"{obj.key[:4]}…"
+    @admin.display(description=_("start of the key"))
+    def prefix_shown(self, obj: ApiToken) -> str:
+        return f"{obj.prefix}…"
 
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField[Any] | None:
-        if db_field.name == "user":
-            kwargs["queryset"] = User.objects.filter(pk=request.user.pk or 0)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a token is deleted and made again, never moved to another account
+        return False
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if obj.user_id != request.user.pk:
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset:
+            tokens.revoke_token(request.user, token, reason="revoked in the admin")  # type: ignore[arg-type]

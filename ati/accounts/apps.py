@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "ati.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from . import checks, receivers  # noqa: F401  (registers the receivers and checks)

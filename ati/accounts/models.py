@@ -123,3 +123,35 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ApiToken(models.Model):
+    """A personal key for the API, made by its holder under "my account".
+
+    Only the SHA-256 of the key is stored: the key itself is shown once, when it is
+    made, and a copy of the database opens no account. The first characters
+    (`prefix`) let the holder tell their keys apart.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("start of the key"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("made on"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires on"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

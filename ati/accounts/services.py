@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ati.audit.services import record
@@ -134,3 +136,83 @@ def create_staff_account(
         user.save()
         record("account.created", actor=actor, obj=user, after={"email": email, "role": role})
     return user
+
+
+def unverified_accounts(days: int) -> Any:
+    """Citizens' accounts whose address nobody confirmed within `days` days.
+
+    Such an account never signed in (allauth refuses it), so it holds nothing but the
+    details typed at sign-up: a name and an address that may not even be the typist's.
+    """
+    from allauth.account.models import EmailAddress
+
+    limit = timezone.now() - dt.timedelta(days=days)
+    confirmed = EmailAddress.objects.filter(verified=True).values("user_id")
+    return (
+        User.objects.filter(
+            role=Role.CITIZEN,
+            email_verified=False,
+            is_superuser=False,
+            last_login__isnull=True,
+            date_joined__lt=limit,
+        )
+        .exclude(pk__in=confirmed)
+        .order_by("pk")
+    )
+
+
+def remove_unverified_accounts(*, days: int | None = None, dry_run: bool = False) -> list[int]:
+    """Delete the accounts of `unverified_accounts`; the ids removed (or that would be)."""
+    days = settings.ATI_UNVERIFIED_ACCOUNT_DAYS if days is None else days
+    removed: list[int] = []
+    for user in unverified_accounts(days):
+        if dry_run:
+            removed.append(user.pk)
+            continue
+        try:
+            with transaction.atomic():
+                pk = user.pk
+                # By number only: the log outlives the account (User.audit_label).
+                record(
+                    "account.removed_unverified",
+                    obj=user,
+                    after={"days": days},
+                    reason=f"address not confirmed within {days} days",
+                )
+                user.delete()
+        except ProtectedError:
+            continue  # something refers to it after all: keep it, an administrator decides
+        removed.append(pk)
+    return removed
+
+
+def enrol_authenticator_app(user: User, secret: str, *, reason: str = "") -> None:
+    """Give an account an authenticator app with a known secret (the demo; operators).
+
+    People enrol themselves on their first sign-in (allauth's page); this is for
+    accounts whose secret is handed over another way, such as the demo's published one.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    with transaction.atomic():
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return
+        TOTP.activate(user, secret)
+        record("account.mfa_enrolled", actor=user, obj=user, reason=reason)
+
+
+def erase_sign_in_data(user: User) -> None:
+    """What lets the account sign in or be found by its address: for its erasure.
+
+    Its API tokens, its allauth addresses (and their confirmations) and second factors.
+    The caller then saves the account with its masked address, which gets a new row.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from .tokens import delete_tokens_of
+
+    delete_tokens_of(user)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()

@@ -1,82 +1,24 @@
 from __future__ import annotations
 
-from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ati.core import ratelimit
 from ati.core.forms import add_service_errors
 from ati.personal_data.services import pending_erasure
 
-from . import services
-from .forms import EmailAuthenticationForm, RegistrationForm
-
-
-def too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "429.html", status=429)
-
-
-class LoginView(auth_views.LoginView):
-    """Sign-in, throttled: failed attempts are counted per account and per address."""
-
-    form_class = EmailAuthenticationForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-    def _who(self) -> tuple[str, str]:
-        email = str(self.request.POST.get("username", "")).strip().lower()
-        return email, ratelimit.client_address(self.request)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        email, address = self._who()
-        if ratelimit.exceeded("login-email", email) or ratelimit.exceeded("login-ip", address):
-            return too_many(request)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        email, address = self._who()
-        ratelimit.hit("login-email", email)
-        ratelimit.hit("login-ip", address)
-        return super().form_invalid(form)
-
-
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("core:home")
-    form = RegistrationForm(
-        request.POST or None, initial={"preferred_language": (get_language() or "fr")[:2]}
-    )
-    if request.method == "POST" and not ratelimit.hit(
-        "register", ratelimit.client_address(request)
-    ):
-        return too_many(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.register_citizen(
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-                preferred_language=form.cleaned_data["preferred_language"],
-                base_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return render(
-                request, "accounts/register_done.html", {"email": form.cleaned_data["email"]}
-            )
-    return render(
-        request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200
-    )
+from . import services, tokens
+from .forms import ApiTokenForm
+from .models import ApiToken
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -87,7 +29,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
             request, "accounts/verify_failed.html", {"error": error.messages[0]}, status=400
         )
     messages.success(request, _("Your e-mail address is confirmed. You can now log in."))
-    return redirect("accounts:login")
+    return redirect("account_login")
 
 
 @login_required
@@ -95,3 +37,62 @@ def account(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("body", "department")  # type: ignore[union-attr]
     context = {"memberships": memberships, "pending_erasure": pending_erasure(request.user)}
     return render(request, "accounts/account.html", context)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in page sends to the site's, which throttles and asks for 2FA.
+
+    Someone already signed in who is not an administrator is refused here: sending
+    them to the sign-in page would send them straight back (a loop).
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The holder's API tokens: make one (its key shown this once), list, revoke."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _token, new_key = tokens.create_token(
+                    request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                form = ApiTokenForm()
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "new_key": new_key,
+        "tokens": tokens.tokens_of(request.user),  # type: ignore[arg-type]
+        "days": settings.ATI_API_TOKEN_DAYS,
+    }
+    response = render(request, "accounts/api_tokens.html", context, status=status)
+    if new_key:
+        response["Cache-Control"] = "no-store"  # the key must not stay in a cache
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

@@ -14,10 +14,25 @@ from typing import Any
 from django.db import transaction
 
 from ati.accounts.models import Role, User
+from ati.accounts.services import enrol_authenticator_app
 from ati.audit.services import record
 from ati.bodies.models import BodyKind, Department, Membership, PublicBody
 
 DEMO_PASSWORD = "demo-ati-2026"  # noqa: S105 - printed on purpose: these are demo accounts
+#: The authenticator-app secret of every demo staff account (staff sign in with two
+#: factors): public on purpose, like the password. Add it to an authenticator app, or
+#: read the current code from `seed_demo`'s output (docs/security.md, "Accounts").
+DEMO_TOTP_SECRET = "ATIDEMOSTAFFATIDEMOSTAFFATIDEMO2"  # noqa: S105
+
+
+def demo_totp_code() -> str:
+    """The demo staff accounts' current code (what an authenticator app shows now)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+
 
 BODIES: list[dict[str, Any]] = [
     {
@@ -141,6 +156,8 @@ def seed_accounts(bodies: dict[str, PublicBody]) -> list[DemoAccount]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             record("account.created", obj=user, after={"role": user.role}, reason="seed_demo")
+        if account.role != Role.CITIZEN:
+            enrol_authenticator_app(user, DEMO_TOTP_SECRET, reason="seed_demo")
         if account.body:
             body = bodies[account.body]
             dept = body.departments.get(code=account.department) if account.department else None

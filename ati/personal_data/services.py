@@ -38,10 +38,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from ati.accounts import permissions as roles
 from ati.accounts.models import User
+from ati.accounts.services import erase_sign_in_data
 from ati.appeals.models import Appeal, Complaint
 from ati.audit.services import record
 from ati.core import files
@@ -322,7 +322,7 @@ def _anonymise_account(user: User) -> None:
             "last_login",
         ]
     )
-    Token.objects.filter(user=user).delete()
+    erase_sign_in_data(user)
     _end_sessions(user)
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)

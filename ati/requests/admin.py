@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from ati.accounts import permissions
+from ati.audit.services import record
 
 from .models import Attachment, Direction, InformationRequest, Message
 
@@ -67,7 +77,74 @@ class InformationRequestAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("applicant"))
     def applicant_identity(self, obj: InformationRequest) -> str:
-        return str(MASKED)
+        url = reverse("admin:requests_informationrequest_reveal", args=[obj.pk])
+        return format_html(
+            '{} — <a href="{}">{}</a>', MASKED, url, _("reveal, stating why (audited)")
+        )
+
+    def get_urls(self) -> list[Any]:
+        reveal = path(
+            "<int:pk>/reveal/",
+            self.admin_site.admin_view(self.reveal_identity),
+            name="requests_informationrequest_reveal",
+        )
+        return [reveal, *super().get_urls()]
+
+    def reveal_identity(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Break glass: one applicant's identity, for a reason written in the audit log.
+
+        For what the law requires of the administrator (a court order, the CNDP, a
+        request for the data of a person). The reason and the administrator are
+        recorded; the identity itself is not copied into the log (it outlives it).
+        """
+        if not permissions.is_administrator(request.user):
+            raise PermissionDenied
+        obj = get_object_or_404(InformationRequest, pk=pk)
+        form = RevealForm(request.POST or None)
+        identity = None
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                record(
+                    "request.identity_revealed",
+                    actor=request.user,
+                    obj=obj,
+                    reason=form.cleaned_data["reason"],
+                )
+            identity = [
+                (_("first name"), obj.applicant_first_name),
+                (_("last name"), obj.applicant_last_name),
+                (_("address"), obj.applicant_address),
+                (_("identity document"), obj.get_applicant_id_kind_display()),
+                (_("document number"), obj.applicant_id_number),
+                (_("e-mail address"), obj.applicant_email),
+                (_("phone"), obj.applicant_phone),
+            ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": _("Reveal the applicant's identity"),
+            "form": form,
+            "identity": identity,
+        }
+        response = TemplateResponse(
+            request, "admin/requests/informationrequest/reveal_identity.html", context
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you need this identity"),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "E.g. the court order or the CNDP request, with its reference. "
+            "Written in the audit log with your name."
+        ),
+    )
 
 
 @admin.register(Message)

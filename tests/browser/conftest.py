@@ -155,6 +155,6 @@ def verification_link(address: str) -> str:
     """The link of the last e-mail sent to the address."""
     sent = [m for m in mail.outbox if address in m.to]
     assert sent, f"no e-mail to {address}: {[m.to for m in mail.outbox]}"
-    match = re.search(r"https?://\S+/accounts/verify/\S+/", sent[-1].body)
+    match = re.search(r"https?://\S+/accounts/(?:confirm-email|verify)/\S+/", sent[-1].body)
     assert match, sent[-1].body
     return match.group(0)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from ati.core.demo import DEMO_TOTP_SECRET
 from ati.requests.models import InformationRequest
+from tests.factories import totp_code
 
 from .harness import Journey
+from .test_citizen_journey import log_in
 
 FOCUS_JS = """() => {
   const el = document.activeElement;
@@ -37,12 +40,18 @@ def test_keyboard_journey(journey: Journey, page, demo):
 
     # The login page: the e-mail field has the focus; type, Tab, type, Enter.
     journey.goto(page, "/accounts/login/")
-    assert focused(page)["id"] == "id_username"
+    assert focused(page)["id"] == "id_login"
     page.keyboard.type("officer.sante@ati.demo")
     page.keyboard.press("Tab")
     state = focused(page)
     assert state["id"] == "id_password" and state["focusVisible"] and state["outline"], state
     page.keyboard.type("demo-ati-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The second factor: the code field has the focus; type the code, Enter.
+    assert "/accounts/2fa/authenticate/" in page.url
+    assert focused(page)["id"] == "id_code"
+    page.keyboard.type(totp_code(DEMO_TOTP_SECRET))
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("header button.link-button").count() == 1, "not logged in"
@@ -64,10 +73,7 @@ def test_arabic_pages_mirror_the_layout(browser, live_server, demo, transactiona
     journey = Journey(browser, live_server.url, "ar", "rtl")
     try:
         page = journey.new_page()
-        journey.goto(page, "/accounts/login/")
-        page.fill("input[name=username]", "officer.sante@ati.demo")
-        page.fill("input[name=password]", "demo-ati-2026")
-        journey.follow(page, "main button[type=submit]")
+        log_in(journey, page, "officer.sante@ati.demo", "demo-ati-2026")
         journey.goto(page, "/office/?state=all")
         assert page.evaluate("document.documentElement.dir") == "rtl"
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ati.accounts.models import Role
 from ati.requests.models import InformationRequest, State
-from tests.factories import UserFactory, member
+from tests.factories import UserFactory, api_key, member
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +153,9 @@ def test_citizen_may_not_act_for_the_body(body, citizen, department, clock):
 
 
 def test_token_authentication_for_integrations(body, officer, clock):
-    token = Token.objects.create(user=officer)
+    key = api_key(officer)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.post(
         "/api/v1/requests/",
         {

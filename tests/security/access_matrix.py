@@ -82,11 +82,14 @@ MATRIX.update(
         # --- core, accounts, law -------------------------------------------------------
         "core:home": Row(expect(200)),
         "core:health": Row(expect(200)),
-        "accounts:login": Row(expect(302, anonymous=200)),
-        "accounts:logout": Row(expect(302), method="POST"),
-        "accounts:register": Row(expect(302, anonymous=200)),
+        "accounts:register": Row(expect(302), why="the former address: to account_signup"),
         "accounts:verify_email": Row(expect(400), kwargs=lambda w: {"token": "not-a-token"}),
         "accounts:account": Row(expect(200, anonymous=LOGIN)),
+        # Personal API tokens: each person their own; another's token is not found.
+        "accounts:api_tokens": Row(SIGNED_IN),
+        "accounts:revoke_api_token": Row(
+            expect(404, anonymous=LOGIN), method="POST", kwargs=lambda w: {"pk": 999999}
+        ),
         # Law 09-08 rights: each applicant over their own data only; staff accounts are the
         # administrator's business (403).
         "personal_data:export": Row(
@@ -279,6 +282,14 @@ MATRIX.update(
         ),
         # --- API -----------------------------------------------------------------------
         "api-root": Row(expect(200, anonymous=403)),
+        # Open to all, answers 400 to wrong credentials (tests/accounts/test_api_tokens.py).
+        "auth-token": Row(
+            expect(400),
+            method="POST",
+            data=lambda w: {"email": "nobody@example.org", "password": "wrong"},
+            # No session and no token: it makes tokens (test_csrf skips it).
+            extra={"json": 1, "sessionless": 1},
+        ),
         "api-schema": Row(expect(200)),
         "api-docs": Row(expect(200)),
         "body-list": Row(expect(200)),
@@ -478,7 +489,42 @@ MATRIX.update(
             data=lambda w: {"note": "Pourquoi ?"},
             extra={"json": 1},
         ),
+        # --- allauth: sign-in, sign-up, confirmation, password, 2FA ---------------------
+        "account_login": Row(expect(302, anonymous=200)),
+        "account_logout": Row(expect(302), method="POST"),
+        "account_signup": Row(expect(302, anonymous=200)),
+        "account_inactive": Row(expect(200)),
+        "account_reauthenticate": Row(SIGNED_IN),
+        "account_request_reauthentication_code": Row(SIGNED_IN),
+        "account_confirm_reauthentication_code": Row(expect(302, anonymous=LOGIN)),
+        "account_confirm_login_code": Row(expect(302, anonymous=LOGIN)),
+        "account_email": Row(SIGNED_IN),
+        "account_email_verification_sent": Row(expect(200)),
+        "account_confirm_email": Row(
+            expect(200),
+            why="a page saying the link is not valid",
+            kwargs=lambda w: {"key": "not-a-key"},
+        ),
+        "account_change_password": Row(SIGNED_IN),
+        "account_set_password": Row(expect(302, anonymous=LOGIN), why="they have one"),
+        "account_reset_password": Row(expect(200)),
+        "account_reset_password_done": Row(expect(200)),
+        "account_reset_password_from_key": Row(
+            expect(200), kwargs=lambda w: {"uidb36": "1", "key": "not-a-key"}
+        ),
+        "account_reset_password_from_key_done": Row(expect(200)),
+        "mfa_index": Row(SIGNED_IN),
+        "mfa_authenticate": Row(expect(302, anonymous=LOGIN), why="no sign-in under way"),
+        "mfa_reauthenticate": Row(
+            expect(200, anonymous=LOGIN, citizen=302, other_citizen=302), why="citizens have no 2FA"
+        ),
+        "mfa_activate_totp": Row(expect(302, anonymous=LOGIN), why="sign in again first"),
+        "mfa_deactivate_totp": Row(expect(302, anonymous=LOGIN, citizen=404, other_citizen=404)),
+        "mfa_view_recovery_codes": Row(expect(404, anonymous=LOGIN), why="none generated"),
+        "mfa_generate_recovery_codes": Row(expect(302, anonymous=LOGIN)),
+        "mfa_download_recovery_codes": Row(expect(404, anonymous=LOGIN)),
         # --- the Django admin: administrators only -------------------------------------
+        "admin_login_redirect": Row(expect(403, anonymous=LOGIN)),
         "admin:*": Row(expect(ADMIN_LOGIN, administrator=200)),
     }
 )

@@ -73,7 +73,7 @@ def _shape(response) -> str | int:
         location = response["Location"]
         if location.startswith(reverse("admin:login")):
             return ADMIN_LOGIN
-        if location.startswith(reverse("accounts:login")):
+        if location.startswith(reverse("account_login")):
             return LOGIN
     return response.status_code
 

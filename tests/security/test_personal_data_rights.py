@@ -21,9 +21,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from ati.accounts import services as account_services
+from ati.accounts.models import ApiToken
 from ati.appeals.models import AppealState
 from ati.audit.models import AuditEvent
 from ati.audit.selectors import verify_chain
@@ -38,6 +38,7 @@ from ati.requests import services as request_services
 from ati.requests.models import Attachment, InformationRequest, State
 from ati.stats.compute import refresh_stats
 from ati.stats.models import RequestFact
+from tests.factories import api_key
 
 from .world import IDENTITIES, NOW, PDF, build_world
 
@@ -291,7 +292,7 @@ def test_after_retention_no_identity_of_the_applicant_remains_and_the_rest_stays
     their_files = _files_of(InformationRequest.objects.filter(applicant=other), [other])
     assert my_files and their_files and all(p.exists() for p in my_files + their_files)
     assert any("notifications" in p.parts for p in my_files)  # the receipts as sent
-    Token.objects.create(user=citizen)
+    api_key(citizen)
     elsewhere = _signed_in(citizen)  # another browser, left signed in
     # Not vacuous: before, the identity is in many places (requests, messages, the answer,
     # the library's private original, notices, the account).
@@ -320,7 +321,7 @@ def test_after_retention_no_identity_of_the_applicant_remains_and_the_rest_stays
     citizen.refresh_from_db()
     assert not citizen.is_active and not citizen.has_usable_password()
     assert citizen.email == f"erased-{citizen.pk}@erased.invalid" and citizen.full_name == ""
-    assert not Token.objects.filter(user=citizen).exists()
+    assert not ApiToken.objects.filter(user=citizen).exists()
     assert not Client().login(username=IDENTITIES[0]["email"], password=PASSWORD)
     assert InformationRequest.objects.count() == requests_before
     assert mine.filter(identity_erased_at__isnull=False).count() == 3

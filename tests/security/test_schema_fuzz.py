@@ -34,13 +34,12 @@ from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from ati.accounts.models import Role
 from ati.requests import services as request_services
-from tests.factories import member
+from tests.factories import api_key, member
 
 from .world import NOW, ROLES, world_in_a_transaction
 
@@ -78,9 +77,7 @@ def world(django_db_setup, django_db_blocker):
             built.users["officer"], built.submitted, department=built.department, assignee=staff
         )
         built.extra["tokens"] = {
-            role: Token.objects.create(user=user).key
-            for role, user in built.users.items()
-            if user is not None
+            role: api_key(user) for role, user in built.users.items() if user is not None
         }
         yield built
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ati.core.demo import DEMO_PASSWORD, seed
+from ati.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_totp_code, seed
 
 
 class Command(BaseCommand):
@@ -18,3 +18,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.email:<28} {account.role.label}{where if account.body else ''}"
             )
+        self.stdout.write(
+            "Staff sign in with a second factor. Add this secret to an authenticator app "
+            f"(TOTP, 6 digits, 30 s): {DEMO_TOTP_SECRET}\n"
+            f"  otpauth://totp/ati:demo?secret={DEMO_TOTP_SECRET}&issuer=ati\n"
+            f"  (the code right now: {demo_totp_code()}; "
+            "`manage.py demo_totp_code` prints the current one)"
+        )
