@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "ati.stats",
     "ati.library",
     "ati.personal_data",
+    "ati.demo",  # seed_demo and generate_load_data; nothing else imports it
 ]
 
 MIDDLEWARE = [

@@ -15,16 +15,3 @@ class AppealsConfig(AppConfig):
 
         if record_compliance_from_answer not in ANSWER_HOOKS:
             ANSWER_HOOKS.append(record_compliance_from_answer)
-
-        from ati.core.demo import DEMO_STEPS
-
-        from .demo import seed_appeals
-
-        if seed_appeals not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_appeals)
-
-        from ati.stats.appeals import register_provider
-
-        from .figures import appeal_figures
-
-        register_provider(appeal_figures)

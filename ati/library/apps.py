@@ -34,10 +34,3 @@ class LibraryConfig(AppConfig):
 
         if propose_decision not in DECISION_PUBLICATION_HOOKS:
             DECISION_PUBLICATION_HOOKS.append(propose_decision)
-
-        from ati.core.demo import DEMO_STEPS
-
-        from .demo import seed_library
-
-        if seed_library not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_library)

@@ -20,10 +20,3 @@ class RequestsConfig(AppConfig):
         register_file_area(
             FileArea("request attachments", "requests", (("requests.Attachment", "file"),))
         )
-
-        from ati.core.demo import DEMO_STEPS
-
-        from .demo import seed_requests
-
-        if seed_requests not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_requests)
