@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ati.core.context_processors.site",
+                "ati.accounts.context_processors.roles",
                 "ati.notifications.context_processors.inbox",
             ],
         },

@@ -10,8 +10,13 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the renderers of the sweep's notices (and the request sweeper).
         from ati.core.files import FileArea, register_file_area
+        from ati.core.jobs import register_recorder
 
         from . import notices  # noqa: F401
+        from .services import job_run
+
+        # The core's periodic jobs (the orphaned files' clean-up) are recorded in JobRun too.
+        register_recorder(job_run)
 
         # Receipts and letters sent with notices (ati/core/files.py cleans orphans).
         register_file_area(
