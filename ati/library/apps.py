@@ -34,3 +34,10 @@ class LibraryConfig(AppConfig):
 
         if propose_decision not in DECISION_PUBLICATION_HOOKS:
             DECISION_PUBLICATION_HOOKS.append(propose_decision)
+
+        # `jobs_status` (ati.notifications) shows the proposals waiting for the worker.
+        from ati.notifications.status import register_reporter
+
+        from .selectors import preparation_backlog
+
+        register_reporter(preparation_backlog)

@@ -20,3 +20,11 @@ class RequestsConfig(AppConfig):
         register_file_area(
             FileArea("request attachments", "requests", (("requests.Attachment", "file"),))
         )
+
+        # The deadline sweep's reminders, escalations and deemed refusals, and their texts.
+        from ati.notifications.sweep import register_sweeper
+
+        from . import notices  # noqa: F401  (registers the notices' renderers)
+        from .sweep import RequestDeadlines
+
+        register_sweeper(RequestDeadlines())
