@@ -15,3 +15,11 @@ class AppealsConfig(AppConfig):
 
         if record_compliance_from_answer not in ANSWER_HOOKS:
             ANSWER_HOOKS.append(record_compliance_from_answer)
+
+        # The complaint and appeal panel of the request page.
+        from ati.requests.views import DETAIL_PANELS
+
+        from .views import request_panel_context
+
+        if request_panel_context not in DETAIL_PANELS:
+            DETAIL_PANELS.append(request_panel_context)

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -347,8 +348,9 @@ def schedule_preparation(pk: int) -> None:
 
 
 def enqueue_preparation(pk: int) -> None:
-    from .tasks import prepare_publication as task
-
+    # The task by its name: ati/library/tasks.py imports this module (the app's ready()
+    # imports it, so the task is registered in every process).
+    task = current_app.tasks["library.prepare_publication"]
     if not Publication.objects.filter(pk=pk, state=PublicationState.PREPARING).exists():
         # Already prepared by the time the proposal committed (seed_demo prepares its own
         # documents in-process): no message, which on the demo's filesystem broker would

@@ -8,10 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        # Its tasks, registered in every process: the services queue them by name.
         from ati.accounts.services import VERIFICATION_SENDERS
         from ati.core.files import FileArea, register_file_area
         from ati.core.jobs import register_recorder
 
+        from . import tasks  # noqa: F401
         from .accounts import send_verification
         from .services import job_run
 

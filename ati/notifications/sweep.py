@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
 
+from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -139,11 +140,10 @@ def _insert_postgresql(chunk: list[Notification], stamp: dt.datetime) -> int:
 
 
 def _deliver_soon() -> None:
-    # One task for the whole batch rather than one per row; beat runs it anyway.
-    from .tasks import deliver_pending
-
+    # One task for the whole batch rather than one per row; beat runs it anyway. By its
+    # name: ati/notifications/tasks.py imports this module.
     try:
-        deliver_pending.apply_async(retry=False)
+        current_app.tasks["notifications.deliver_pending"].apply_async(retry=False)
     except Exception as exc:  # broker down: beat's next deliver_pending sends them
         log.warning("broker unavailable, the sweep's notices stay queued: %s", exc)
 
