@@ -73,20 +73,9 @@ def allow_list(body: PublicBody) -> list[str]:
 
 def request_identities(req: InformationRequest) -> list[str]:
     """The applicant's identity as the request knows it: always redacted."""
-    return [
-        v
-        for v in (
-            req.applicant_name,
-            f"{req.applicant_last_name} {req.applicant_first_name}",
-            req.applicant_first_name,
-            req.applicant_last_name,
-            req.applicant_address,
-            req.applicant_id_number,
-            req.applicant_email,
-            req.applicant_phone,
-        )
-        if v and v.strip()
-    ]
+    names = (req.applicant_name, f"{req.applicant_last_name} {req.applicant_first_name}")
+    values = (getattr(req, name) for name in InformationRequest.IDENTITY_FIELDS)
+    return [v for v in (*names, *values) if v and v.strip()]
 
 
 def _snapshot(pub: Publication) -> dict[str, Any]:
