@@ -2,7 +2,7 @@
 #   make demo   install, migrate, seed, then serve http://127.0.0.1:8000 with a worker and beat
 #   make test   install, then run the whole suite on SQLite and (when reachable) PostgreSQL
 #   make test-browser   the browser journeys alone (Debian's chromium, axe-core), screenshots in var/screenshots/
-#   make lint   ruff and mypy
+#   make lint   ruff, mypy and the layers (lint-imports, docs/architecture.md)
 #   make messages-update   refresh locale/*/django.po after adding strings
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -77,13 +77,13 @@ test: install browser-deps-if-possible
 test-browser: install browser-deps
 	ATI_VAR_DIR="$$(mktemp -d)" $(PY) -m pytest tests/browser $(if $(ARGS),$(ARGS))
 
-# Only the folders that exist: bench/ comes later, and ruff fails on a missing path.
-LINT_PATHS := $(wildcard ati tests bench)
+LINT_PATHS := ati tests bench
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy ati
+	$(VENV)/bin/lint-imports --no-cache
 
 # Known vulnerabilities in the locked dependencies (pip-audit); fails only on a finding.
 audit: $(VENV)/.installed

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "ati.stats",
     "ati.library",
     "ati.personal_data",
+    "ati.demo",  # seed_demo and generate_load_data; nothing else imports it
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ati.core.context_processors.site",
+                "ati.accounts.context_processors.roles",
                 "ati.notifications.context_processors.inbox",
             ],
         },

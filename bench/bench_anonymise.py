@@ -75,8 +75,8 @@ def child(pages: int) -> dict[str, Any]:
     common.setup_django()
     import django.urls
 
+    from ati.demo.library import PROACTIVE
     from ati.library import anonymise
-    from ati.library.demo import PROACTIVE
     from tests.library import french_corpus
 
     django.urls.get_resolver().url_patterns  # every view, as a web worker imports them  # noqa: B018

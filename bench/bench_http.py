@@ -4,7 +4,7 @@
         [--workers N]
 
 For each database (SQLite, and PostgreSQL when reachable) a child process
-migrates and fills a database with `ati.core.loadgen` (100,000 requests; 20,000
+migrates and fills a database with `ati.demo.loadgen` (100,000 requests; 20,000
 with --quick), then:
 
 * submission: gunicorn (--workers, 2 × cores by default; production settings:

@@ -56,8 +56,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-# One made-up vocabulary for every generator (ati/core/loadgen.py).
-from ati.core.loadgen import (  # noqa: E402
+# One made-up vocabulary for every generator (ati/demo/loadgen.py).
+from ati.demo.loadgen import (  # noqa: E402
     AR_SYLLABLES,
     FR_SYLLABLES,
     vocabulary,

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_queue.py [--quick] [--requests N]
 
 On SQLite and (when reachable) PostgreSQL: generates N requests (1,000,000;
-100,000 with --quick) over 500 bodies (50) with `ati.core.loadgen`, then, as an
+100,000 with --quick) over 500 bodies (50) with `ati.demo.loadgen`, then, as an
 information officer of the busiest body, times
 
 * ``GET /api/v1/requests/?body__code=X``: a page of 50 sorted by due date with

@@ -170,8 +170,8 @@ def row_by_row(today: dt.date, sample: int) -> tuple[float, int, int]:
     """The naive sweep: every open request loaded, its state computed in Python."""
     from ati.law.selectors import working_calendar
     from ati.notifications.models import Notification
-    from ati.notifications.sweep import reminder_days
     from ati.requests.models import CLOCK_RUNNING, InformationRequest
+    from ati.requests.sweep import reminder_days
 
     thresholds = reminder_days()
     started = time.perf_counter()

@@ -120,11 +120,11 @@ def setup_django() -> None:
 
 
 def generate(requests: int, bodies: int, documents: int = 0) -> dict[str, Any]:
-    """Migrate, then the national-scale generator (ati/core/loadgen.py); its counts and times."""
+    """Migrate, then the national-scale generator (ati/demo/loadgen.py); its counts and times."""
     from django.core.management import call_command
 
-    from ati.core.loadgen import Plan
-    from ati.core.loadgen import generate as fill
+    from ati.demo.loadgen import Plan
+    from ati.demo.loadgen import generate as fill
 
     call_command("migrate", verbosity=0)
     plan = Plan(bodies=bodies, requests=requests, documents=documents, today=dt.date(2026, 11, 26))

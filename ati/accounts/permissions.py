@@ -6,12 +6,14 @@ or memberships directly. `tests/accounts/test_permission_matrix.py` pins them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from django.db.models import Model
 
 from .models import Role
 
-if TYPE_CHECKING:
-    from ati.bodies.models import Department, PublicBody
+# Bodies and departments are models of the bodies app, above this one (docs/architecture.md):
+# only their primary keys are read here, through the memberships.
 
 
 def _active(user: Any) -> bool:
@@ -39,23 +41,23 @@ def is_commission_member(user: Any) -> bool:
     return _active(user) and user.role == Role.COMMISSION_MEMBER
 
 
-def has_body_role(user: Any, body: PublicBody | int, role: Role) -> bool:
+def has_body_role(user: Any, body: Model | int, role: Role) -> bool:
     if not _active(user) or user.role != role:
         return False
     body_id = body if isinstance(body, int) else body.pk
     return any(m.body_id == body_id and m.role == role for m in _memberships(user))
 
 
-def is_officer_of(user: Any, body: PublicBody | int) -> bool:
+def is_officer_of(user: Any, body: Model | int) -> bool:
     """An information officer (personne chargée) of this body."""
     return has_body_role(user, body, Role.OFFICER)
 
 
-def is_head_of(user: Any, body: PublicBody | int) -> bool:
+def is_head_of(user: Any, body: Model | int) -> bool:
     return has_body_role(user, body, Role.HEAD_OF_BODY)
 
 
-def is_staff_of(user: Any, department: Department) -> bool:
+def is_staff_of(user: Any, department: Model) -> bool:
     if not _active(user) or user.role != Role.DEPARTMENT_STAFF:
         return False
     return any(m.department_id == department.pk for m in _memberships(user))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ati.core.forms import add_service_errors
-from ati.personal_data.services import pending_erasure
 
 from . import services, tokens
 from .forms import ApiTokenForm
@@ -32,10 +32,17 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("account_login")
 
 
+#: Sections that higher apps add to the account page, in order: ``section(request)`` returns
+#: its HTML, or "" when it has nothing for this person. The personal-data app adds the
+#: export and the erasure (its ready()); accounts sits below it (docs/architecture.md).
+ACCOUNT_SECTIONS: list[Callable[[HttpRequest], str]] = []
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("body", "department")  # type: ignore[union-attr]
-    context = {"memberships": memberships, "pending_erasure": pending_erasure(request.user)}
+    sections = [html for section in ACCOUNT_SECTIONS if (html := section(request))]
+    context = {"memberships": memberships, "sections": sections}
     return render(request, "accounts/account.html", context)
 
 

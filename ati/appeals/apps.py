@@ -23,15 +23,10 @@ class AppealsConfig(AppConfig):
         if record_compliance_from_answer not in ANSWER_HOOKS:
             ANSWER_HOOKS.append(record_compliance_from_answer)
 
-        from ati.core.demo import DEMO_STEPS
+        # The complaint and appeal panel of the request page.
+        from ati.requests.views import DETAIL_PANELS
 
-        from .demo import seed_appeals
+        from .views import request_panel_context
 
-        if seed_appeals not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_appeals)
-
-        from ati.stats.appeals import register_provider
-
-        from .figures import appeal_figures
-
-        register_provider(appeal_figures)
+        if request_panel_context not in DETAIL_PANELS:
+            DETAIL_PANELS.append(request_panel_context)

@@ -23,6 +23,7 @@ from ati.accounts import permissions as roles
 from ati.core.forms import add_service_errors, handle_action
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest
+from ati.requests.views import detail_context
 
 from . import forms, letters, permissions, selectors, services
 from .models import Appeal, Complaint, InadmissibilityReason
@@ -61,7 +62,7 @@ def _appeal(request: HttpRequest, pk: int) -> Appeal:
 def request_panel_context(
     request: HttpRequest, req: InformationRequest, bound: dict[str, Form] | None = None
 ) -> dict[str, Any]:
-    """Context for `appeals/_request_panel.html`, called from the request page's view."""
+    """Context for `appeals/_request_panel.html`, a panel of the request page (DETAIL_PANELS)."""
     panel = selectors.request_panel(request.user, req)
     if panel is None:
         return {"appeals_panel": None}
@@ -84,10 +85,8 @@ def request_panel_context(
 def _rerender_request(
     request: HttpRequest, req: InformationRequest, key: str, form: Form, status: int
 ) -> HttpResponse:
-    from ati.requests.views import _detail_context
-
-    context = _detail_context(request, req)
-    context.update(request_panel_context(request, req, {key: form}))
+    # The request page, with this form sent back to its panel (request_panel_context).
+    context = detail_context(request, req, {key: form})
     return render(request, "requests/detail.html", context, status=status)
 
 

@@ -10,10 +10,10 @@ from django.conf import settings
 
 @shared_task(name="core.clean_orphan_files", ignore_result=True)
 def clean_orphan_files() -> int:
-    from ati.core.files import remove_orphans
-    from ati.notifications.services import job_run
+    from .files import remove_orphans
+    from .jobs import recorded
 
-    with job_run("clean_orphan_files") as run:
+    with recorded("clean_orphan_files") as run:
         grace = dt.timedelta(hours=settings.ATI_ORPHAN_GRACE_HOURS)
         removed = sum(len(r.orphans) for r in remove_orphans(grace))
         run.result = f"removed: {removed}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection
 from django.db.transaction import TransactionManagementError
@@ -13,9 +13,6 @@ from django.utils import timezone
 
 from .deadlines import Deadline, Period, WorkingCalendar, add_period
 from .models import Calendar, ExceptionGround, Holiday, HolidayStatus, LegalProfileVersion
-
-if TYPE_CHECKING:
-    from ati.bodies.models import PublicBody
 
 
 class UnknownProfile(LookupError):
@@ -241,8 +238,3 @@ def request_schedule(
         commission_decision_due=decision,
         court_window_end=court,
     )
-
-
-def schedule_for_body(body: PublicBody, received: date, urgent: bool = False) -> Schedule:
-    version = current_version(body.legal_profile.code, received)
-    return request_schedule(version, received, urgent=urgent)

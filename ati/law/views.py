@@ -41,7 +41,7 @@ def when_is_my_answer_due(request: HttpRequest) -> HttpResponse:
     schedule = None
     if form.is_valid():
         received = form.cleaned_data["received"]
-        body = form.cleaned_data["body"]
+        body = form.cleaned_data.get("body")
         profile = form.cleaned_data["profile"]
         if body is not None:
             version = current_version(body.legal_profile.code, received)

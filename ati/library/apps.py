@@ -8,9 +8,13 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Public document library")
 
     def ready(self) -> None:
+        # Its tasks, registered in every process: the services queue them by name.
         from ati.core.files import FileArea, register_file_area
 
-        from . import checks  # noqa: F401  (registers library.E001, a --deploy check)
+        from . import (
+            checks,  # noqa: F401  (registers library.E001, a --deploy check)
+            tasks,  # noqa: F401
+        )
 
         # The published PDFs, in their own storage (ati/core/files.py cleans orphans).
         register_file_area(
@@ -35,9 +39,17 @@ class LibraryConfig(AppConfig):
         if propose_decision not in DECISION_PUBLICATION_HOOKS:
             DECISION_PUBLICATION_HOOKS.append(propose_decision)
 
-        from ati.core.demo import DEMO_STEPS
+        # `jobs_status` (ati.notifications) shows the proposals waiting for the worker.
+        from ati.notifications.status import register_reporter
 
-        from .demo import seed_library
+        from .selectors import preparation_backlog
 
-        if seed_library not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_library)
+        register_reporter(preparation_backlog)
+
+        # Before a request is sent, the published answers like it (the submission page).
+        from ati.requests.views import SIMILAR_FINDERS
+
+        from .search import similar_publications
+
+        if similar_publications not in SIMILAR_FINDERS:
+            SIMILAR_FINDERS.append(similar_publications)

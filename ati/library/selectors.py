@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Min, Prefetch, Sum
 
 from ati.accounts import permissions as roles
 
@@ -142,3 +142,15 @@ def public_pages(pub: Publication) -> list[DocumentPage]:
         )
         .order_by("document__position", "document_id", "number")
     )
+
+
+def preparation_backlog() -> list[str]:
+    """Proposals waiting for the worker (prepared by library.prepare_pending), for jobs_status."""
+    preparing = Publication.objects.filter(state=PublicationState.PREPARING)
+    oldest = preparing.aggregate(at=Min("created_at"))["at"]
+    failed = Publication.objects.filter(state=PublicationState.PREPARATION_FAILED).count()
+    return [
+        f"library proposals preparing: {preparing.count()} "
+        f"(oldest: {oldest.isoformat() if oldest else '-'})",
+        f"library proposals whose preparation failed (retry from the review page): {failed}",
+    ]

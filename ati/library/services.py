@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -73,20 +74,9 @@ def allow_list(body: PublicBody) -> list[str]:
 
 def request_identities(req: InformationRequest) -> list[str]:
     """The applicant's identity as the request knows it: always redacted."""
-    return [
-        v
-        for v in (
-            req.applicant_name,
-            f"{req.applicant_last_name} {req.applicant_first_name}",
-            req.applicant_first_name,
-            req.applicant_last_name,
-            req.applicant_address,
-            req.applicant_id_number,
-            req.applicant_email,
-            req.applicant_phone,
-        )
-        if v and v.strip()
-    ]
+    names = (req.applicant_name, f"{req.applicant_last_name} {req.applicant_first_name}")
+    values = (getattr(req, name) for name in InformationRequest.IDENTITY_FIELDS)
+    return [v for v in (*names, *values) if v and v.strip()]
 
 
 def _snapshot(pub: Publication) -> dict[str, Any]:
@@ -350,8 +340,9 @@ def schedule_preparation(pk: int) -> None:
 
 
 def enqueue_preparation(pk: int) -> None:
-    from .tasks import prepare_publication as task
-
+    # The task by its name: ati/library/tasks.py imports this module (the app's ready()
+    # imports it, so the task is registered in every process).
+    task = current_app.tasks["library.prepare_publication"]
     if not Publication.objects.filter(pk=pk, state=PublicationState.PREPARING).exists():
         # Already prepared by the time the proposal committed (seed_demo prepares its own
         # documents in-process): no message, which on the demo's filesystem broker would

@@ -1,7 +1,7 @@
 """Celery tasks: prepare a proposal's redactions, and the safety net behind them.
 
 The French name model is loaded by the worker that runs these, once per process
-(decision 0007): web processes only queue them.
+(decision 0010): web processes only queue them.
 """
 
 from __future__ import annotations

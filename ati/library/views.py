@@ -264,7 +264,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             if not page_form.is_valid():
                 for errors in page_form.errors.values():
                     for message in errors:
-                        messages.error(request, message)
+                        messages.error(request, str(message))
                 return _review_page(request, pub, 400)
             d = page_form.cleaned_data
             services.add_page_redaction(

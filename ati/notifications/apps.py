@@ -8,10 +8,21 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Registers the renderers of the sweep's notices (and the request sweeper).
+        # Its tasks, registered in every process: the services queue them by name.
+        from ati.accounts.services import VERIFICATION_SENDERS
         from ati.core.files import FileArea, register_file_area
+        from ati.core.jobs import register_recorder
 
-        from . import notices  # noqa: F401
+        from . import tasks  # noqa: F401
+        from .accounts import send_verification
+        from .services import job_run
+
+        # Registration's e-mail confirmation goes through the outbox.
+        if send_verification not in VERIFICATION_SENDERS:
+            VERIFICATION_SENDERS.append(send_verification)
+
+        # The core's periodic jobs (the orphaned files' clean-up) are recorded in JobRun too.
+        register_recorder(job_run)
 
         # Receipts and letters sent with notices (ati/core/files.py cleans orphans).
         register_file_area(

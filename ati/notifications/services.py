@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -232,10 +233,11 @@ def schedule_delivery(pks: Iterable[int]) -> None:
 
 
 def enqueue(pks: list[int]) -> None:
-    from .tasks import deliver_many
-
     if not pks:
         return
+    # The task by its name: ati/notifications/tasks.py imports this module (the app's
+    # ready() imports it, so the task is registered in every process).
+    deliver_many = current_app.tasks["notifications.deliver_many"]
     try:
         # No publishing retries: a broker that is down must not hold up the
         # request that caused the notice. deliver_pending will send it.

@@ -63,15 +63,8 @@ from .export import Archive, build_archive
 from .models import ErasureRequest, ErasureState
 from .retention import Retention, holds_for, retention_days, retention_for, with_procedure
 
-#: The identity fields of a request, emptied by the erasure.
-IDENTITY_FIELDS = (
-    "applicant_first_name",
-    "applicant_last_name",
-    "applicant_address",
-    "applicant_id_number",
-    "applicant_email",
-    "applicant_phone",
-)
+#: The identity fields of a request, emptied by the erasure (the model's one list).
+IDENTITY_FIELDS = InformationRequest.IDENTITY_FIELDS
 #: Texts written by the body, the commission or the applicant that stay (the procedure's
 #: record) with the applicant's known identity values masked.
 REQUEST_TEXTS = (

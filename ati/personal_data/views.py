@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ati.accounts import permissions
 from ati.core import ratelimit
 from ati.core.forms import add_service_errors
 
@@ -22,6 +24,14 @@ from .retention import retention_for
 
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "429.html", status=429)
+
+
+def account_section(request: HttpRequest) -> str:
+    """The account page's section on the applicant's data (a citizen's only)."""
+    if not permissions.is_citizen(request.user):
+        return ""
+    context = {"pending_erasure": services.pending_erasure(request.user)}
+    return render_to_string("personal_data/_account_section.html", context, request=request)
 
 
 @login_required

@@ -27,16 +27,7 @@ from ati.audit.services import record
 from .models import Attachment, Direction, InformationRequest, Message
 
 #: The applicant's identity (Law 09-08): never shown by the admin, in lists or change views.
-IDENTITY_FIELDS = (
-    "applicant",
-    "applicant_first_name",
-    "applicant_last_name",
-    "applicant_address",
-    "applicant_id_kind",
-    "applicant_id_number",
-    "applicant_email",
-    "applicant_phone",
-)
+IDENTITY_FIELDS = ("applicant", "applicant_id_kind", *InformationRequest.IDENTITY_FIELDS)
 MASKED = _("masked (personal data, Law 09-08)")
 
 

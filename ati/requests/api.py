@@ -42,15 +42,9 @@ from .models import (
     Outcome,
 )
 
-IDENTITY_FIELDS = [
-    "applicant_first_name",
-    "applicant_last_name",
-    "applicant_address",
-    "applicant_id_kind",
-    "applicant_id_number",
-    "applicant_email",
-    "applicant_phone",
-]
+#: Shown only to those who may see the applicant's identity (the model's list, and the kind
+#: of identity document).
+IDENTITY_FIELDS = ["applicant_id_kind", *InformationRequest.IDENTITY_FIELDS]
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):

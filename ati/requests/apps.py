@@ -21,9 +21,10 @@ class RequestsConfig(AppConfig):
             FileArea("request attachments", "requests", (("requests.Attachment", "file"),))
         )
 
-        from ati.core.demo import DEMO_STEPS
+        # The deadline sweep's reminders, escalations and deemed refusals, and their texts.
+        from ati.notifications.sweep import register_sweeper
 
-        from .demo import seed_requests
+        from . import notices  # noqa: F401  (registers the notices' renderers)
+        from .sweep import RequestDeadlines
 
-        if seed_requests not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_requests)
+        register_sweeper(RequestDeadlines())

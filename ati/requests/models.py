@@ -146,6 +146,19 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     applicant_id_number = models.CharField(_("identity document number"), max_length=20)
     applicant_email = models.EmailField(_("e-mail address"))
     applicant_phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    #: The fields above that identify the applicant, the one list of them: emptied by the
+    #: erasure (ati.personal_data), redacted from whatever the library publishes, masked by
+    #: the admin and the API. A new identity field is added here, or it escapes all three
+    #: (tests/requests/test_identity_fields.py fails until it is). The document's
+    #: kind (CIN, passport…) names no one: it is masked with them, never erased.
+    IDENTITY_FIELDS = (
+        "applicant_first_name",
+        "applicant_last_name",
+        "applicant_address",
+        "applicant_id_number",
+        "applicant_email",
+        "applicant_phone",
+    )
     # Set when the applicant's identity was erased after the retention period (ati.personal_data):
     # the fields above are then empty and the request stays as an anonymous record.
     identity_erased_at = models.DateTimeField(_("identity erased on"), null=True, blank=True)

@@ -365,21 +365,20 @@ def assign(
         ):
             raise ValidationError({"assignee": _("This person does not work in this department.")})
 
-    action = "reassign" if _current_state(req) == State.ASSIGNED else "assign"
-    return workflow.run(
-        REQUEST,
-        actor,
-        req,
-        action,
-        lambda r: r.assign(department, assignee),
-        check=check,
-        notify=notify.request_assigned,
-    )
-
-
-def _current_state(req: InformationRequest | int) -> str:
-    pk = req if isinstance(req, int) else req.pk
-    return InformationRequest.objects.filter(pk=pk).values_list("state", flat=True).get()
+    # Assign or reassign (the permission and the audit name) as the request is under its
+    # lock: read before the lock, a concurrent assignment would make this one an "assign".
+    # The frame takes the same lock again, in this transaction.
+    with files.atomic():
+        action = "reassign" if REQUEST.lock(req).state == State.ASSIGNED else "assign"
+        return workflow.run(
+            REQUEST,
+            actor,
+            req,
+            action,
+            lambda r: r.assign(department, assignee),
+            check=check,
+            notify=notify.request_assigned,
+        )
 
 
 def request_clarification(

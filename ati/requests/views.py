@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ati.accounts import permissions as roles
-from ati.appeals.views import request_panel_context
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
 from ati.core.errors import TransitionConflict
@@ -28,6 +27,17 @@ from ati.core.forms import add_service_errors, handle_action
 
 from . import forms, letters, permissions, selectors, services
 from .models import InformationRequest, State
+
+#: What the request page shows from apps above this one (docs/architecture.md), filled in
+#: their ready(): ``panel(request, req, bound)`` returns context for the page's template
+#: (the appeals app: the complaint and appeal panel, appeals/_request_panel.html).
+DETAIL_PANELS: list[
+    Callable[[HttpRequest, InformationRequest, dict[str, Form]], dict[str, Any]]
+] = []
+
+#: Published answers like the request being written, before it is sent: ``finder(text)``
+#: returns hits for library/_similar.html. The library fills it in its ready().
+SIMILAR_FINDERS: list[Callable[[str], list[Any]]] = []
 
 
 def _get(request: HttpRequest, reference: str) -> InformationRequest:
@@ -84,14 +94,13 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = forms.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and "check_similar" in request.POST:
         # Before sending: published answers like this request (the form is shown again).
-        from ati.library.search import similar_publications
-
         text = f"{request.POST.get('subject', '')} {request.POST.get('information_requested', '')}"
         form = forms.SubmitForm(request.POST, initial=initial)
+        similar = [hit for finder in SIMILAR_FINDERS for hit in finder(text)]
         return render(
             request,
             "requests/submit.html",
-            {"form": form, "similar_publications": similar_publications(text)},
+            {"form": form, "similar_publications": similar},
         )
     if request.method == "POST" and not ratelimit.hit("submit", f"user:{user.pk}"):
         return render(request, "429.html", status=429)
@@ -291,13 +300,14 @@ def _make_form(name: str, req: InformationRequest, data: Any = None, files: Any 
     return form
 
 
-def _detail_context(
+def detail_context(
     request: HttpRequest, req: InformationRequest, bound: dict[str, Form] | None = None
 ) -> dict[str, Any]:
+    """The request page's context; ``bound`` holds forms sent back with their errors."""
     user = request.user
     actions = selectors.available_actions(user, req)
     action_forms = {name: (bound or {}).get(name) or _make_form(name, req) for name in actions}
-    return {
+    context: dict[str, Any] = {
         "req": req,
         "actions": actions,
         "action_forms": action_forms,
@@ -318,14 +328,16 @@ def _detail_context(
         "successor": InformationRequest.objects.filter(transferred_from=req)
         .select_related("body")
         .first(),
-        **request_panel_context(request, req),  # complaints and appeals (ati.appeals)
     }
+    for panel in DETAIL_PANELS:
+        context.update(panel(request, req, bound or {}))
+    return context
 
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
-    return render(request, "requests/detail.html", _detail_context(request, req))
+    return render(request, "requests/detail.html", detail_context(request, req))
 
 
 @login_required
@@ -338,7 +350,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 
     def page(bound: Form | None, status: int) -> HttpResponse:
         shown = req if bound is not None else _get(request, reference)  # 409: as it is now
-        context = _detail_context(request, shown, {action: bound} if bound is not None else None)
+        context = detail_context(request, shown, {action: bound} if bound is not None else None)
         return render(request, "requests/detail.html", context, status=status)
 
     return handle_action(
@@ -380,7 +392,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "requests/detail.html",
-        _detail_context(request, req, {"message": form}),
+        detail_context(request, req, {"message": form}),
         status=status,
     )
 

@@ -8,9 +8,9 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from ati.core.demo import DEMO_STEPS
+        # The complaints', appeals' and compliance figures come from the appeals app, below.
+        from ati.appeals.figures import appeal_figures
 
-        from .demo import seed_history
+        from .appeals import register_provider
 
-        if seed_history not in DEMO_STEPS:
-            DEMO_STEPS.append(seed_history)
+        register_provider(appeal_figures)

@@ -145,7 +145,7 @@ def demo(transactional_db):
             # The released documents (a PDF, a scan read by OCR) only where a journey reads
             # them (test_library_documents.py seeds them itself, for real).
             stubs.enter_context(
-                mock.patch("ati.library.demo.seed_released_documents", lambda: None)
+                mock.patch("ati.demo.library.seed_released_documents", lambda: None)
             )
         call_command("seed_demo", stdout=io.StringIO())
     mail.outbox = []

@@ -17,7 +17,7 @@ from django.apps import apps
 
 from ati.accounts.models import User
 from ati.bodies.models import PublicBody
-from ati.core.demo import DEMO_TOTP_SECRET
+from ati.demo.seed import DEMO_TOTP_SECRET
 from ati.requests import services
 from ati.requests.models import InformationRequest
 from tests.factories import totp_code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ati.core.demo import DEMO_TOTP_SECRET
+from ati.demo.seed import DEMO_TOTP_SECRET
 from ati.requests.models import InformationRequest
 from tests.factories import totp_code
 

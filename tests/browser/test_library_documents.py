@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not apps.is_installed("ati.library"), reason="ne
 
 
 def test_library_documents_journey(journey, page, demo, lang):
-    from ati.library.demo import REPORT_TITLE, SCAN_TITLE, seed_released_documents
+    from ati.demo.library import REPORT_TITLE, SCAN_TITLE, seed_released_documents
     from ati.library.models import DocumentPage, Publication
 
     seed_released_documents()

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from ati.notifications.models import Notification
-from ati.notifications.sweep import DEEMED_REFUSAL, ESCALATION, sweep
+from ati.notifications.sweep import sweep
 from ati.requests import services
 from ati.requests.models import InformationRequest
+from ati.requests.sweep import DEEMED_REFUSAL, ESCALATION
 from tests.notifications.conftest import use_broker
 from tests.requests.conftest import applicant_details, request_details
 

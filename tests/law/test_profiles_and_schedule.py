@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ati.bodies.selectors import schedule_for_body
 from ati.law.data import install_legal_data
 from ati.law.deadlines import Period, Unit
 from ati.law.models import ExceptionGround, LegalProfile, LegalProfileVersion, PeriodNotApplicable
@@ -17,7 +18,6 @@ from ati.law.selectors import (
     current_version,
     default_profile_version,
     request_schedule,
-    schedule_for_body,
 )
 
 pytestmark = pytest.mark.django_db

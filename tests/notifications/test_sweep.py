@@ -13,9 +13,10 @@ from django.core.management import call_command
 from ati.accounts.models import Role
 from ati.notifications.models import Notification, Status
 from ati.notifications.services import deliver_pending
-from ati.notifications.sweep import DEEMED_REFUSAL, ESCALATION, REMINDER, sweep
+from ati.notifications.sweep import sweep
 from ati.requests import services
 from ati.requests.models import InformationRequest
+from ati.requests.sweep import DEEMED_REFUSAL, ESCALATION, REMINDER
 from tests.factories import member
 
 from .conftest import DUE

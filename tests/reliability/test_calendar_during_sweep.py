@@ -30,9 +30,10 @@ from ati.law.selectors import clear_calendar_cache, working_calendar
 from ati.notifications import sweep as deadline_sweep
 from ati.notifications.models import Notification, Status
 from ati.notifications.services import deliver_pending
-from ati.notifications.sweep import REMINDER, sweep
+from ati.notifications.sweep import sweep
 from ati.requests import services
 from ati.requests.models import InformationRequest
+from ati.requests.sweep import REMINDER
 from tests.appeals.conftest import at
 
 from .conftest import submit

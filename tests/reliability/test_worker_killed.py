@@ -20,9 +20,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from ati.notifications.models import JobRun, Notification, Status
-from ati.notifications.sweep import DEEMED_REFUSAL, ESCALATION
 from ati.notifications.tasks import sweep_deadlines
 from ati.requests.models import InformationRequest
+from ati.requests.sweep import DEEMED_REFUSAL, ESCALATION
 from tests.jobs.worker import wait_for, wait_until_sent
 
 from .conftest import CLAIM_SECONDS, VISIBILITY_SECONDS, submit

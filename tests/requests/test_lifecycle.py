@@ -193,6 +193,31 @@ def test_assign_then_staff_draft_then_officer_approves(submit, officer, staff, d
     assert verify_chain()[1] is None
 
 
+def test_a_second_assignment_is_a_reassignment(submit, officer, department):
+    req = submit()
+    services.assign(officer, req, department=department)
+    services.assign(officer, req, department=department)
+    assert _events(req) == ["request.submitted", "request.assign", "request.reassign"]
+
+
+def test_assign_or_reassign_is_decided_under_the_lock(submit, officer, department, monkeypatch):
+    """Another officer assigns the request just before this assignment takes the lock:
+    this one is a reassignment, permitted and audited as one (not read before the lock)."""
+    req = submit()
+    lock = services._locked
+    meanwhile: list[bool] = []
+
+    def another_officer_first(r):
+        if not meanwhile:
+            meanwhile.append(True)
+            services.assign(officer, r, department=department)
+        return lock(r)
+
+    monkeypatch.setattr(services, "_locked", another_officer_first)
+    services.assign(officer, req, department=department)
+    assert _events(req) == ["request.submitted", "request.assign", "request.reassign"]
+
+
 def test_staff_of_another_department_do_not_see_the_request(submit, officer, department, body):
     req = submit()
     services.assign(officer, req, department=department)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ati.core.demo import seed_bodies
+from ati.demo.seed import seed_bodies
+from ati.demo.stats import PROFILES, seed_history
 from ati.requests.models import OPEN_STATES, InformationRequest
-from ati.stats.demo import PROFILES, seed_history
 from ati.stats.models import Snapshot
 from ati.stats.selectors import figures
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Min
 
 from ati.notifications.models import JobRun, Notification, Status
+from ati.notifications.status import REPORTERS
 
 
 def broker_kind(url: str) -> str:
@@ -18,8 +19,8 @@ def broker_kind(url: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Show queued, sent and failed notifications, library proposals waiting for the worker, "
-        "the last run of each job and the broker."
+        "Show queued, sent and failed notifications, other work waiting for the worker (library "
+        "proposals), the last run of each job and the broker."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,7 +50,9 @@ class Command(BaseCommand):
         w(f"oldest queued: {oldest.isoformat() if oldest else '-'}")
         given_up = Notification.objects.filter(status=Status.FAILED, next_attempt_at=None).count()
         w(f"failed for good (retry from the admin): {given_up}")
-        self._library(w)
+        for reporter in REPORTERS:
+            for line in reporter():
+                w(line)
         runs = {run.name: run for run in JobRun.objects.exclude(name__endswith=".lock")}
         for name in ("sweep_deadlines", "deliver_pending"):
             run = runs.pop(name, None)
@@ -65,20 +68,6 @@ class Command(BaseCommand):
                 f"next {row.next_attempt_at.isoformat() if row.next_attempt_at else 'never'}, "
                 f"{row.last_error[:120]}"
             )
-
-    @staticmethod
-    def _library(w: Any) -> None:
-        """Library proposals waiting for the worker (prepared by library.prepare_pending)."""
-        from ati.library.models import Publication, PublicationState
-
-        preparing = Publication.objects.filter(state=PublicationState.PREPARING)
-        oldest = preparing.aggregate(at=Min("created_at"))["at"]
-        w(
-            f"library proposals preparing: {preparing.count()} "
-            f"(oldest: {oldest.isoformat() if oldest else '-'})"
-        )
-        failed = Publication.objects.filter(state=PublicationState.PREPARATION_FAILED).count()
-        w(f"library proposals whose preparation failed (retry from the review page): {failed}")
 
     @staticmethod
     def _run_line(name: str, run: JobRun | None) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ati.core.demo import demo_totp_code
+from ati.demo.seed import demo_totp_code
 
 
 class Command(BaseCommand):

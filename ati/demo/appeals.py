@@ -1,6 +1,6 @@
 """Demo complaints and appeals in several stages, made through the services.
 
-Builds on the demo requests of `ati.requests.demo` (the refused, partial and overdue
+Builds on the demo requests of `ati.demo.requests` (the refused, partial and overdue
 ones of the Ministry of Health). Idempotent: a request that already has a
 complaint or an appeal is left alone.
 """
@@ -10,10 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from ati.accounts.models import User
+from ati.appeals import services
+from ati.appeals.models import Decision, Ground
 from ati.requests.models import InformationRequest
-
-from . import services
-from .models import Decision, Ground
 
 
 def _user(email: str) -> User:

@@ -13,10 +13,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ati.bodies.models import Membership, PublicBody
+from ati.library import services
+from ati.library.models import Publication, PublishableOfficial
 from ati.requests.models import InformationRequest
-
-from . import services
-from .models import Publication, PublishableOfficial
 
 PROACTIVE: list[tuple[str, str, str, str, str]] = [
     (

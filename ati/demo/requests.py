@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from ati.accounts.models import User
 from ati.bodies.models import PublicBody
-
-from . import services
-from .models import InformationRequest
+from ati.requests import services
+from ati.requests.models import InformationRequest
 
 
 def _applicant(user: User, **extra: Any) -> services.ApplicantDetails:

@@ -132,6 +132,6 @@ def seed_history() -> None:
         ]
         if links and all(req.pk for req in created):
             through.objects.bulk_create(links)
-    from .compute import refresh_stats
+    from ati.stats.compute import refresh_stats
 
     refresh_stats()

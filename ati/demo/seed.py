@@ -1,13 +1,14 @@
 """Demo data: a few real-looking bodies, their staff, the commission and citizens.
 
 Idempotent: every object is found by its code or e-mail and created only when
-missing, so `seed_demo` can run at every `make demo`. Later apps add their own
-demo objects by listing a function in DEMO_STEPS.
+missing, so `seed_demo` can run at every `make demo`. Then each app's demo, in
+the order they build on each other: requests, complaints and appeals, the
+statistics' history, the library (ati/demo/requests.py, appeals.py, stats.py,
+library.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,9 +120,6 @@ ACCOUNTS = [
     DemoAccount("youssef@ati.demo", "يوسف الحسني", Role.CITIZEN, language="ar"),
 ]
 
-#: Functions called after the base data, in order, each idempotent. Apps append theirs.
-DEMO_STEPS: list[Callable[[], None]] = []
-
 
 def seed_bodies() -> dict[str, PublicBody]:
     bodies = {}
@@ -173,6 +171,12 @@ def seed_accounts(bodies: dict[str, PublicBody]) -> list[DemoAccount]:
 def seed() -> list[DemoAccount]:
     bodies = seed_bodies()
     accounts = seed_accounts(bodies)
-    for step in DEMO_STEPS:
+    # The demo app sits above every other (docs/architecture.md): it calls them in turn.
+    from .appeals import seed_appeals
+    from .library import seed_library
+    from .requests import seed_requests
+    from .stats import seed_history
+
+    for step in (seed_requests, seed_appeals, seed_history, seed_library):
         step()
     return accounts

@@ -1,4 +1,4 @@
-"""How the sweep's notices read: rendered by the worker, in the recipient's language.
+"""How the request sweeper's notices read: rendered by the worker, in the recipient's language.
 
 Rendering at delivery (not in the sweep) keeps the sweep a set-based insert
 and lets a notice that no longer applies (the request was answered, or its
@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from ati.law.deadlines import add_period, format_date
 from ati.law.selectors import working_calendar
-from ati.requests.models import CLOCK_RUNNING, InformationRequest
+from ati.notifications.models import Notification
+from ati.notifications.services import Rendered, render_template, renderer
 
-from .models import Notification
-from .services import Rendered, render_template, renderer
+from .models import CLOCK_RUNNING, InformationRequest
 from .sweep import DEEMED_REFUSAL, ESCALATION, REMINDER
 
 

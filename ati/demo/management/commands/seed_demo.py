@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ati.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_totp_code, seed
+from ati.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_totp_code, seed
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Fill the database with national-scale data for benchmarks (see ati/core/loadgen.py).
+"""Fill the database with national-scale data for benchmarks (see ati/demo/loadgen.py).
 
 manage.py generate_load_data --bodies 500 --requests 1000000 --documents 100000
 manage.py generate_load_data --quick     # one tenth
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ati.core.loadgen import Plan, generate
+from ati.demo.loadgen import Plan, generate
 
 
 class Command(BaseCommand):
