@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,11 +27,18 @@ from rest_framework.response import Response
 
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit, texts
-from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
+from ati.core.api import (
+    ConflictSerializer,
+    ErrorSerializer,
+    PDFRenderer,
+    PlainFieldsMixin,
+    pdf_response,
+    pdf_responses,
+)
 from ati.core.filters import StrictNullBooleanField
 from ati.core.parsers import DepthLimitedJSONParser
 
-from . import permissions, selectors, services
+from . import letters, permissions, selectors, services
 from .models import (
     Attachment,
     Channel,
@@ -520,6 +527,43 @@ class InformationRequestViewSet(
         req = self.get_object()
         items = selectors.attachments_for(request.user, req)
         return Response(AttachmentSerializer(items, many=True).data)
+
+    # The letters, as the request's page offers them: to those who may see the applicant's
+    # identity (it is on them); to anyone else a 404, as if the request did not exist.
+    @extend_schema(
+        summary="The receipt (récépissé) as PDF",
+        responses=pdf_responses("No such request (or not yours)"),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="receipt.pdf",
+        renderer_classes=[PDFRenderer],
+        pagination_class=None,
+    )
+    def receipt_pdf(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        if not permissions.can_see_identity(request.user, req):
+            raise Http404
+        return pdf_response(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
+
+    @extend_schema(
+        summary="The answer letter as PDF",
+        # Not `answer.pdf`: the router reads that as the `answer` action with a format suffix.
+        responses=pdf_responses("No such request (or not yours), or not answered yet"),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="answer_letter.pdf",
+        renderer_classes=[PDFRenderer],
+        pagination_class=None,
+    )
+    def answer_letter_pdf(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        if not req.outcome or not permissions.can_see_identity(request.user, req):
+            raise Http404
+        return pdf_response(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
 
     # Served in the type recognised from the content at upload (ati/requests/uploads.py).
     @extend_schema(
