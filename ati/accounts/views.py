@@ -20,8 +20,8 @@ from . import services
 from .forms import EmailAuthenticationForm, RegistrationForm
 
 
-def too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "429.html", status=429)
+def too_many(request: HttpRequest, *scopes: str) -> HttpResponse:
+    return ratelimit.too_many(request, *scopes)
 
 
 class LoginView(auth_views.LoginView):
@@ -37,8 +37,13 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email, address = self._who()
-        if ratelimit.exceeded("login-email", email) or ratelimit.exceeded("login-ip", address):
-            return too_many(request)
+        refused = [
+            scope
+            for scope, who in (("login-email", email), ("login-ip", address))
+            if ratelimit.exceeded(scope, who)
+        ]
+        if refused:  # Retry-After: when the counters that refused allow again
+            return too_many(request, *refused)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -58,7 +63,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not ratelimit.hit(
         "register", ratelimit.client_address(request)
     ):
-        return too_many(request)
+        return too_many(request, "register")
     if request.method == "POST" and form.is_valid():
         try:
             services.register_citizen(

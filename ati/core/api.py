@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
@@ -73,6 +75,12 @@ def pdf_responses(not_found: str) -> dict[Any, Any]:
     }
 
 
+class TranslatedSessionScheme(SessionScheme):
+    """The schema's session scheme for ati/core/authentication.py's (DRF's, translated)."""
+
+    target_class = "ati.core.authentication.SessionAuthentication"
+
+
 class ErrorSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
     fields = serializers.DictField(  # type: ignore[assignment]  # the JSON key is "fields"
@@ -84,6 +92,17 @@ class ConflictSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
     state = serializers.CharField()
     allowed = serializers.ListField(child=serializers.CharField())
+
+
+#: Every 429 says when to try again (seconds): add to an operation's `parameters`.
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    OpenApiParameter.HEADER,
+    required=True,
+    response=[429],
+    description="Seconds until the limit's window ends",
+)
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -164,8 +183,29 @@ def _messages(errors: Any) -> list[str]:
     return [str(errors)]
 
 
+def _parse_error(exc: exceptions.ParseError) -> exceptions.ParseError:
+    """DRF's parse errors name the decoder's failure in English: say it in the caller's language.
+
+    The JSON decoder's error (the exception's context) still gives where the body broke.
+    """
+    detail = str(exc.detail)
+    cause = exc.__context__
+    if detail.startswith("JSON parse error - "):
+        if isinstance(cause, json.JSONDecodeError):
+            return exceptions.ParseError(
+                _("The body is not valid JSON (line %(line)d, column %(column)d).")
+                % {"line": cause.lineno, "column": cause.colno}
+            )
+        return exceptions.ParseError(_("The body is not valid JSON."))
+    if detail.startswith("Multipart form parse error - "):
+        return exceptions.ParseError(_("The multipart body cannot be read."))
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     _errors_as_json(context)
+    if isinstance(exc, exceptions.ParseError):
+        exc = _parse_error(exc)
     if isinstance(exc, TransitionConflict):
         return Response(
             {"message": exc.message, "state": exc.state, "allowed": exc.allowed},

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit, texts
 from ati.core.api import (
+    RETRY_AFTER,
     ConflictSerializer,
     ErrorSerializer,
     PDFRenderer,
@@ -334,10 +335,11 @@ class InformationRequestViewSet(
             403: ErrorSerializer,
             429: OpenApiResponse(ErrorSerializer, description="Too many submissions this hour"),
         },
+        parameters=[RETRY_AFTER],
     )
     def create(self, request: Request) -> Response:
         if not ratelimit.hit("submit", f"user:{request.user.pk}"):
-            raise Throttled
+            raise Throttled(wait=ratelimit.retry_after("submit"))
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -500,6 +502,7 @@ class InformationRequestViewSet(
             ),
             429: OpenApiResponse(ErrorSerializer, description="Too many messages this hour"),
         },
+        parameters=[RETRY_AFTER],
     )
     # Not paginated: a request's messages and files are few, and come whole.
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -509,7 +512,7 @@ class InformationRequestViewSet(
             items = selectors.messages_for(request.user, req)
             return Response(MessageSerializer(items, many=True).data)
         if not ratelimit.hit("message", f"user:{request.user.pk}"):
-            raise Throttled
+            raise Throttled(wait=ratelimit.retry_after("message"))
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.post_message(
