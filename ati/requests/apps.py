@@ -27,3 +27,12 @@ class RequestsConfig(AppConfig):
 
         if seed_requests not in DEMO_STEPS:
             DEMO_STEPS.append(seed_requests)
+
+        # Webhook events: from the audit event of every change, and from the deadline sweep.
+        from ati.audit.services import register_record_hook
+        from ati.notifications.sweep import register_sweeper
+
+        from .webhooks import DueSoonWebhooks, on_audit_event
+
+        register_record_hook(on_audit_event)
+        register_sweeper(DueSoonWebhooks())
