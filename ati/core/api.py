@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -36,11 +37,22 @@ class PDFRenderer(renderers.BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if isinstance(data, bytes):
             return data
         raise TypeError("PDFRenderer renders the bytes of a PDF only")
+
+
+class FileRenderer(PDFRenderer):
+    """Any type, for an action that answers a file in its own type (an attachment).
+
+    The action returns the file itself (a `FileResponse`); this renderer only lets content
+    negotiation accept what the schema announces (`Accept: image/png` was a 406).
+    """
+
+    media_type = "*/*"
+    format = "file"
 
 
 def pdf_response(content: bytes, filename: str) -> Response:

@@ -31,6 +31,7 @@ from ati.core.api import (
     RETRY_AFTER,
     ConflictSerializer,
     ErrorSerializer,
+    FileRenderer,
     PDFRenderer,
     PlainFieldsMixin,
     pdf_response,
@@ -576,7 +577,12 @@ class InformationRequestViewSet(
             (200, "text/plain"): bytes,
         }
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>\d+)/download",
+        renderer_classes=[FileRenderer],
+    )
     def download(
         self, request: Request, pk: str | None = None, attachment_id: str | None = None
     ) -> FileResponse:

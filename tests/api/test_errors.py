@@ -64,9 +64,7 @@ def test_a_body_that_is_not_json_is_a_400_in_the_request_language(citizen, debug
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
-def test_a_session_signed_write_without_csrf_is_refused_in_json_in_its_language(
-    citizen, language
-):
+def test_a_session_signed_write_without_csrf_is_refused_in_json_in_its_language(citizen, language):
     client = Client(enforce_csrf_checks=True)
     client.force_login(citizen)
     response = client.post(

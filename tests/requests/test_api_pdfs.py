@@ -7,10 +7,13 @@ the request did not exist. `Accept: application/pdf` is honoured, not a 406.
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from ati.requests import services
 from tests.factories import UserFactory
+
+from .test_api import PAYLOAD
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +70,27 @@ def test_the_schema_announces_pdf_and_json_errors(client):
         for code, response in responses.items():
             if code != "200":
                 assert list(response["content"]) == ["application/json"], (path, code)
+
+
+def test_an_attachment_downloads_whatever_type_the_client_accepts(body, citizen, clock):
+    """The schema announces the file's own type: asking for it is not a 406."""
+    good = SimpleUploadedFile(
+        "lettre.pdf",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
+        content_type="application/pdf",
+    )
+    created = api(citizen).post(
+        "/api/v1/requests/",
+        {**PAYLOAD, "body": body.code, "attachments": [good]},
+        format="multipart",
+    )
+    pk = created.json()["id"]
+    attachment = api(citizen).get(f"/api/v1/requests/{pk}/attachments/").json()[0]["id"]
+    url = f"/api/v1/requests/{pk}/attachments/{attachment}/download/"
+    for accept in ("application/pdf", "application/*", "*/*", None):
+        headers = {"HTTP_ACCEPT": accept} if accept else {}
+        response = api(citizen, **headers).get(url)
+        assert response.status_code == 200, accept
+        assert response["Content-Type"] == "application/pdf"
+    missing = api(citizen, HTTP_ACCEPT="image/png").get(f"{url[:-10]}9999/download/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
