@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -92,7 +93,12 @@ class JobRunAdmin(admin.ModelAdmin[JobRun]):
 
 
 class WebhookEndpointForm(forms.ModelForm[WebhookEndpoint]):
-    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label=_("address"),
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     events = forms.MultipleChoiceField(
         label=_("events"),
         choices=WebhookEvent.choices,

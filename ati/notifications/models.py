@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -58,6 +59,8 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(
         _("address"),
         max_length=500,
+        # Not ftp:, which URLField takes too: urllib would open it.
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("Where the events are POSTed as JSON (HTTPS outside a test setup)."),
     )
     events = models.JSONField(

@@ -317,6 +317,17 @@ def test_administrators_configure_endpoints_in_the_admin(client, administrator, 
     assert endpoint.secret in page.content.decode()  # to give to the receiving system
     event = AuditEvent.objects.get(action="webhookendpoint.created")
     assert endpoint.secret not in json.dumps(event.after)
+    refused = client.post(
+        "/admin/notifications/webhookendpoint/add/",
+        {
+            "body": body.pk,
+            "url": "ftp://cases.example.org/ati",
+            "events": ["request.submitted"],
+            "deliveries-TOTAL_FORMS": "0",
+            "deliveries-INITIAL_FORMS": "0",
+        },
+    )
+    assert refused.status_code == 200 and WebhookEndpoint.objects.count() == 1
 
 
 def test_received_at_is_the_clock_of_the_change(receiver, endpoint, submitted):
