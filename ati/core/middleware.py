@@ -63,9 +63,11 @@ class ApiErrorsAsJsonMiddleware:
         json_response = JsonResponse(
             {"message": status_message(response.status_code)}, status=response.status_code
         )
-        for header in ("Retry-After", "Allow", "WWW-Authenticate"):
-            if header in response:
-                json_response[header] = response[header]
+        # The headers the inner middlewares set (security headers, Retry-After, Allow…) stay.
+        for header, value in response.items():
+            if header.lower() not in {"content-type", "content-length"}:
+                json_response[header] = value
+        json_response.cookies = response.cookies
         return json_response
 
 

@@ -26,6 +26,7 @@ def test_an_unknown_api_address_is_json_in_debug_mode(language):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"message": _in(language, "Not found.")}
+    assert response["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in response
     # The site's pages keep Django's own pages.
     assert Client().get("/no-such-page/")["Content-Type"].startswith("text/html")
 
