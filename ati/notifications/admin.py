@@ -44,6 +44,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "pk",
         "kind",
         "recipient_email",
+        "webhook",
         "language",
         "status",
         "attempts",
@@ -54,7 +55,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient_email", "dedup_key", "subject"]
     date_hierarchy = "created_at"
-    list_select_related = ["recipient"]
+    list_select_related = ["recipient", "webhook"]
     inlines = [AttachmentInline]
     actions = ["retry"]
 

@@ -330,6 +330,29 @@ def test_administrators_configure_endpoints_in_the_admin(client, administrator, 
     assert refused.status_code == 200 and WebhookEndpoint.objects.count() == 1
 
 
+def test_the_admin_lists_webhook_events_and_their_attempts(
+    client, administrator, receiver, endpoint, submitted
+):
+    state, _url = receiver
+    state.statuses = [500]
+    submitted()
+    client.force_login(administrator)
+    for page in (
+        "/admin/notifications/notification/",
+        "/admin/notifications/webhookdelivery/",
+        f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/",
+    ):
+        assert client.get(page).status_code == 200, page
+    # The endpoint's page shows its attempts, the failed one with its error.
+    assert "HTTP 500" in response_text(client, endpoint)
+
+
+def response_text(client, endpoint) -> str:
+    return client.get(
+        f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/"
+    ).content.decode()
+
+
 def test_received_at_is_the_clock_of_the_change(receiver, endpoint, submitted):
     state, _url = receiver
     submitted()
