@@ -6,11 +6,13 @@ from rest_framework.routers import DefaultRouter
 from ati.accounts.api import ObtainTokenView
 from ati.appeals.api import AppealViewSet, ComplaintViewSet
 from ati.bodies.api import DepartmentViewSet, PublicBodyViewSet
+from ati.law.api import ExceptionGroundViewSet
 from ati.library.api import LibraryViewSet
 from ati.requests.api import InformationRequestViewSet
 from ati.stats.api import StatisticsViewSet
 
 router = DefaultRouter()
+router.register("grounds", ExceptionGroundViewSet, basename="ground")
 router.register("bodies", PublicBodyViewSet, basename="body")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", InformationRequestViewSet, basename="request")

@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # JSON errors under /api/, with ATI_DEBUG=1 too; in the request's language.
+    "ati.core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -395,7 +397,8 @@ ATI_NOTIFY_CLAIM_SECONDS = int(os.environ.get("ATI_NOTIFY_CLAIM_SECONDS", "300")
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's session authentication, its CSRF refusal translated (ati/core/authentication.py).
+        "ati.core.authentication.SessionAuthentication",
         # Personal tokens, stored hashed (ati/accounts/tokens.py); the browser uses the session.
         "ati.accounts.authentication.ApiTokenAuthentication",
     ],

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ati.core import texts
-from ati.core.api import ConflictSerializer, ErrorSerializer
+from ati.core.api import (
+    ConflictSerializer,
+    ErrorSerializer,
+    PDFRenderer,
+    pdf_response,
+    pdf_responses,
+)
 from ati.requests import selectors as request_selectors
 
 from . import letters, selectors, services
@@ -392,14 +398,19 @@ class AppealViewSet(
             lambda a, d: services.publish_decision(request.user, a, text=d["text"]),
         )
 
-    @extend_schema(responses={(200, "application/pdf"): bytes, 404: ErrorSerializer})
-    @action(detail=True, methods=["get"], url_path="decision.pdf")
-    def decision_pdf(self, request: Request, pk: str | None = None) -> HttpResponse | Response:
+    @extend_schema(
+        summary="The commission's decision as PDF",
+        responses=pdf_responses("No such appeal (or not yours), or not decided yet"),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="decision.pdf",
+        renderer_classes=[PDFRenderer],
+        pagination_class=None,
+    )
+    def decision_pdf(self, request: Request, pk: str | None = None) -> Response:
         found = self.get_object()
         if not found.decision_number:
-            return Response({"message": _("No decision yet.")}, status=404)
-        response = HttpResponse(letters.decision_pdf(found), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="decision-{found.decision_number}.pdf"'
-        )
-        return response
+            raise NotFound(_("No decision yet."))
+        return pdf_response(letters.decision_pdf(found), f"decision-{found.decision_number}.pdf")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -20,6 +21,18 @@ def _jsonable(data: Any) -> Any:
 def _label(thing: Any) -> str:
     """An object's own audit label (an account names no citizen, see User.audit_label)."""
     return str(getattr(thing, "audit_label", None) or thing)
+
+
+#: Called with each event appended and the object it is about, inside the caller's
+#: transaction, after the insert: how a higher app reacts to what happened (the requests
+#: app queues its webhook events here) without this one knowing it. A hook must be cheap
+#: for the events it ignores: a bulk recomputation appends thousands at once.
+RECORD_HOOKS: list[Callable[[AuditEvent, Any], None]] = []
+
+
+def register_record_hook(hook: Callable[[AuditEvent, Any], None]) -> None:
+    if hook not in RECORD_HOOKS:
+        RECORD_HOOKS.append(hook)
 
 
 def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> list[AuditEvent]:
@@ -64,6 +77,9 @@ def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> 
         else:
             AuditEvent.objects.bulk_create(events)
         AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash, last_id=next_id - 1)
+    for hook in RECORD_HOOKS:
+        for event, spec in zip(events, specs, strict=True):
+            hook(event, spec.get("obj"))
     return events
 
 

@@ -1,8 +1,15 @@
-"""Public bodies and departments, read-only, for everyone (they are public facts)."""
+"""Public bodies and departments, read-only, for everyone (they are public facts).
+
+A body is named by its code everywhere in the API (`body` of a request, `to_body` of a
+transfer, the `body__code` filter), with its names in French, Arabic and English and
+the legal profile it answers under.
+"""
 
 from __future__ import annotations
 
 from rest_framework import permissions, serializers, viewsets
+
+from ati.law.models import LegalProfile
 
 from .models import Department, PublicBody
 
@@ -23,6 +30,11 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
     parent: serializers.SlugRelatedField[PublicBody] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", read_only=True, allow_null=True
     )
+    legal_profile: serializers.SlugRelatedField[LegalProfile] = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text="The law the body answers under: pass it as `profile` to /grounds/",
+    )
 
     class Meta:
         model = PublicBody
@@ -36,11 +48,12 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
             "parent",
             "email",
             "website",
+            "legal_profile",
         ]
 
 
 class PublicBodyViewSet(viewsets.ReadOnlyModelViewSet[PublicBody]):
-    queryset = PublicBody.objects.filter(is_active=True).select_related("parent")
+    queryset = PublicBody.objects.filter(is_active=True).select_related("parent", "legal_profile")
     serializer_class = PublicBodySerializer
     permission_classes = [permissions.AllowAny]
     filterset_fields = ["kind", "code"]

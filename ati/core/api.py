@@ -2,19 +2,95 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import TransitionConflict
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """A PDF made by the view (the bytes of a letter), for actions that answer one.
+
+    With it in the action's `renderer_classes`, `Accept: application/pdf` is honoured (not
+    a 406) and the schema announces `application/pdf`. Errors never come out as a PDF:
+    `exception_handler` gives them the JSON renderer.
+    """
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        raise TypeError("PDFRenderer renders the bytes of a PDF only")
+
+
+class FileRenderer(PDFRenderer):
+    """Any type, for an action that answers a file in its own type (an attachment).
+
+    The action returns the file itself (a `FileResponse`); this renderer only lets content
+    negotiation accept what the schema announces (`Accept: image/png` was a 406).
+    """
+
+    media_type = "*/*"
+    format = "file"
+
+
+def pdf_response(content: bytes, filename: str) -> Response:
+    """A PDF, downloaded under `filename`, through the PDF renderer."""
+    response = Response(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _errors_as_json(context: dict[str, Any]) -> None:
+    """Render an error as JSON, whatever the action renders when it succeeds (a PDF).
+
+    Also when content negotiation itself failed (a 406): DRF would then pick the
+    view's first renderer, which may not be able to render an error at all.
+    """
+    request = context.get("request")
+    if request is None:
+        return
+    accepted = getattr(request, "accepted_renderer", None)
+    if accepted is None or getattr(accepted, "render_style", "text") == "binary":
+        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_media_type = "application/json"
+
+
+#: The schema of a PDF action's answers: the PDF, or a JSON error.
+def pdf_responses(not_found: str) -> dict[Any, Any]:
+    return {
+        (200, "application/pdf"): OpenApiResponse(
+            {"type": "string", "format": "binary"}, description="The PDF"
+        ),
+        (404, "application/json"): OpenApiResponse(ErrorSerializer, description=not_found),
+    }
+
+
+class TranslatedSessionScheme(SessionScheme):
+    """The schema's session scheme for ati/core/authentication.py's (DRF's, translated)."""
+
+    target_class = "ati.core.authentication.SessionAuthentication"
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -28,6 +104,17 @@ class ConflictSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
     state = serializers.CharField()
     allowed = serializers.ListField(child=serializers.CharField())
+
+
+#: Every 429 says when to try again (seconds): add to an operation's `parameters`.
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    OpenApiParameter.HEADER,
+    required=True,
+    response=[429],
+    description="Seconds until the limit's window ends",
+)
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -77,8 +164,11 @@ class AutoSchema(SpectacularAutoSchema):
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code, description in self._error_responses().items():
             if str(code) not in responses:
+                # Errors are JSON, also from an action that answers a PDF when it succeeds.
                 responses[str(code)] = self._get_response_for_code(
-                    OpenApiResponse(ErrorSerializer, description=description), str(code)
+                    OpenApiResponse(ErrorSerializer, description=description),
+                    str(code),
+                    media_types=["application/json"],
                 )
         return responses
 
@@ -105,7 +195,29 @@ def _messages(errors: Any) -> list[str]:
     return [str(errors)]
 
 
+def _parse_error(exc: exceptions.ParseError) -> exceptions.ParseError:
+    """DRF's parse errors name the decoder's failure in English: say it in the caller's language.
+
+    The JSON decoder's error (the exception's context) still gives where the body broke.
+    """
+    detail = str(exc.detail)
+    cause = exc.__context__
+    if detail.startswith("JSON parse error - "):
+        if isinstance(cause, json.JSONDecodeError):
+            return exceptions.ParseError(
+                _("The body is not valid JSON (line %(line)d, column %(column)d).")
+                % {"line": cause.lineno, "column": cause.colno}
+            )
+        return exceptions.ParseError(_("The body is not valid JSON."))
+    if detail.startswith("Multipart form parse error - "):
+        return exceptions.ParseError(_("The multipart body cannot be read."))
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    _errors_as_json(context)
+    if isinstance(exc, exceptions.ParseError):
+        exc = _parse_error(exc)
     if isinstance(exc, TransitionConflict):
         return Response(
             {"message": exc.message, "state": exc.state, "allowed": exc.allowed},

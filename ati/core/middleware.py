@@ -39,6 +39,51 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+class ApiErrorsAsJsonMiddleware:
+    """Under /api/, an error is JSON with a message, also where Django would answer HTML.
+
+    `handler404` and `handler500` (ati/core/views.py) give JSON, but only with DEBUG off:
+    with ATI_DEBUG=1 Django answers its technical pages (HTML, or plain text for a DRF
+    view's crash), and the CSRF failure view answers HTML. An API client gets the one
+    error shape in development too. Inside LocaleMiddleware: the message is in the
+    request's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith("/api/")
+            or not response.get("Content-Type", "").startswith(("text/html", "text/plain"))
+        ):
+            return response
+        json_response = JsonResponse(
+            {"message": status_message(response.status_code)}, status=response.status_code
+        )
+        # The headers the inner middlewares set (security headers, Retry-After, Allow…) stay.
+        for header, value in response.items():
+            if header.lower() not in {"content-type", "content-length"}:
+                json_response[header] = value
+        json_response.cookies = response.cookies
+        return json_response
+
+
+def status_message(status: int) -> str:
+    messages = {
+        400: _("Bad request."),
+        403: _("You may not do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        429: _("Too many attempts: try again later."),
+    }
+    if status >= 500:
+        return _("A server error occurred.")
+    return messages.get(status, _("The request cannot be served."))
+
+
 class RejectNulMiddleware:
     """A URL carrying a NUL character is a 400, before any view sees it.
 

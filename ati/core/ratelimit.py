@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import random
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from .models import RateCounter
@@ -99,6 +101,26 @@ def hit(scope: str, who: str) -> bool:
         cache.set(key, 1, window + 1)
         n = 1
     return n <= limit
+
+
+def retry_after(*scopes: str) -> int:
+    """Seconds until the current window of every scope has ended: a 429's `Retry-After`.
+
+    Windows are fixed and aligned on the epoch (`_key`), so this is exact for the
+    counter that refused, and the same for every process.
+    """
+    now = time.time()
+    return max(
+        max(1, math.ceil(window - now % window))
+        for _, window in (settings.ATI_RATE_LIMITS[scope] for scope in scopes)
+    )
+
+
+def too_many(request: HttpRequest, *scopes: str) -> HttpResponse:
+    """The page of a refused attempt: a 429 saying when to come back (`Retry-After`)."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(retry_after(*scopes))
+    return response
 
 
 def exceeded(scope: str, who: str) -> bool:

@@ -14,6 +14,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ati.requests.models import Outcome
 
@@ -133,16 +134,27 @@ class FacetValueSerializer(serializers.Serializer[Any]):
 
 @extend_schema_serializer(many=False)  # one object, though it answers the `list` action
 class SearchResponseSerializer(serializers.Serializer[Any]):
-    query = serializers.CharField(allow_blank=True)
+    """The API's one page shape (count, next, previous, results), with the search's own keys."""
+
     count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null")
+    results = HitSerializer(many=True)
+    query = serializers.CharField(allow_blank=True)
     count_is_lower_bound = serializers.BooleanField(
         help_text="More than `count` documents match: the results are the best of the "
         "first 1000 matches the index yields, and the facet counts are theirs (lower bounds)."
     )
-    page = serializers.IntegerField()
-    next = serializers.BooleanField()
-    results = HitSerializer(many=True)
+    page = serializers.IntegerField(help_text="This page's number (1-based)")
     facets = serializers.DictField(child=FacetValueSerializer(many=True))
+
+
+def _page_link(request: Request, page: int) -> str:
+    """The address of another page of the same search, as the other lists of the API give it."""
+    url = request.build_absolute_uri()
+    if page == 1:
+        return remove_query_param(url, "page")
+    return replace_query_param(url, "page", page)
 
 
 class SearchQuerySerializer(serializers.Serializer[Any]):
@@ -189,11 +201,9 @@ class LibraryViewSet(viewsets.ViewSet):
         result = search.search(q, filters=filters, page=page)
         return Response(
             {
-                "query": q,
                 "count": result.total,
-                "count_is_lower_bound": result.more,
-                "page": result.page,
-                "next": result.has_next,
+                "next": _page_link(request, result.page + 1) if result.has_next else None,
+                "previous": _page_link(request, result.page - 1) if result.page > 1 else None,
                 "results": [
                     {
                         "score": hit.score,
@@ -213,6 +223,9 @@ class LibraryViewSet(viewsets.ViewSet):
                     }
                     for hit in result.hits
                 ],
+                "query": q,
+                "count_is_lower_bound": result.more,
+                "page": result.page,
                 "facets": {
                     name: [{"value": v, "count": n} for v, n in rows]
                     for name, rows in result.facets.items()

@@ -8,7 +8,10 @@ the recipient's inbox item, so the inbox shows exactly what was sent.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +24,73 @@ class Status(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled (no longer relevant)")
+
+
+class WebhookEvent(models.TextChoices):
+    """What a body's own system may be told of (docs/api.md, "Webhooks")."""
+
+    REQUEST_SUBMITTED = "request.submitted", _("A request is received")
+    REQUEST_STATE_CHANGED = "request.state_changed", _("A request changes state")
+    REQUEST_DUE_SOON = "request.due_soon", _("A request's answer is due soon")
+
+
+def all_webhook_events() -> list[str]:
+    return list(WebhookEvent.values)
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A body's own case-management system, told of its requests' events by signed POSTs.
+
+    The events go through the outbox like e-mails (written in the transaction of the
+    change, delivered after commit, retried with backoff); each POST is signed with
+    the endpoint's secret (HMAC-SHA256 of the timestamp and the body).
+    """
+
+    body = models.ForeignKey(
+        "bodies.PublicBody",
+        verbose_name=_("public body"),
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+    )
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        # Not ftp:, which URLField takes too: urllib would open it.
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where the events are POSTed as JSON (HTTPS outside a test setup)."),
+    )
+    events = models.JSONField(
+        _("events"),
+        default=all_webhook_events,
+        help_text=_("The events sent to this address."),
+    )
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=100,
+        default=new_webhook_secret,
+        help_text=_("Shared with the receiving system, which checks the X-ATI-Signature header."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    # The audit log is kept for good: it never holds the secret.
+    audit_private_fields = ("secret",)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["body", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.body_id})"
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and event in (self.events or [])
 
 
 class Notification(models.Model):
@@ -40,6 +110,16 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     text_body = models.TextField(_("text"), blank=True)
     html_body = models.TextField(_("HTML"), blank=True)
+    # A webhook event (kind "webhook.<event>"): POSTed to this endpoint, not e-mailed; its
+    # JSON payload is `text_body`. Null once the endpoint is deleted: then it is cancelled.
+    webhook = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook endpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
     related_type = models.CharField(_("about (type)"), max_length=100, blank=True)
     related_id = models.BigIntegerField(_("about (id)"), null=True, blank=True)
     # The deadline a sweep notice is about, and how many working days before it.
@@ -90,6 +170,40 @@ class Notification(models.Model):
     @property
     def is_rendered(self) -> bool:
         return bool(self.subject)
+
+
+class WebhookDelivery(models.Model):
+    """One attempt at POSTing a webhook event: what was answered, or what went wrong."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook endpoint"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+    url = models.URLField(_("address"), max_length=500)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    ok = models.BooleanField(_("delivered"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    response_excerpt = models.CharField(_("answer (start)"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery attempt")
+        verbose_name_plural = _("webhook delivery attempts")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.notification_id} attempt {self.attempt}: {self.status_code or self.error}"
 
 
 def attachment_path(instance: NotificationAttachment, filename: str) -> str:

@@ -34,6 +34,7 @@ from ati.accounts import permissions
 from ati.audit.services import record_many
 from ati.core import files
 
+from . import webhooks
 from .models import JobRun, Notification, NotificationAttachment, Status
 
 log = logging.getLogger(__name__)
@@ -278,9 +279,13 @@ def ensure_rendered(notification: Notification) -> bool:
         return False
     notification.subject = rendered.subject[:300]
     notification.text_body = rendered.text
-    notification.html_body = rendered.html or html_from_text(
-        rendered.text, notification.language, rendered.subject
-    )
+    # A webhook's text is its JSON payload: no HTML alternative.
+    if webhooks.is_webhook(notification):
+        notification.html_body = ""
+    else:
+        notification.html_body = rendered.html or html_from_text(
+            rendered.text, notification.language, rendered.subject
+        )
     Notification.objects.filter(pk=notification.pk).update(
         subject=notification.subject,
         text_body=notification.text_body,
@@ -323,9 +328,14 @@ def deliver_notification(pk: int) -> str:
     """One attempt at one row. Returns the row's status afterwards ("" if not ours)."""
     if not claim(pk):
         return ""
-    notification = Notification.objects.select_related("recipient").get(pk=pk)
+    notification = Notification.objects.select_related("recipient", "webhook").get(pk=pk)
     now = timezone.now()
+    webhook = webhooks.is_webhook(notification)
     try:
+        if webhook and (notification.webhook is None or not notification.webhook.is_active):
+            # Its endpoint was deleted or switched off since: nobody to send it to.
+            Notification.objects.filter(pk=pk).update(status=Status.CANCELLED, claimed_until=None)
+            return Status.CANCELLED
         if not ensure_rendered(notification):
             # The key is freed (kept, suffixed, for the record): a notice about the same
             # deadline may be queued again if that deadline comes back (a holiday moved
@@ -336,7 +346,9 @@ def deliver_notification(pk: int) -> str:
                 dedup_key=Concat(F("dedup_key"), Value(f":cancelled:{pk}")),
             )
             return Status.CANCELLED
-        if notification.recipient_email:
+        if webhook:
+            webhooks.send(notification)
+        elif notification.recipient_email:
             send_email(notification)
     except Exception as exc:
         attempts = notification.attempts

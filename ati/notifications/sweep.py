@@ -104,6 +104,7 @@ _ARRAY_COLUMNS = (
     ("due_on", "date"),
     ("days_before", "smallint"),
     ("dedup_key", "text"),
+    ("webhook_id", "bigint"),  # a due-soon webhook event (ati/requests/webhooks.py)
 )
 
 

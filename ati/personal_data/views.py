@@ -22,8 +22,8 @@ from .forms import ErasureForm
 from .retention import retention_for
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "429.html", status=429)
+def _too_many(request: HttpRequest, scope: str) -> HttpResponse:
+    return ratelimit.too_many(request, scope)
 
 
 def account_section(request: HttpRequest) -> str:
@@ -41,7 +41,7 @@ def export(request: HttpRequest) -> HttpResponse | FileResponse:
     services.check_applicant(request.user)
     who = str(request.user.pk)
     if ratelimit.exceeded("export", who):
-        return _too_many(request)
+        return _too_many(request, "export")
     archive = services.export_personal_data(request.user, language=get_language() or "fr")
     ratelimit.hit("export", who)
     response = FileResponse(
@@ -61,7 +61,7 @@ def erasure(request: HttpRequest) -> HttpResponse:
     form = ErasureForm(request.POST or None)
     if request.method == "POST":
         if not ratelimit.hit("erasure", str(user.pk)):
-            return _too_many(request)
+            return _too_many(request, "erasure")
         if form.is_valid():
             try:
                 outcome = services.request_erasure(user, password=form.cleaned_data["password"])

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,11 +27,20 @@ from rest_framework.response import Response
 
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit, texts
-from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
+from ati.core.api import (
+    RETRY_AFTER,
+    ConflictSerializer,
+    ErrorSerializer,
+    FileRenderer,
+    PDFRenderer,
+    PlainFieldsMixin,
+    pdf_response,
+    pdf_responses,
+)
 from ati.core.filters import StrictNullBooleanField
 from ati.core.parsers import DepthLimitedJSONParser
 
-from . import permissions, selectors, services
+from . import letters, permissions, selectors, services
 from .models import (
     Attachment,
     Channel,
@@ -321,10 +330,11 @@ class InformationRequestViewSet(
             403: ErrorSerializer,
             429: OpenApiResponse(ErrorSerializer, description="Too many submissions this hour"),
         },
+        parameters=[RETRY_AFTER],
     )
     def create(self, request: Request) -> Response:
         if not ratelimit.hit("submit", f"user:{request.user.pk}"):
-            raise Throttled
+            raise Throttled(wait=ratelimit.retry_after("submit"))
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -487,6 +497,7 @@ class InformationRequestViewSet(
             ),
             429: OpenApiResponse(ErrorSerializer, description="Too many messages this hour"),
         },
+        parameters=[RETRY_AFTER],
     )
     # Not paginated: a request's messages and files are few, and come whole.
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -496,7 +507,7 @@ class InformationRequestViewSet(
             items = selectors.messages_for(request.user, req)
             return Response(MessageSerializer(items, many=True).data)
         if not ratelimit.hit("message", f"user:{request.user.pk}"):
-            raise Throttled
+            raise Throttled(wait=ratelimit.retry_after("message"))
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.post_message(
@@ -515,6 +526,43 @@ class InformationRequestViewSet(
         items = selectors.attachments_for(request.user, req)
         return Response(AttachmentSerializer(items, many=True).data)
 
+    # The letters, as the request's page offers them: to those who may see the applicant's
+    # identity (it is on them); to anyone else a 404, as if the request did not exist.
+    @extend_schema(
+        summary="The receipt (récépissé) as PDF",
+        responses=pdf_responses("No such request (or not yours)"),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="receipt.pdf",
+        renderer_classes=[PDFRenderer],
+        pagination_class=None,
+    )
+    def receipt_pdf(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        if not permissions.can_see_identity(request.user, req):
+            raise Http404
+        return pdf_response(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
+
+    @extend_schema(
+        summary="The answer letter as PDF",
+        # Not `answer.pdf`: the router reads that as the `answer` action with a format suffix.
+        responses=pdf_responses("No such request (or not yours), or not answered yet"),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="answer_letter.pdf",
+        renderer_classes=[PDFRenderer],
+        pagination_class=None,
+    )
+    def answer_letter_pdf(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        if not req.outcome or not permissions.can_see_identity(request.user, req):
+            raise Http404
+        return pdf_response(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
+
     # Served in the type recognised from the content at upload (ati/requests/uploads.py).
     @extend_schema(
         responses={
@@ -523,7 +571,12 @@ class InformationRequestViewSet(
             (200, "text/plain"): bytes,
         }
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>\d+)/download",
+        renderer_classes=[FileRenderer],
+    )
     def download(
         self, request: Request, pk: str | None = None, attachment_id: str | None = None
     ) -> FileResponse:

@@ -28,3 +28,11 @@ class RequestsConfig(AppConfig):
         from .sweep import RequestDeadlines
 
         register_sweeper(RequestDeadlines())
+
+        # Webhook events: from the audit event of every change, and from the deadline sweep.
+        from ati.audit.services import register_record_hook
+
+        from .webhooks import DueSoonWebhooks, on_audit_event
+
+        register_record_hook(on_audit_event)
+        register_sweeper(DueSoonWebhooks())

@@ -103,7 +103,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             {"form": form, "similar_publications": similar},
         )
     if request.method == "POST" and not ratelimit.hit("submit", f"user:{user.pk}"):
-        return render(request, "429.html", status=429)
+        return ratelimit.too_many(request, "submit")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -367,7 +367,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not ratelimit.hit("message", f"user:{request.user.pk}"):
-        return render(request, "429.html", status=429)
+        return ratelimit.too_many(request, "message")
     form = forms.MessageForm(
         request.POST, request.FILES, applicant=permissions.is_applicant(request.user, req)
     )

@@ -82,10 +82,29 @@ def test_refusal_to_disclosure_order_through_the_api(
     assert data["decision_number"] == "CDAI-2026-0001" and data["compliance_due"] == "2026-12-15"
     pdf = commission.get(f"{url}/decision.pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    # Asked for as a PDF, it is one (this was a 406); a JSON error otherwise.
+    pdf = commission.get(f"{url}/decision.pdf/", HTTP_ACCEPT="application/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # The applicant follows it too.
     assert [a["id"] for a in api(citizen).get("/api/v1/appeals/").json()["results"]] == [
         appeal["id"]
     ]
+
+
+def test_no_decision_pdf_before_the_decision_a_json_404(refused, citizen, clock):
+    req = refused()
+    appeal = (
+        api(citizen)
+        .post("/api/v1/appeals/", {"request": req.reference, "reasons": "Appel."}, format="json")
+        .json()
+    )
+    response = api(citizen).get(
+        f"/api/v1/appeals/{appeal['id']}/decision.pdf/",
+        HTTP_ACCEPT="application/pdf",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "No decision yet."}
 
 
 def test_an_impossible_transition_is_a_409_naming_the_state(refused, citizen, commissioner, clock):

@@ -327,6 +327,19 @@ def test_public_pages_and_api(client, published_fr):
     assert "category" in data["facets"]
 
 
+def test_library_search_pages_like_every_list_of_the_api(client, published_fr):
+    """One page shape across the API: count, next, previous, results (and the search's keys)."""
+    data = client.get("/api/v1/library/?q=budget").json()
+    assert list(data)[:4] == ["count", "next", "previous", "results"]
+    assert data["next"] is None and data["previous"] is None
+    assert {"query", "count_is_lower_bound", "page", "facets"} <= set(data)
+    second = client.get("/api/v1/library/?q=budget&page=2").json()
+    assert second["results"] == [] and second["next"] is None
+    assert second["previous"] == "http://testserver/api/v1/library/?q=budget"
+    lists = client.get("/api/v1/bodies/").json()
+    assert list(lists) == ["count", "next", "previous", "results"]
+
+
 def test_similar_published_answers_are_shown_before_sending(client, published_fr, citizen):
     hits = search.similar_publications("Je voudrais le budget exécuté des hôpitaux régionaux")
     assert [h.publication.pk for h in hits] == [published_fr.pk]

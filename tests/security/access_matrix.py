@@ -295,6 +295,7 @@ MATRIX.update(
         "body-list": Row(expect(200)),
         "body-detail": Row(expect(200), kwargs=lambda w: {"code": w.body.code}),
         "department-list": Row(expect(200)),
+        "ground-list": Row(expect(200)),
         "department-detail": Row(expect(200), kwargs=lambda w: {"pk": w.department.pk}),
         "statistics-list": Row(expect(200)),
         "library-list": Row(expect(200)),
@@ -321,6 +322,16 @@ MATRIX.update(
         "request-attachments": Row(
             expect(200, anonymous=403, other_citizen=404, other_officer=404, other_staff=404),
             kwargs=pk("submitted"),
+        ),
+        # The letters carry the applicant's identity: as on the request's page, only to those
+        # who may see it (the commission and an administrator may open the request, not these).
+        "request-receipt-pdf": Row(
+            expect(404, anonymous=403, citizen=200, officer=200, head=200),
+            kwargs=pk("submitted"),
+        ),
+        "request-answer-letter-pdf": Row(
+            expect(404, anonymous=403, citizen=200, officer=200, head=200),
+            kwargs=pk("granted"),
         ),
         "request-close": Row(
             expect(403, other_citizen=404, officer=200, other_officer=404, other_staff=404),
