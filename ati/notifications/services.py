@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
@@ -202,6 +202,36 @@ class _Batch:
     def flush(self) -> None:
         self.flushed = True
         enqueue(self.pks)
+
+
+def queue_webhook_event(
+    body_id: int,
+    event: str,
+    payload: Mapping[str, Any],
+    *,
+    related: models.Model | None = None,
+) -> list[Notification]:
+    """One outbox row per endpoint of the body that wants `event`, in the caller's transaction."""
+    endpoints = webhooks.endpoints_for(body_id, event)
+    if not endpoints:
+        return []
+    body = webhooks.payload_json({"event": event, "occurred_at": timezone.now(), **payload})
+    rows = [
+        Notification.objects.create(
+            kind=webhooks.kind_for(event),
+            webhook=endpoint,
+            subject=event,
+            text_body=body,
+            language="en",  # the payload is JSON, in no language
+            related_type=related_label(related),
+            related_id=related.pk if related is not None else None,
+            # Unique per row; `X-ATI-Delivery` (the row's id) is the receiver's key.
+            dedup_key=f"webhook:{event}:{endpoint.pk}:{uuid.uuid4().hex}",
+        )
+        for endpoint in endpoints
+    ]
+    schedule_delivery([row.pk for row in rows])
+    return rows
 
 
 def schedule_delivery(pks: Iterable[int]) -> None:

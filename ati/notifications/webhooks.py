@@ -27,13 +27,11 @@ import json
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
 from django.utils import timezone
 
 from .models import Notification, WebhookDelivery, WebhookEndpoint
@@ -63,38 +61,6 @@ def endpoints_for(body_id: int, event: str) -> list[WebhookEndpoint]:
 
 def payload_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
-
-
-def queue_event(
-    body_id: int,
-    event: str,
-    payload: Mapping[str, Any],
-    *,
-    related: models.Model | None = None,
-) -> list[Notification]:
-    """One outbox row per endpoint of the body that wants `event`, in the caller's transaction."""
-    from .services import related_label, schedule_delivery
-
-    endpoints = endpoints_for(body_id, event)
-    if not endpoints:
-        return []
-    body = payload_json({"event": event, "occurred_at": timezone.now(), **payload})
-    rows = [
-        Notification.objects.create(
-            kind=kind_for(event),
-            webhook=endpoint,
-            subject=event,
-            text_body=body,
-            language="en",  # the payload is JSON, in no language
-            related_type=related_label(related),
-            related_id=related.pk if related is not None else None,
-            # Unique per row; `X-ATI-Delivery` (the row's id) is the receiver's key.
-            dedup_key=f"webhook:{event}:{endpoint.pk}:{uuid.uuid4().hex}",
-        )
-        for endpoint in endpoints
-    ]
-    schedule_delivery([row.pk for row in rows])
-    return rows
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

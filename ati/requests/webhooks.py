@@ -29,17 +29,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ati.audit.models import AuditEvent
+from ati.notifications import services as notification_services
 from ati.notifications import webhooks
 from ati.notifications.models import Notification, WebhookEndpoint, WebhookEvent
 from ati.notifications.services import Rendered, renderer
-from ati.notifications.sweep import (
-    REQUEST_TYPE,
-    RequestDeadlines,
-    last_day_at,
-    reminder_days,
-)
 
 from .models import CLOCK_RUNNING, InformationRequest
+from .sweep import REQUEST_TYPE, RequestDeadlines, last_day_at, reminder_days
 
 DUE_SOON_KIND = webhooks.kind_for(WebhookEvent.REQUEST_DUE_SOON)
 
@@ -74,7 +70,7 @@ def on_audit_event(event: AuditEvent, obj: Any) -> None:
     if not isinstance(obj, InformationRequest) or not event.action.startswith("request."):
         return
     if event.action == "request.submitted":
-        webhooks.queue_event(
+        notification_services.queue_webhook_event(
             obj.body_id,
             WebhookEvent.REQUEST_SUBMITTED,
             {"request": request_facts(obj)},
@@ -84,7 +80,7 @@ def on_audit_event(event: AuditEvent, obj: Any) -> None:
     before = (event.before or {}).get("state") if isinstance(event.before, dict) else None
     after = (event.after or {}).get("state") if isinstance(event.after, dict) else None
     if before and after and before != after:
-        webhooks.queue_event(
+        notification_services.queue_webhook_event(
             obj.body_id,
             WebhookEvent.REQUEST_STATE_CHANGED,
             {
