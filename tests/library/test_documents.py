@@ -395,3 +395,19 @@ def test_merged_pdfs_keep_the_pages_and_only_fresh_metadata(tmp_path, text_pdf):
     assert len(reader.pages) == 2
     assert dict(reader.metadata or {}) == {"/Producer": "ati", "/Title": "Réponse"}
     assert all("/Annots" not in p for p in reader.pages)
+
+
+def test_a_line_mixing_arabic_and_french_keeps_each_run_in_reading_order(tmp_path):
+    """In a French paragraph that starts in Arabic, the French words were read right to left
+    and an Arabic word followed by a full stop lost its letters' order."""
+    from .document_samples import html_pdf
+
+    pdf = html_pdf(
+        tmp_path / "mix.pdf",
+        ["قدم السيد كريم العلوي طلبا إلى الوزارة. Le montant total est de 12 dirhams."],
+    )
+    [page] = list(read_pages(pdf))
+    text = " ".join(page.text.split())
+    assert "Le montant total est de 12 dirhams." in text, text
+    assert "قدم" in text and "مدق" not in text
+    assert text.index("السيد") < text.index("الوزارة")

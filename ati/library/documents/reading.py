@@ -274,23 +274,44 @@ def _group(chars: list[tuple[str, Box | None]]) -> list[list[tuple[str, Box, flo
 
 
 def _order_line(words: list[list[tuple[str, Box]]]) -> list[tuple[str, Box, float | None]]:
-    """Words of one line in logical order: right to left when the line is mostly Arabic.
+    """Words of one line in logical order, from their positions on the page.
 
     Producers write Arabic either in logical order (WeasyPrint, LibreOffice) or in visual
-    order (left to right on the page, reversed): each Arabic word's letters are put in
-    logical order from their positions, and the words are ordered by position.
+    order (left to right on the page, reversed), and pdfium may reverse a whole line it
+    takes for right to left: each word's characters are put in order from their positions
+    (right to left for an Arabic word). Then the line is read in
+    its base direction, right to left when its rightmost word is Arabic (or it is almost
+    all Arabic), and each run of words of the other direction keeps its own order inside:
+    "قدم الطلب. Le montant est de 12 500 dirhams" stays as written in either direction.
     """
-    out: list[tuple[str, Box, float | None]] = []
-    texts = ["".join(ch for ch, _ in w) for w in words]
-    rtl = arabic_share(texts) > 0.5
+    cells: list[tuple[str, Box, bool]] = []
     for word in words:
-        if any(is_arabic(ch) for ch, _ in word) and len(word) > 1:
-            first, last = word[0][1], word[-1][1]
-            if first[0] + first[2] < last[0] + last[2]:  # visual order: turn it round
-                word = word[::-1]
-        out.append(("".join(ch for ch, _ in word), union([b for _, b in word]), None))
-    out.sort(key=lambda w: -(w[1][0] + w[1][2]) if rtl else (w[1][0] + w[1][2]))
-    return out
+        arabic = any(is_arabic(ch) for ch, _ in word)
+        # The characters' positions are the truth (producers, and pdfium's own bidi guess,
+        # give them in either order): an Arabic word reads right to left, others left to
+        # right. A stable sort keeps a ligature's letters (one glyph box) as given.
+        word = sorted(word, key=lambda c: -(c[1][0] + c[1][2]) if arabic else c[1][0] + c[1][2])
+        text = "".join(ch for ch, _ in word)
+        cells.append((text, union([b for _, b in word]), arabic))
+    visual = sorted(cells, key=lambda c: c[1][0] + c[1][2])  # left to right on the page
+    if not visual:
+        return []
+    rtl = visual[-1][2] or arabic_share([c[0] for c in cells]) > 0.8
+    ordered: list[tuple[str, Box, bool]] = []
+    # The base direction's reading, with each run of the other direction read its own way.
+    sequence = list(reversed(visual)) if rtl else visual
+    i = 0
+    while i < len(sequence):
+        j = i
+        while j < len(sequence) and sequence[j][2] != rtl:
+            j += 1
+        if j > i:  # a run of the other direction: its words in their own order
+            ordered.extend(reversed(sequence[i:j]))
+            i = j
+        else:
+            ordered.append(sequence[i])
+            i += 1
+    return [(text, box, None) for text, box, _arabic in ordered]
 
 
 def _visible(gray: np.ndarray, box: Box) -> bool:
