@@ -2,12 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from ati.accounts.views import admin_login
+from ati.accounts.views import ConfirmEmailView, admin_login
 
 urlpatterns = [
     path("", include("ati.core.urls")),
     path("accounts/", include("ati.accounts.urls")),
     path("accounts/me/data/", include("ati.personal_data.urls")),
+    # Before allauth's own: confirming an address asks for the account's password.
+    path(
+        "accounts/confirm-email/<str:key>/",
+        ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     # allauth: sign-in, sign-up, confirmation, password reset, e-mail, 2FA (under 2fa/).
     path("accounts/", include("allauth.urls")),
     path("", include("ati.requests.urls")),

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ati.core import ratelimit
 from ati.core.forms import add_service_errors
 
 from . import services, tokens
@@ -103,3 +106,32 @@ def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+class ConfirmEmailView(AllauthConfirmEmailView):
+    """Confirming an address asks for the account's password (closes pre-hijacking).
+
+    Someone who registers another person's address gets a confirmation e-mail sent to
+    that person; if the owner clicked "Confirm", the account would be confirmed with the
+    stranger's password. Only the one who chose the password can confirm; the owner, who
+    does not know it, resets it from the same page ("forgot your password"), which
+    confirms the address with the owner's own password. Failed attempts are throttled.
+    """
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        confirmation = self.get_object()
+        user = confirmation.email_address.user
+        key = f"user:{user.pk}"
+        if ratelimit.exceeded("login-email", key):
+            return ratelimit.too_many(self.request, "login-email")
+        if not user.check_password(self.request.POST.get("password", "")):
+            ratelimit.hit("login-email", key)
+            self.object = confirmation
+            context = self.get_context_data(
+                password_error=_(
+                    "This is not the password chosen for this account. If you did not "
+                    "create it, or forgot the password, choose a new one below."
+                )
+            )
+            return self.render_to_response(context, status=400)
+        return super().post(*args, **kwargs)

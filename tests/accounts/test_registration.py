@@ -63,7 +63,10 @@ def test_citizen_registers_verifies_email_then_logs_in(client):
     link = _link(mail.outbox[0])
     assert client.get(link).status_code == 200  # a page with a button: no change on GET
     assert not User.objects.get(pk=user.pk).email_verified
-    assert client.post(link).status_code == 302
+    # Confirming needs the password chosen at registration (pre-hijacking, below).
+    assert client.post(link, {"password": "not it"}).status_code == 400
+    assert not User.objects.get(pk=user.pk).email_verified
+    assert client.post(link, {"password": PASSWORD}).status_code == 302
     user.refresh_from_db()
     assert user.email_verified
     assert EmailAddress.objects.get(user=user).verified
@@ -100,8 +103,15 @@ def test_pre_hijacking_an_address_leaves_the_attacker_nothing(client, settings):
     attacker_password = "le mot de passe de l'attaquant 7"
     _register(client, email="victim@example.org", password=attacker_password, name="Pirate")
     account = User.objects.get(email="victim@example.org")
-    # The confirmation page names the account: the owner sees a stranger's name.
-    assert "Pirate" in client.get(_link(mail.outbox[0])).content.decode()
+    # The confirmation page names the account: the owner sees a stranger's name. And the
+    # owner, who clicks "Confirm" anyway, cannot: confirming asks for the account's
+    # password, which only the attacker knows. The page offers to choose a new one.
+    link = _link(mail.outbox[0])
+    assert "Pirate" in client.get(link).content.decode()
+    owner = type(client)()
+    refused = owner.post(link, {"password": "what the owner would try"})
+    assert refused.status_code == 400 and "/accounts/password/reset/" in refused.content.decode()
+    assert not EmailAddress.objects.get(user=account).verified
     assert not _log_in(
         client, "victim@example.org", attacker_password
     ).wsgi_request.user.is_authenticated

@@ -113,6 +113,7 @@ def test_citizen_journey(journey, page, demo, lang):
     assert link.startswith(journey.base_url), link
     page.goto(link)
     journey.check(page, "email-confirm")
+    page.fill("#id_password", PASSWORD)  # only who chose the password confirms
     journey.follow(page, "main button[type=submit]")
     assert page.url.endswith("/accounts/login/")
     assert page.locator(".messages").count() == 1
