@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from ati.accounts.views import ConfirmEmailView, admin_login
+from ati.accounts.views import ConfirmEmailView, LoginView, admin_login
 
 urlpatterns = [
     path("", include("ati.core.urls")),
     path("accounts/", include("ati.accounts.urls")),
     path("accounts/me/data/", include("ati.personal_data.urls")),
-    # Before allauth's own: confirming an address asks for the account's password.
+    # Before allauth's own: the sign-in answers 429 with Retry-After when throttled, and
+    # confirming an address asks for the account's password.
+    path("accounts/login/", LoginView.as_view(), name="account_login"),
     path(
         "accounts/confirm-email/<str:key>/",
         ConfirmEmailView.as_view(),

@@ -82,10 +82,16 @@ class ObtainTokenView(APIView):
         data = serializer.validated_data
         email = data["email"].strip().lower()
         address = ratelimit.client_address(request._request)
-        if ratelimit.exceeded("login-email", email) or ratelimit.exceeded("login-ip", address):
+        refused = [
+            scope
+            for scope, who in (("login-email", email), ("login-ip", address))
+            if ratelimit.exceeded(scope, who)
+        ]
+        if refused:
             return Response(
                 {"message": _("Too many failed attempts: try again later.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(ratelimit.retry_after(*refused))},
             )
         user = authenticate(request._request, email=email, password=data["password"])
         ok = (

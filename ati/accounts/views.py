@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
+from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -135,3 +136,23 @@ class ConfirmEmailView(AllauthConfirmEmailView):
             )
             return self.render_to_response(context, status=400)
         return super().post(*args, **kwargs)
+
+
+class LoginView(AllauthLoginView):
+    """allauth's sign-in, answering 429 with `Retry-After` once an account or an address
+    failed too often (the counters every process shares, ati/core/ratelimit.py; the
+    adapter counts the failures), rather than a form error that says nothing of when."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = str(request.POST.get("login", "")).strip().lower()
+        refused = [
+            scope
+            for scope, who in (
+                ("login-email", email),
+                ("login-ip", ratelimit.client_address(request)),
+            )
+            if who and ratelimit.exceeded(scope, who)
+        ]
+        if refused:
+            return ratelimit.too_many(request, *refused)
+        return super().post(request, *args, **kwargs)

@@ -121,6 +121,11 @@ REQUEST: workflow.Machine[InformationRequest] = workflow.Machine(
 )
 
 
+def _locked(req: InformationRequest | int) -> InformationRequest:
+    """The request, locked until the transaction ends (the frame's own lock helper)."""
+    return REQUEST.lock(req)
+
+
 def _next_reference(year: int) -> str:
     """The next number of the year, gapless: taken under a row lock in the caller's transaction.
 
@@ -369,7 +374,7 @@ def assign(
     # lock: read before the lock, a concurrent assignment would make this one an "assign".
     # The frame takes the same lock again, in this transaction.
     with files.atomic():
-        action = "reassign" if REQUEST.lock(req).state == State.ASSIGNED else "assign"
+        action = "reassign" if _locked(req).state == State.ASSIGNED else "assign"
         return workflow.run(
             REQUEST,
             actor,

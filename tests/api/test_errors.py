@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from ati.requests.api import InformationRequestViewSet
 from tests.factories import UserFactory
@@ -47,7 +46,9 @@ def test_a_crash_of_the_api_is_json_in_debug_mode(monkeypatch, citizen):
 @pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
 def test_a_body_that_is_not_json_is_a_400_in_the_request_language(citizen, debug, language):
-    token = Token.objects.create(user=citizen).key
+    from ati.accounts.tokens import create_token
+
+    _made, token = create_token(citizen, name="script")
     with override_settings(DEBUG=debug):
         response = Client().post(
             "/api/v1/requests/",
@@ -99,8 +100,8 @@ def test_every_429_says_when_to_try_again(citizen, body):
         page = api.post("/requests/new/", {})
         assert page.status_code == 429 and 0 < int(page["Retry-After"]) <= 3600
         user = UserFactory()
-        login = Client().post("/accounts/login/", {"username": user.email, "password": "x"})
+        login = Client().post("/accounts/login/", {"login": user.email, "password": "x"})
         assert login.status_code == 429 and 0 < int(login["Retry-After"]) <= 15 * 60
     with _no_more("login-ip"):
-        login = Client().post("/accounts/login/", {"username": user.email, "password": "x"})
+        login = Client().post("/accounts/login/", {"login": user.email, "password": "x"})
         assert login.status_code == 429 and 0 < int(login["Retry-After"]) <= 15 * 60
