@@ -293,7 +293,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 # Tests run tasks in-process unless they start a real worker (tests/jobs).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The audit sealer (docs/audit.md) chains the events committed since its last run, every
+# ATI_AUDIT_SEAL_EVERY_SECONDS; verify_audit reports an event still unsealed
+# ATI_AUDIT_SEAL_DELAY_SECONDS after it was written.
+ATI_AUDIT_SEAL_EVERY_SECONDS = float(os.environ.get("ATI_AUDIT_SEAL_EVERY_SECONDS", "1"))
+ATI_AUDIT_SEAL_DELAY_SECONDS = float(os.environ.get("ATI_AUDIT_SEAL_DELAY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
+    # Chains the audit events committed since (docs/audit.md); one sealer at a time.
+    "seal-audit": {"task": "audit.seal", "schedule": ATI_AUDIT_SEAL_EVERY_SECONDS},
     "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
     # Library proposals whose preparation task was lost or whose worker died (docs/jobs.md).
