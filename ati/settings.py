@@ -58,6 +58,10 @@ DEBUG = env_bool("ATI_DEBUG", False)
 # turns them off for a production-mode server on plain HTTP (tests, loopback).
 HTTPS = env_bool("ATI_HTTPS", not DEBUG)
 
+# The submission benchmark's floor view (ati/core/bench_floor.py): set by bench/bench_http.py
+# alone, never in production.
+ATI_BENCH_FLOOR = env_bool("ATI_BENCH_FLOOR", False)
+
 # --- Secret key --------------------------------------------------------------
 # A weak or well-known key lets anyone forge sessions and password-reset links.
 INSECURE_KEY_MARKERS = ("django-insecure", "changeme", "change-me", "dev-key")
