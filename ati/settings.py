@@ -331,6 +331,9 @@ ATI_NOTIFY_BACKOFF_SECONDS = int(os.environ.get("ATI_NOTIFY_BACKOFF_SECONDS", "6
 ATI_NOTIFY_CLAIM_SECONDS = int(os.environ.get("ATI_NOTIFY_CLAIM_SECONDS", "300"))
 
 # --- REST API ----------------------------------------------------------------
+# Long lists (a body's requests) count their rows up to this many, then say "10 000+"
+# (ati/core/pagination.py): a full COUNT(*) of a huge body costs more than its page.
+ATI_LIST_COUNT_CAP = int(os.environ.get("ATI_LIST_COUNT_CAP", "10000"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -29,6 +29,7 @@ from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit, texts
 from ati.core.api import ConflictSerializer, ErrorSerializer, PlainFieldsMixin
 from ati.core.filters import StrictNullBooleanField
+from ati.core.pagination import CappedCountPagination
 from ati.core.parsers import DepthLimitedJSONParser
 
 from . import permissions, selectors, services
@@ -278,6 +279,8 @@ class InformationRequestViewSet(
 ):
     serializer_class = InformationRequestSerializer
     parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
+    # A body's queue can hold hundreds of thousands of requests: counted up to a cap.
+    pagination_class = CappedCountPagination
     filterset_fields = {
         "state": ["exact"],
         "urgent": ["exact"],
