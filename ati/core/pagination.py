@@ -21,7 +21,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
+class CappedPaginator(Paginator[Any]):
     """`count` is exact up to `cap`, and `cap` beyond it (`exact` says which)."""
 
     exact = True
@@ -30,7 +30,8 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     def count(self) -> int:
         cap = settings.ATI_LIST_COUNT_CAP
         # SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1): stops reading at the cap.
-        counted = self.object_list.order_by()[: cap + 1].count()
+        queryset: Any = self.object_list
+        counted = queryset.order_by()[: cap + 1].count()
         if counted > cap:
             self.exact = False
             return int(cap)
@@ -43,7 +44,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         top = bottom + self.per_page
         if self.exact and top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.object_list[bottom:top], number, self)
+        return self._get_page(self.object_list[bottom:top], number, self)  # type: ignore[attr-defined]
 
 
 def count_label(count: int, exact: bool) -> str:
@@ -57,13 +58,14 @@ class CappedCountPagination(PageNumberPagination):
     django_paginator_class = CappedPaginator
 
     def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None
         paginator = self.page.paginator
-        count = paginator.count
+        count, exact = paginator.count, getattr(paginator, "exact", True)
         return Response(
             {
                 "count": count,
-                "count_exact": paginator.exact,
-                "count_label": count_label(count, paginator.exact),
+                "count_exact": exact,
+                "count_label": count_label(count, exact),
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
