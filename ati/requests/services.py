@@ -33,6 +33,7 @@ from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
 from ati.core import files, texts
 from ati.core.errors import TransitionConflict
+from ati.core.progress import Progress
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, resume_after_pause
 from ati.notifications.models import Notification, NotificationAttachment
@@ -946,7 +947,9 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     moved: dict[tuple[dt.date, str], list[int]] = {}
     events: list[dict[str, Any]] = []
     label = InformationRequest._meta.label_lower
-    with transaction.atomic():
+    # Run from an operator's command, the admin or a task: a line every 10 s when long
+    # (a bar on a terminal), nothing when short (ati.core.progress).
+    with transaction.atomic(), Progress("recompute due dates", unit="requests") as progress:
         for (
             pk,
             reference,
@@ -968,6 +971,7 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
                 due = case.deadline_in_force(working)
                 deadlines[key] = (due.due, due.explanation(language))
             new_due, explanation = deadlines[key]
+            progress.update()
             if new_due != stored:
                 moved.setdefault((new_due, explanation), []).append(pk)
                 events.append(
