@@ -29,9 +29,10 @@ class CappedPaginator(Paginator[Any]):
     @cached_property
     def count(self) -> int:
         cap = settings.ATI_LIST_COUNT_CAP
-        # SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1): stops reading at the cap.
+        # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): stops reading at the cap, and
+        # computes none of the page's annotations (the overdue flag) for the rows it counts.
         queryset: Any = self.object_list
-        counted = queryset.order_by()[: cap + 1].count()
+        counted = queryset.order_by().values("pk")[: cap + 1].count()
         if counted > cap:
             self.exact = False
             return int(cap)
