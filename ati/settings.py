@@ -58,6 +58,10 @@ DEBUG = env_bool("ATI_DEBUG", False)
 # turns them off for a production-mode server on plain HTTP (tests, loopback).
 HTTPS = env_bool("ATI_HTTPS", not DEBUG)
 
+# The submission benchmark's floor view (ati/core/bench_floor.py): set by bench/bench_http.py
+# alone, never in production.
+ATI_BENCH_FLOOR = env_bool("ATI_BENCH_FLOOR", False)
+
 # --- Secret key --------------------------------------------------------------
 # A weak or well-known key lets anyone forge sessions and password-reset links.
 INSECURE_KEY_MARKERS = ("django-insecure", "changeme", "change-me", "dev-key")
@@ -363,7 +367,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 # Tests run tasks in-process unless they start a real worker (tests/jobs).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The audit sealer (docs/audit.md) chains the events committed since its last run, every
+# ATI_AUDIT_SEAL_EVERY_SECONDS; verify_audit reports an event still unsealed
+# ATI_AUDIT_SEAL_DELAY_SECONDS after it was written.
+ATI_AUDIT_SEAL_EVERY_SECONDS = float(os.environ.get("ATI_AUDIT_SEAL_EVERY_SECONDS", "1"))
+ATI_AUDIT_SEAL_DELAY_SECONDS = float(os.environ.get("ATI_AUDIT_SEAL_DELAY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
+    # Chains the audit events committed since (docs/audit.md); one sealer at a time.
+    "seal-audit": {"task": "audit.seal", "schedule": ATI_AUDIT_SEAL_EVERY_SECONDS},
     "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
     # Library proposals whose preparation task was lost or whose worker died (docs/jobs.md).
@@ -395,6 +406,9 @@ ATI_NOTIFY_BACKOFF_SECONDS = int(os.environ.get("ATI_NOTIFY_BACKOFF_SECONDS", "6
 ATI_NOTIFY_CLAIM_SECONDS = int(os.environ.get("ATI_NOTIFY_CLAIM_SECONDS", "300"))
 
 # --- REST API ----------------------------------------------------------------
+# Long lists (a body's requests) count their rows up to this many, then say "10 000+"
+# (ati/core/pagination.py): a full COUNT(*) of a huge body costs more than its page.
+ATI_LIST_COUNT_CAP = int(os.environ.get("ATI_LIST_COUNT_CAP", "10000"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # DRF's session authentication, its CSRF refusal translated (ati/core/authentication.py).

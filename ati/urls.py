@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -32,6 +33,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+if settings.ATI_BENCH_FLOOR:  # bench/bench_http.py only, never in production
+    from ati.core.bench_floor import FloorView
+
+    urlpatterns.append(path("bench/floor/", FloorView.as_view()))
 
 admin.site.site_header = "ati — administration"
 admin.site.site_title = "ati"

@@ -3,6 +3,11 @@
 Each event stores the hash of the previous event and its own hash over its
 content and that previous hash, so that editing or deleting any row (even
 through raw SQL) breaks the chain from that row on: `verify_audit` finds it.
+
+Events are written unsealed (no position, no hashes) by the transaction that
+makes the change, which therefore waits for no other; the sealer
+(`services.seal`, every second from Celery beat, and before every verification)
+chains the committed ones afterwards, in the order of their ids (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    # The sequence number is the chain's order; it is also the primary key.
+    # Given by the database's sequence when the event is written: it orders the events
+    # of the chain, but may skip numbers (a transaction that rolled back).
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(_("when"), db_index=True)
     actor = models.ForeignKey(
@@ -53,8 +59,14 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Written by the sealer, once, after the event's transaction committed: the place
+    # in the chain (1, 2, 3… with no gap), the previous event's id (to name a deleted
+    # one) and hash, and the event's own hash. Empty while the event is unsealed.
+    position = models.BigIntegerField(_("position in the chain"), null=True, unique=True)
+    prev_id = models.BigIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    # NULL, not "", while unsealed: the column is unique.
+    hash = models.CharField(max_length=64, null=True, unique=True)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -62,7 +74,13 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The sealer's work list: only the few events not sealed yet.
+            models.Index(
+                fields=["id"], condition=models.Q(position__isnull=True), name="audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
@@ -97,17 +115,20 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row, locked while an event is appended so that the chain never forks."""
+    """One row: the end of the sealed chain, locked by the sealer so that one seals at a time."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The id and the position of the last sealed event (equal for events written before
+    # the sealer existed, which were numbered in the chain's order).
     last_id = models.BigIntegerField(default=0)
+    last_position = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"audit chain head at #{self.last_id}"
+        return f"audit chain head at #{self.last_id} (position {self.last_position})"
 
 
 def canonical_json(data: Any) -> str:

@@ -10,7 +10,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .context import current_ip
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent, canonical_json, compute_hash
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent, canonical_json
 
 
 def _jsonable(data: Any) -> Any:
@@ -36,26 +36,19 @@ def register_record_hook(hook: Callable[[AuditEvent, Any], None]) -> None:
 
 
 def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> list[AuditEvent]:
-    """Append events to the chain, inside the caller's transaction.
+    """Write events unsealed, inside the caller's transaction.
 
-    The chain head row is locked first, so concurrent writers append one after
-    the other and each event links to the one before it.
+    No row is locked: concurrent writers insert side by side, each event's id
+    comes from the table's sequence, and the sealer chains them once committed.
     """
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
-    # No savepoint: inside the caller's transaction a failure here fails it anyway,
-    # and a savepoint is two more round trips while the head row is locked.
-    with transaction.atomic(savepoint=False):
-        # The head row is made by the migration; creating it here is only a fallback.
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1)
-        prev_hash, next_id, now = head.last_hash or GENESIS_HASH, head.last_id + 1, timezone.now()
-        events = []
-        for spec in specs:
-            obj = spec.get("obj")
-            event = AuditEvent(
-                id=next_id,
+    now = timezone.now()
+    events = []
+    for spec in specs:
+        obj = spec.get("obj")
+        events.append(
+            AuditEvent(
                 created_at=now,
                 actor=actor,
                 actor_label=_label(actor)[:320] if actor is not None else "system",
@@ -67,16 +60,13 @@ def _append(specs: list[dict[str, Any]], actor: Any, ip_address: str | None) -> 
                 after=_jsonable(spec.get("after")),
                 reason=spec.get("reason", ""),
                 ip_address=ip_address or current_ip(),
-                prev_hash=prev_hash,
             )
-            event.hash = compute_hash(prev_hash, event.content())
-            events.append(event)
-            prev_hash, next_id = event.hash, next_id + 1
-        if len(events) > BULK_THRESHOLD:
-            _insert_raw(events)
-        else:
-            AuditEvent.objects.bulk_create(events)
-        AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash, last_id=next_id - 1)
+        )
+    if len(events) > BULK_THRESHOLD:
+        _insert_raw(events)
+    else:
+        # bulk_create: no savepoint (a failure here fails the caller's transaction anyway).
+        AuditEvent.objects.bulk_create(events)
     for hook in RECORD_HOOKS:
         for event, spec in zip(events, specs, strict=True):
             hook(event, spec.get("obj"))
@@ -89,7 +79,8 @@ BULK_THRESHOLD = 500
 
 
 def _insert_raw(events: list[AuditEvent]) -> None:
-    fields = list(AuditEvent._meta.concrete_fields)
+    # The id is the sequence's (in the order of the rows); the seal is written later.
+    fields = [f for f in AuditEvent._meta.concrete_fields if f.name != "id"]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
@@ -122,7 +113,7 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event, inside the caller's transaction (sealed into the chain after commit)."""
     spec = {
         "action": action,
         "obj": obj,
@@ -136,8 +127,60 @@ def record(
     return _append([spec], actor, ip_address)[0]
 
 
+def seal(batch_size: int = 5000) -> int:
+    """Chain every committed unsealed event, in the order of their ids; return how many.
+
+    One sealer at a time: each batch is sealed under the chain head's row lock
+    (`SELECT … FOR UPDATE`; on SQLite, write transactions are serialised), and a
+    sealer that waited reads the events again once the other committed, so no event
+    is sealed twice. Idempotent: with nothing unsealed it writes nothing. An event
+    whose transaction commits after a later one was sealed simply takes the next
+    position; a transaction that rolled back leaves a gap in the ids, never in the
+    positions.
+    """
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    q = connection.ops.quote_name
+    sql = (
+        f"UPDATE {table} SET {q('position')} = %s, {q('prev_id')} = %s, "  # noqa: S608
+        f"{q('prev_hash')} = %s, {q('hash')} = %s WHERE {q('id')} = %s "
+        f"AND {q('position')} IS NULL"
+    )
+    sealed = 0
+    unsealed = AuditEvent.objects.filter(position__isnull=True)
+    while True:
+        # A read first: with nothing to seal (most seconds of a quiet site) no lock is
+        # taken, which on SQLite would hold off every writer for the moment (BEGIN IMMEDIATE).
+        if not connection.in_atomic_block and not unsealed.exists():
+            return sealed
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+            if head is None:  # made by the migration; this is only a fallback
+                AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+                head = AuditChainHead.objects.select_for_update().get(pk=1)
+            events = list(unsealed.order_by("id")[:batch_size])
+            if not events:
+                return sealed
+            prev_hash = head.last_hash or GENESIS_HASH
+            prev_id, position = head.last_id or None, head.last_position
+            rows = []
+            for event in events:
+                position += 1
+                event.position, event.prev_id, event.prev_hash = position, prev_id, prev_hash
+                event.hash = event.compute_hash()
+                rows.append([position, prev_id, prev_hash, event.hash, event.pk])
+                prev_hash, prev_id = event.hash, event.pk
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+            AuditChainHead.objects.filter(pk=1).update(
+                last_hash=prev_hash, last_id=prev_id, last_position=position
+            )
+        sealed += len(events)
+        if len(events) < batch_size:
+            return sealed
+
+
 def record_many(events: list[dict[str, Any]], *, actor: Any = None) -> int:
-    """Append many events under one lock and one insert (a bulk recomputation).
+    """Append many events in one insert (a bulk recomputation).
 
     Each dict takes the keyword arguments of `record` (action, obj or
     object_type/object_id/object_repr, before, after, reason).

@@ -29,6 +29,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from ati.core.progress import Progress, Silent
+
 BATCH = 20_000
 
 #: Share of requests by state for those received more than 90 days ago (per mille).
@@ -338,10 +340,13 @@ class Writer:
                 with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for values in batch:
                         copy.write_row(values)
+        _PROGRESS[-1].update(len(batch))
         return len(batch)
 
 
 PER_ROW = object()
+#: The progress of the step being generated (Writer._flush reports each batch).
+_PROGRESS: list[Progress] = [Silent()]
 
 
 def _next_id(model: type[models.Model]) -> int:
@@ -408,7 +413,10 @@ class Texts:
 # --- the generator -------------------------------------------------------------------
 
 
-def generate(plan: Plan, log: Callable[[str], None] = lambda s: None) -> Report:
+def generate(
+    plan: Plan, log: Callable[[str], None] = lambda s: None, progress: bool = False
+) -> Report:
+    """Fill the database; with `progress`, a bar per step on a terminal (lines otherwise)."""
     import time
 
     report = Report()
@@ -425,8 +433,13 @@ def generate(plan: Plan, log: Callable[[str], None] = lambda s: None) -> Report:
     state: dict[str, Any] = {}
     for name, step in steps:
         started = time.perf_counter()
-        with transaction.atomic():
-            step(plan, rng, texts, state, report)
+        total = {"requests": plan.requests, "documents": plan.documents}.get(name)
+        _PROGRESS.append(Progress(name, total, enabled=progress) if progress else Silent())
+        try:
+            with transaction.atomic():
+                step(plan, rng, texts, state, report)
+        finally:
+            _PROGRESS.pop().close()
         report.seconds[name] = time.perf_counter() - started
         log(f"{name}: {report.seconds[name]:.1f} s")
     if connection.vendor == "postgresql":

@@ -45,6 +45,7 @@ from ati.accounts.services import erase_sign_in_data
 from ati.appeals.models import Appeal, Complaint
 from ati.audit.services import record
 from ati.core import files
+from ati.core.progress import Progress
 from ati.law.deadlines import format_date
 from ati.library import anonymise, pages, search
 from ati.library.models import DocumentPage, Publication, PublicationState, SourceDocument
@@ -538,39 +539,53 @@ def _expired_requests(today: dt.date) -> list[InformationRequest]:
     return expired + [r for r in batch if r.pk not in held]
 
 
-def apply_retention(*, dry_run: bool = False, all_requests: bool = False) -> RetentionRun:
+def apply_retention(
+    *, dry_run: bool = False, all_requests: bool = False, progress: bool = False
+) -> RetentionRun:
     """Carry out the erasures asked for whose retention has ended; with `all_requests`,
     also erase the applicant's identity on every request past its retention (the
-    accounts themselves are erased only when asked)."""
+    accounts themselves are erased only when asked). With `progress`, a bar on a
+    terminal, a line every 10 s otherwise (ati.core.progress)."""
     run = RetentionRun(today=timezone.localdate(), dry_run=dry_run)
     pending = ErasureRequest.objects.filter(state=ErasureState.PENDING).select_related("user")
-    for erasure in pending.order_by("not_before", "pk"):
-        user = erasure.user
-        retention = retention_for(user, run.today)
-        if not retention.may_erase:
-            run.waiting.append((user.pk, retention.not_before))
-            if not dry_run and erasure.not_before != retention.not_before:
-                ErasureRequest.objects.filter(pk=erasure.pk).update(not_before=retention.not_before)
-            continue
-        if dry_run:
-            requests = InformationRequest.objects.filter(applicant=user)
-            run.accounts.append((user.pk, plan_erasure(requests, account=user).counts()))
-            continue
-        try:
-            with transaction.atomic():
-                # Still pending? The applicant may have withdrawn it since the list was read.
-                if (
-                    ErasureRequest.objects.select_for_update()
-                    .filter(pk=erasure.pk, state=ErasureState.PENDING)
-                    .exists()
-                ):
-                    run.accounts.append((user.pk, erase_account(user, erasure=erasure)))
-        except RetentionNotOver as late:  # a new request came in meanwhile
-            run.waiting.append((user.pk, late.retention.not_before))
+    erasures = list(pending.order_by("not_before", "pk"))
+    with Progress("accounts", len(erasures), unit="accounts", enabled=progress) as bar:
+        for erasure in erasures:
+            bar.update()
+            _apply_erasure(run, erasure, dry_run)
     if all_requests:
-        for req in _expired_requests(run.today):
-            if dry_run:
-                run.requests.append((req.reference, plan_erasure([req]).counts()))
-            else:
-                run.requests.append((req.reference, erase_request_identity(req)))
+        expired = _expired_requests(run.today)
+        with Progress("requests", len(expired), unit="requests", enabled=progress) as bar:
+            for req in expired:
+                bar.update()
+                if dry_run:
+                    run.requests.append((req.reference, plan_erasure([req]).counts()))
+                else:
+                    run.requests.append((req.reference, erase_request_identity(req)))
     return run
+
+
+def _apply_erasure(run: RetentionRun, erasure: ErasureRequest, dry_run: bool) -> None:
+    """One erasure asked for: carried out if its retention has ended, else kept for later."""
+    user = erasure.user
+    retention = retention_for(user, run.today)
+    if not retention.may_erase:
+        run.waiting.append((user.pk, retention.not_before))
+        if not dry_run and erasure.not_before != retention.not_before:
+            ErasureRequest.objects.filter(pk=erasure.pk).update(not_before=retention.not_before)
+        return
+    if dry_run:
+        requests = InformationRequest.objects.filter(applicant=user)
+        run.accounts.append((user.pk, plan_erasure(requests, account=user).counts()))
+        return
+    try:
+        with transaction.atomic():
+            # Still pending? The applicant may have withdrawn it since the list was read.
+            if (
+                ErasureRequest.objects.select_for_update()
+                .filter(pk=erasure.pk, state=ErasureState.PENDING)
+                .exists()
+            ):
+                run.accounts.append((user.pk, erase_account(user, erasure=erasure)))
+    except RetentionNotOver as late:  # a new request came in meanwhile
+        run.waiting.append((user.pk, late.retention.not_before))

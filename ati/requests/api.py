@@ -38,6 +38,7 @@ from ati.core.api import (
     pdf_responses,
 )
 from ati.core.filters import StrictNullBooleanField
+from ati.core.pagination import CappedCountPagination
 from ati.core.parsers import DepthLimitedJSONParser
 
 from . import letters, permissions, selectors, services
@@ -281,6 +282,8 @@ class InformationRequestViewSet(
 ):
     serializer_class = InformationRequestSerializer
     parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
+    # A body's queue can hold hundreds of thousands of requests: counted up to a cap.
+    pagination_class = CappedCountPagination
     filterset_fields = {
         "state": ["exact"],
         "urgent": ["exact"],

@@ -33,8 +33,10 @@ from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
 from ati.core import files, texts
 from ati.core.errors import TransitionConflict
+from ati.core.progress import Progress
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, resume_after_pause
+from ati.notifications.models import Notification, NotificationAttachment
 
 from . import notify, permissions
 from .models import (
@@ -130,7 +132,7 @@ def _next_reference(year: int) -> str:
     """The next number of the year, gapless: taken under a row lock in the caller's transaction.
 
     One UPDATE … RETURNING takes the lock and the number: the lock is held until
-    commit, so every statement saved here is time every other submission waits.
+    commit, so every statement after it is time every other submission waits.
     """
     q = connection.ops.quote_name
     table, last, year_ = q(ReferenceCounter._meta.db_table), q("last"), q("year")
@@ -139,12 +141,81 @@ def _next_reference(year: int) -> str:
         cursor.execute(sql, [year])
         row = cursor.fetchone()
         if row is None:  # the first request of the year
-            ReferenceCounter.objects.bulk_create(
-                [ReferenceCounter(year=year)], ignore_conflicts=True
-            )
+            _create_counter(year)
             cursor.execute(sql, [year])
             row = cursor.fetchone()
-    return f"{REFERENCE_PREFIX}-{year}-{row[0]:05d}"
+    return _format_reference(year, row[0])
+
+
+def _format_reference(year: int, number: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def _create_counter(year: int) -> None:
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+
+
+def _number_last(req: InformationRequest, provisional: str) -> str:
+    """Give the request its number of the year, as the submission's last write.
+
+    Everything else was written before with a `provisional` reference (the request
+    row, its attachments, the notices rendered with it): the counter row, which
+    every submission of the year locks until commit, is taken here, and only the
+    rows that carry the reference are changed after it, with no Python work in
+    between. On PostgreSQL that is one statement (the counter, the request, the
+    notices' texts and file names); on SQLite, whose writers are serialised
+    anyway, four. The reference format does not change.
+    """
+    year = req.received_on.year
+    notices = [Notification._meta.db_table, NotificationAttachment._meta.db_table]
+    q = connection.ops.quote_name
+    counter, request, notice, notice_file = (
+        q(t) for t in (ReferenceCounter._meta.db_table, InformationRequest._meta.db_table, *notices)
+    )
+    related = (InformationRequest._meta.label_lower, req.pk)
+    if connection.vendor == "postgresql":
+        sql = f"""
+            WITH c AS (UPDATE {counter} SET last = last + 1 WHERE year = %s RETURNING last),
+            r AS (UPDATE {request} SET reference = %s || CASE WHEN c.last < 100000
+                      THEN lpad(c.last::text, 5, '0') ELSE c.last::text END
+                  FROM c WHERE {request}.id = %s RETURNING {request}.reference),
+            n AS (UPDATE {notice} SET subject = replace(subject, %s, r.reference),
+                      text_body = replace(text_body, %s, r.reference),
+                      html_body = replace(html_body, %s, r.reference)
+                  FROM r WHERE related_type = %s AND related_id = %s RETURNING {notice}.id),
+            a AS (UPDATE {notice_file} SET name = replace(name, %s, r.reference)
+                  FROM r, n WHERE notification_id = n.id)
+            SELECT reference FROM r
+        """  # noqa: S608 - table names from the models
+        params = [year, f"{REFERENCE_PREFIX}-{year}-", req.pk, *[provisional] * 3, *related]
+        params.append(provisional)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            if row is None:  # the first request of the year
+                _create_counter(year)
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+        return str(row[0])
+    reference = _next_reference(year)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {request} SET reference = %s WHERE id = %s",  # noqa: S608
+            [reference, req.pk],
+        )
+        cursor.execute(
+            f"UPDATE {notice} SET subject = replace(subject, %s, %s), "  # noqa: S608
+            "text_body = replace(text_body, %s, %s), html_body = replace(html_body, %s, %s) "
+            "WHERE related_type = %s AND related_id = %s",
+            [*[provisional, reference] * 3, *related],
+        )
+        cursor.execute(
+            f"UPDATE {notice_file} SET name = replace(name, %s, %s) "  # noqa: S608
+            f"WHERE notification_id IN (SELECT id FROM {notice} "
+            "WHERE related_type = %s AND related_id = %s)",
+            [provisional, reference, *related],
+        )
+    return reference
 
 
 def _store_attachments(
@@ -334,9 +405,15 @@ def submit_request(
         due = law.request_schedule(version, received, urgent=details.urgent).response_due
         req.response_due = req.original_response_due = due.due
         req.due_explanation = due.explanation(applicant.language)
-        req.reference = _next_reference(received.year)
+        # A provisional reference, unique, as long as the column: the number of the
+        # year is taken last (_number_last), so the counter row is held the shortest time.
+        provisional = req.reference = f"pending-{secrets.token_hex(12)}"
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
+        notify.request_submitted(req)
+        req.reference = _number_last(req, provisional)
+        # The event names the request by its reference: written after it (an insert,
+        # which waits for no other transaction since the sealer chains events later).
         record(
             "request.submitted",
             actor=actor,
@@ -350,7 +427,6 @@ def submit_request(
             },
             reason=due.explanation("en"),
         )
-        notify.request_submitted(req)
     return req
 
 
@@ -834,7 +910,9 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
     moved: dict[tuple[dt.date, str], list[int]] = {}
     events: list[dict[str, Any]] = []
     label = InformationRequest._meta.label_lower
-    with transaction.atomic():
+    # Run from an operator's command, the admin or a task: a line every 10 s when long
+    # (a bar on a terminal), nothing when short (ati.core.progress).
+    with transaction.atomic(), Progress("recompute due dates", unit="requests") as progress:
         for (
             pk,
             reference,
@@ -856,6 +934,7 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
                 due = case.deadline_in_force(working)
                 deadlines[key] = (due.due, due.explanation(language))
             new_due, explanation = deadlines[key]
+            progress.update()
             if new_due != stored:
                 moved.setdefault((new_due, explanation), []).append(pk)
                 events.append(

@@ -42,6 +42,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
 from ati.bodies.models import Department, PublicBody
+from ati.core.progress import Progress
 from ati.law.models import Calendar, ExceptionGround
 from ati.law.selectors import working_calendar
 from ati.requests.models import CLOCK_RUNNING, InformationRequest, Outcome, State
@@ -315,13 +316,22 @@ def compute_figures(today: dt.date) -> dict[str, Any]:
     }
 
 
-def refresh_stats(today: dt.date | None = None) -> Snapshot:
-    """Recompute everything and store a new snapshot; the old ones beyond a few go."""
+def refresh_stats(today: dt.date | None = None, progress: bool = False) -> Snapshot:
+    """Recompute everything and store a new snapshot; the old ones beyond a few go.
+
+    With `progress`, its three steps on a bar (a terminal) or lines (ati.core.progress).
+    """
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        Progress("statistics", 3, unit="steps", enabled=progress, every=5.0) as bar,
+    ):
         fill_working_day_index(today)
+        bar.update()
         fill_facts(today)
+        bar.update()
         data = compute_figures(today)
+        bar.update()
         snapshot = Snapshot.objects.create(computed_at=timezone.now(), data=data)
         stale = Snapshot.objects.order_by("-computed_at", "-pk").values_list("pk", flat=True)
         Snapshot.objects.filter(pk__in=list(stale[KEEP_SNAPSHOTS:])).delete()

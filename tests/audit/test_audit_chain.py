@@ -9,13 +9,17 @@ from django.db import connection
 
 from ati.audit.models import AppendOnlyError, AuditEvent
 from ati.audit.selectors import verify_chain
-from ati.audit.services import record
+from ati.audit.services import record, seal
 
 pytestmark = pytest.mark.django_db
 
 
 def _three_events(actor=None):
-    return [
+    """Three events, sealed (as beat's sealer does within a second of their commit).
+
+    An event is tamper-evident once sealed: the tampering tests change sealed events.
+    """
+    events = [
         record(
             "request.submitted",
             actor=actor,
@@ -26,10 +30,13 @@ def _three_events(actor=None):
         )
         for i in range(1, 4)
     ]
+    seal()
+    return events
 
 
 def test_each_event_links_to_the_one_before(citizen):
-    first, second, third = _three_events(citizen)
+    # Events are chained by the sealer once committed (docs/audit.md): read them back.
+    first, second, third = (AuditEvent.objects.get(pk=e.pk) for e in _three_events(citizen))
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
     assert verify_chain() == (3, None)
@@ -163,6 +170,7 @@ def test_a_bulk_append_keeps_the_chain_intact(citizen):
     record("after.bulk")
     assert verify_chain() == (1202, None)
     event = AuditEvent.objects.get(object_id="4", action="request.due_date_recomputed")
+    assert event.position == 6  # after "before.bulk" and the first five of the bulk
     assert event.after == {"response_due": "2026-12-02", "note": "é"}
     assert event.actor_id == citizen.pk
     with connection.cursor() as cursor:

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             plan.today = opts["today"]
         plan.seed = opts["seed"]
         started = time.perf_counter()
-        report = generate(plan, log=lambda line: self.stdout.write(line))
+        report = generate(plan, log=lambda line: self.stdout.write(line), progress=True)
         for key, value in sorted(report.counts.items()):
             self.stdout.write(f"  {key}: {value:,}")
         self.stdout.write(self.style.SUCCESS(f"generated in {time.perf_counter() - started:.1f} s"))

@@ -65,10 +65,14 @@ class Command(BaseCommand):
             self._last_line(dry_run, accounts, 0)
             return
         if dry_run:
-            run = services.apply_retention(dry_run=True, all_requests=options["all_past_retention"])
+            run = services.apply_retention(
+                dry_run=True, all_requests=options["all_past_retention"], progress=True
+            )
         else:
             with job_run(JOB) as job:
-                run = services.apply_retention(all_requests=options["all_past_retention"])
+                run = services.apply_retention(
+                    all_requests=options["all_past_retention"], progress=True
+                )
                 job.result = f"erased: {len(run.accounts)} accounts, {len(run.requests)} requests"
         verb = "would be erased" if dry_run else "erased"
         for pk, counts in run.accounts:

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        snapshot = refresh_stats()
+        snapshot = refresh_stats(progress=True)
         rows = len(snapshot.data["monthly"])
         self.stdout.write(
             f"statistics computed at {snapshot.computed_at.isoformat()}: {rows} body-month rows "
