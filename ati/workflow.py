@@ -75,7 +75,12 @@ def _anyone(actor: Any, obj: Any) -> bool:
 
 @dataclass(frozen=True)
 class Machine(Generic[M]):
-    """What one state machine declares; `run` does the rest."""
+    """What one state machine declares; `run` does the rest.
+
+    The checks are given as small lambdas over the app's permission module
+    (`lambda actor, action, req: permissions.may(actor, action, req)`), so that they read
+    it at each call: a test, or a later rule, that replaces the function is then obeyed.
+    """
 
     #: The audit prefix: `request`, `complaint`, `appeal`, `publication`.
     name: str

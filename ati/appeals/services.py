@@ -89,17 +89,17 @@ def _conflict(obj: Complaint | Appeal) -> TransitionConflict:
 COMPLAINT: workflow.Machine[Complaint] = workflow.Machine(
     "complaint",
     Complaint,
-    may=permissions.may_on_complaint,
+    may=lambda actor, action, c: permissions.may_on_complaint(actor, action, c),
     snapshot=_snapshot,
-    can_view=permissions.can_view,
+    can_view=lambda actor, obj: permissions.can_view(actor, obj),
     related=RELATED,
 )
 APPEAL: workflow.Machine[Appeal] = workflow.Machine(
     "appeal",
     Appeal,
-    may=permissions.may_on_appeal,
+    may=lambda actor, action, a: permissions.may_on_appeal(actor, action, a),
     snapshot=_snapshot,
-    can_view=permissions.can_view,
+    can_view=lambda actor, obj: permissions.can_view(actor, obj),
     related=RELATED,
 )
 

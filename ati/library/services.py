@@ -96,7 +96,7 @@ def _snapshot(pub: Publication) -> dict[str, Any]:
 PUBLICATION: workflow.Machine[Publication] = workflow.Machine(
     "publication",
     Publication,
-    may=permissions.may,
+    may=lambda actor, action, pub: permissions.may(actor, action, pub),
     snapshot=_snapshot,
     denied=permissions.refusal,
     related=("body",),

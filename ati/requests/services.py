@@ -114,10 +114,10 @@ def _state_snapshot(req: InformationRequest) -> dict[str, Any]:
 REQUEST: workflow.Machine[InformationRequest] = workflow.Machine(
     "request",
     InformationRequest,
-    may=permissions.may,
+    may=lambda actor, action, req: permissions.may(actor, action, req),
     snapshot=_state_snapshot,
     denied=gettext_lazy("You may not do this on this request."),
-    can_view=permissions.can_view,
+    can_view=lambda actor, req: permissions.can_view(actor, req),
     related=("body", "department", "profile_version"),
     conflict_message=gettext_lazy("This action is not possible while the request is “%(state)s”."),
 )

@@ -115,7 +115,8 @@ def test_sign_in_is_throttled_per_account_after_repeated_failures(client, db):
         bad = client.post(login, {"login": user.email, "password": "x"})
         assert bad.status_code == 200 and not bad.wsgi_request.user.is_authenticated
     blocked = client.post(login, {"login": user.email, "password": PASSWORD})
-    assert blocked.status_code == 200
+    # Refused even with the right password, saying when to try again.
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
     assert not blocked.wsgi_request.user.is_authenticated
     # Another account from the same address is not locked out by these failures.
     other = UserFactory(email="other@example.org")
