@@ -21,6 +21,15 @@ class NotificationsConfig(AppConfig):
         if send_verification not in VERIFICATION_SENDERS:
             VERIFICATION_SENDERS.append(send_verification)
 
+        # A webhook endpoint added, changed or removed is seen at once in this process.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import WebhookEndpoint
+        from .webhooks import forget_endpoints
+
+        post_save.connect(forget_endpoints, sender=WebhookEndpoint, dispatch_uid="ati-webhooks")
+        post_delete.connect(forget_endpoints, sender=WebhookEndpoint, dispatch_uid="ati-webhooks-d")
+
         # The core's periodic jobs (the orphaned files' clean-up) are recorded in JobRun too.
         register_recorder(job_run)
 

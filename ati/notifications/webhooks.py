@@ -53,8 +53,31 @@ def is_webhook(notification: Notification) -> bool:
     return notification.kind.startswith(KIND_PREFIX)
 
 
+#: Which bodies have active endpoints, kept by each process for a short while: every
+#: audited change of a request asks, and most bodies have none (a query each time would
+#: lengthen every submission's transaction, whose counter row is held until commit).
+#: A change of endpoints in this process is seen at once (signals); another process sees
+#: it within ENDPOINTS_TTL seconds.
+ENDPOINTS_TTL = 30.0
+_endpoints: dict[str, Any] = {"at": 0.0, "bodies": frozenset()}
+
+
+def forget_endpoints(*args: Any, **kwargs: Any) -> None:
+    _endpoints["at"] = 0.0
+
+
+def _bodies_with_endpoints() -> frozenset[int]:
+    now = time.monotonic()
+    if now - _endpoints["at"] > ENDPOINTS_TTL:
+        active = WebhookEndpoint.objects.filter(is_active=True).values_list("body_id", flat=True)
+        _endpoints["bodies"], _endpoints["at"] = frozenset(active), now
+    return _endpoints["bodies"]
+
+
 def endpoints_for(body_id: int, event: str) -> list[WebhookEndpoint]:
     """The active endpoints of a body that want this event."""
+    if body_id not in _bodies_with_endpoints():
+        return []
     active = WebhookEndpoint.objects.filter(body_id=body_id, is_active=True)
     return [endpoint for endpoint in active if endpoint.wants(event)]
 
