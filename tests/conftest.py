@@ -93,3 +93,14 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _forget_webhook_endpoints():
+    """Each test's database is rolled back, which no signal reports: the process's memory of
+    which bodies have webhook endpoints (ati.notifications.webhooks) starts afresh."""
+    from ati.notifications.webhooks import forget_endpoints
+
+    forget_endpoints()
+    yield
+    forget_endpoints()
