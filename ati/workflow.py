@@ -115,7 +115,7 @@ def run(
     action: str,
     change: Callable[[M], Any],
     *,
-    reason: str = "",
+    reason: str | Callable[[M], str] = "",
     audit_action: str | None = None,
     check: Callable[[M], None] | None = None,
     notify: Callable[[M], Any] | None = None,
@@ -126,7 +126,8 @@ def run(
 
     `system`: a consequence of another change or of time (a sweep), not a person's choice:
     no permission is checked. `audit_action` names the event when it differs from the
-    action (an assignment that is a reassignment). `then` does what needs the saved row
+    action (an assignment that is a reassignment); `reason` may be read from the locked
+    row (a function of it). `then` does what needs the saved row
     (files, the search index); `notify` writes the outbox rows. Both in the transaction.
     """
     with files.atomic():
@@ -152,7 +153,7 @@ def run(
             obj=locked,
             before=snapshot_before,
             after=machine.snapshot(locked),
-            reason=reason,
+            reason=reason(locked) if callable(reason) else reason,
         )
         if notify is not None:
             notify(locked)  # outbox rows, in this transaction: delivered after commit

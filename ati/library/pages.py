@@ -21,6 +21,23 @@ Box = tuple[float, float, float, float]
 UNCERTAIN_CONFIDENCE = 60.0
 
 
+def redaction(
+    words: Sequence[int],
+    category: str,
+    original: str,
+    source: str,
+    rects: Sequence[Box] = (),
+) -> dict[str, Any]:
+    """One redaction of a page, as stored (models.DocumentPage.redactions)."""
+    return {
+        "words": list(words),
+        "rects": [list(rect) for rect in rects],
+        "category": category,
+        "original": original,
+        "source": source,
+    }
+
+
 def page_redactions(
     page: documents.Page,
     *,
@@ -45,15 +62,7 @@ def page_redactions(
     for r in found:
         indexes = documents.span_words(page, r.start, r.end)
         if indexes:
-            out.append(
-                {
-                    "words": indexes,
-                    "rects": [],
-                    "category": r.category,
-                    "original": r.original,
-                    "source": r.source,
-                }
-            )
+            out.append(redaction(indexes, r.category, r.original, r.source))
     return out
 
 

@@ -546,15 +546,10 @@ def retry_preparation(actor: Any, pub: Publication | int) -> Publication:
         pub,
         "preparation_retried",
         lambda p: p.retry_preparation(),
-        reason=_preparation_error(pub),
+        # The error that failed it, read from the locked row.
+        reason=lambda p: p.preparation_error[:300],
         notify=lambda p: schedule_preparation(p.pk),
     )
-
-
-def _preparation_error(pub: Publication | int) -> str:
-    pk = pub if isinstance(pub, int) else pub.pk
-    error = Publication.objects.filter(pk=pk).values_list("preparation_error", flat=True).first()
-    return (error or "")[:300]
 
 
 def _in_review(locked: Publication) -> None:
@@ -625,13 +620,9 @@ def _redact_phrase_on_pages(pub: Publication, phrase: str, category: str) -> int
         page.redactions = [
             *page.redactions,
             *(
-                {
-                    "words": run,
-                    "rects": [],
-                    "category": category,
-                    "original": " ".join(str(page.words[i][0]) for i in run),
-                    "source": "reviewer",
-                }
+                pages.redaction(
+                    run, category, " ".join(str(page.words[i][0]) for i in run), "reviewer"
+                )
                 for run in runs
             ),
         ]
@@ -711,13 +702,9 @@ def add_page_redaction(
             original = " ".join(str(page.words[i][0]) for i in covered) or original
         page.redactions = [
             *page.redactions,
-            {
-                "words": chosen,
-                "rects": [list(rect)] if rect is not None else [],
-                "category": category,
-                "original": original,
-                "source": "reviewer",
-            },
+            pages.redaction(
+                chosen, category, original, "reviewer", [rect] if rect is not None else []
+            ),
         ]
 
     how = "rectangle" if rect is not None else "words"
