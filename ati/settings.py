@@ -455,6 +455,8 @@ SPECTACULAR_SETTINGS = {
         "AppealStateEnum": "ati.appeals.models.AppealState",
         "AppealDecisionEnum": "ati.appeals.models.Decision",
         "InadmissibilityReasonEnum": "ati.appeals.models.InadmissibilityReason",
+        "CourtSideEnum": "ati.appeals.models.CourtSide",
+        "CourtJudgmentEnum": "ati.appeals.models.CourtJudgment",
     },
 }
 
