@@ -133,3 +133,10 @@ def test_body_page_queries_do_not_grow_with_documents(en, bodies, django_assert_
     # The page reads the body, its children, the snapshot head, and its documents.
     with django_assert_max_num_queries(12):
         assert en.get("/bodies/sante/").status_code == 200
+
+
+def test_list_shows_the_names_in_the_other_languages(client, bodies):
+    html = client.get("/bodies/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert ">وزارة الصحة</a>" in html  # the reader's language first
+    assert '<span lang="fr" dir="ltr">Ministère de la Santé</span>' in html
+    assert '<span lang="en" dir="ltr">Ministry of Health</span>' in html
