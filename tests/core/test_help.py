@@ -52,8 +52,18 @@ def _help_links() -> list[tuple[str, str, str]]:
 
 def test_every_help_link_of_a_template_lands_on_a_section():
     links = _help_links()
-    pages = {"requests/submit.html", "requests/detail.html", "requests/queue.html"}
-    assert pages | {"appeals/dashboard.html"} <= {t.removeprefix("templates/") for t, *_ in links}
+    pages = {
+        "requests/submit.html",
+        "requests/detail.html",
+        "requests/mine.html",
+        "requests/queue.html",
+        "requests/record.html",
+        "appeals/dashboard.html",
+        "appeals/complaints.html",
+        "library/review_queue.html",
+        "personal_data/erasure.html",
+    }
+    assert pages <= {t.removeprefix("templates/") for t, *_ in links}
     for template, name, anchor in links:
         for language in LANGUAGES:
             page = guide_page(name, language)
