@@ -294,7 +294,8 @@ USE_TZ = True
 
 # --- Static and media files --------------------------------------------------
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The guides' screenshots (docs/img), shown in the help pages (ati/core/help.py).
+STATICFILES_DIRS = [BASE_DIR / "static", ("guide", BASE_DIR / "docs" / "img")]
 STATIC_ROOT = Path(os.environ.get("ATI_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded files live outside the web root and are served by views that check access.
