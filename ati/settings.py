@@ -178,6 +178,7 @@ TEMPLATES = [
                 "ati.core.context_processors.site",
                 "ati.accounts.context_processors.roles",
                 "ati.notifications.context_processors.inbox",
+                "ati.library.context_processors.review_queue",
             ],
         },
     },
