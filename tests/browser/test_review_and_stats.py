@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.utils import translation
 
-from .harness import ROOT, axe
+from .harness import ROOT, assert_no_english, axe
 from .test_citizen_journey import log_in
 from .test_officer_journey import OFFICER, PASSWORD, worker_elsewhere  # noqa: F401 (fixture)
 
@@ -35,17 +34,6 @@ ARABIC_TEXT = (
 #: With ATI_UX_SHOTS=before|after the pages are also saved into docs/img/ux/
 #: (docs/ux-review-stats.md).
 UX_SHOTS = os.environ.get("ATI_UX_SHOTS", "")
-
-
-@lru_cache(maxsize=1)
-def english_catalogue_strings() -> tuple[str, ...]:
-    """English msgids that the French catalogue translates differently (sentences, not words)."""
-    text = (ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text()
-    found = []
-    for msgid, msgstr in re.findall(r'\nmsgid "(.+)"\nmsgstr "(.+)"\n', text):
-        if len(msgid) >= 16 and " " in msgid and msgid != msgstr and not re.search(r"[%{]", msgid):
-            found.append(msgid.replace('\\"', '"'))
-    return tuple(found)
 
 
 TARGETS_JS = """() => [...document.querySelectorAll(
@@ -67,12 +55,9 @@ def small_targets(page) -> list[str]:
 
 def check(journey, page, name: str) -> None:
     """The page at 1366 px and at 375 px: axe, overflow, language, targets; screenshots."""
-    texts = english_catalogue_strings()
     for size, suffix in ((WIDE, ""), (PHONE, "-375")):
         page.set_viewport_size(size)
-        body = page.inner_text("body")
-        english = [t for t in texts if t in body]
-        assert not english, f"{page.url}: English on a {journey.lang} page: {english[:5]}"
+        assert_no_english(page)
         axe(page)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= size["width"], f"{page.url} scrolls sideways at {size['width']}: {width}"
