@@ -93,7 +93,7 @@ def test_officer_journey(journey, page, demo, lang):
     journey.follow(page, f"td.ref a[href='/requests/{req.reference}/']")
     journey.check(page, "request")
     form = open_action(page, "assign")
-    form.locator("select").select_option(department("medicament"))
+    form.locator("select[name=department]").select_option(department("medicament"))
     journey.follow(page, "form[action$='/do/assign/'] button[type=submit]")
     req.refresh_from_db()
     assert req.state == "assigned" and req.department.code == "medicament"
