@@ -58,7 +58,7 @@ def test_waiting_for_the_body_the_next_step_is_its_due_date(client, submit, citi
     req = submit()
     client.force_login(citizen)
     step = section(client.get(f"/requests/{req.reference}/").content.decode(), "next-step")
-    assert "1er décembre 2026" in step and DUE == req.response_due
+    assert "1er décembre 2026" in step and req.response_due == DUE
     assert "<form" not in step
 
 
@@ -119,8 +119,9 @@ def test_the_body_picker_offers_a_prompt_and_every_name_to_search(client, body, 
     select = re.search(r"<select[^>]*name=\"body\"[^>]*>(.*?)</select>", html, re.S)
     assert select and "data-body-picker" in select.group(0) and "data-counts" in select.group(0)
     options = re.findall(r"<option([^>]*)>([^<]*)</option>", select.group(1))
-    assert options[0][0].strip().startswith('value=""') and options[0][1] == "Choisissez l’organisme"
-    searched = dict((text, attrs) for attrs, text in options[1:])[body.name_fr]
+    assert options[0][0].strip().startswith('value=""')
+    assert options[0][1] == "Choisissez l’organisme"
+    searched = {text: attrs for attrs, text in options[1:]}[body.name_fr]
     for part in (body.name_fr, body.name_ar, body.name_en, body.code):
         assert part in searched
     assert 'src="/static/js/body-picker.js"' in html
