@@ -40,7 +40,8 @@
         }
       });
     }
-    return (chosen || "{n}").replace("{n}", n.toLocaleString(lang));
+    // Western digits, as everywhere on the site (Moroccan usage), in Arabic too.
+    return (chosen || "{n}").replace("{n}", String(n));
   }
 
   function enhance(select, index) {
