@@ -292,8 +292,14 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
 
     req = answered_request(lang)
     log_in(journey, page, "amina@ati.demo", "demo-ati-2026")
+    page.set_viewport_size(WIDE)
     journey.goto(page, f"/requests/{req.reference}/")
     assert page.locator("section.appeals-panel").count() == 1
+    # The next step says until when to complain, and leads to the form.
+    page.click("main > .next-step a[href='#complaint-form']")
+    assert page.url.endswith("#complaint-form")
+    assert page.locator("#complaint-form").get_attribute("open") == ""
+    assert_no_english(page)
     # An appeal is offered too, with the warning that the law asks for a complaint first.
     assert page.locator(f"details:has({APPEAL_FORM}) .message.error").count() == 1
 
@@ -321,7 +327,11 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
     assert panel.locator(f"details:has({COMPLAINT_FORM})").count() == 0  # filed once
     assert panel.locator(f"details:has({APPEAL_FORM})").count() == 0  # the head decides first
     assert panel.locator("p.help").count() == 1  # "you may appeal once the head has decided"
+    # Next: the head's decision, by a date; the complaint is on the timeline.
+    assert page.locator("main > .next-step strong").count() == 1
+    assert page.locator(f".timeline a[href='/complaints/{complaint.pk}/']").count() == 1
     journey.check(page, "complaint-filed")
+    assert_no_english(page)
 
     # The head of the body, in their own browser, confirms the refusal from their list.
     head = journey.new_page()
@@ -349,6 +359,9 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
     page.reload()
     panel = page.locator("section.appeals-panel")
     assert complaint.decision_text in panel.inner_text()
+    # The next step is now the appeal, until a date.
+    assert page.locator("main > .next-step a[href='#appeal-form']").count() == 1
+    assert page.locator(".timeline a[href^='/complaints/']").count() == 2  # filed, confirmed
     form = open_details(page, APPEAL_FORM)
     assert page.locator(".appeals-panel .message.error").count() == 0  # a prior complaint
     form.locator("textarea[name=reasons]").fill(
@@ -373,7 +386,10 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
     assert panel.locator("article.appeal-card").count() == 2
     assert panel.locator(f"a[href='/appeals/{appeal.pk}/']").count() == 1
     assert panel.locator("form").count() == 0
+    assert page.locator(f"main > .next-step a[href='/appeals/{appeal.pk}/']").count() == 1
+    assert page.locator(f".timeline a[href='/appeals/{appeal.pk}/']").count() == 1
     journey.check(page, "request-with-appeal")
+    assert_no_english(page)
 
 
 @needs_library
