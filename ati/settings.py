@@ -488,6 +488,7 @@ ATI_RATE_LIMITS = {
     "export": (5, 3600),  # personal-data archives built for one account (each one is costly)
     "erasure": (10, 3600),  # erasure confirmations (password checks) by one account
     "message": (60, 3600),  # messages and internal notes written by one account
+    "similar": (300, 3600),  # searches for published answers as one types a request
 }
 # Files (docs/security.md, "Uploads"): at most this many in one message or submission, and
 # in all on one request (its own and its messages'; the answer's documents are bounded

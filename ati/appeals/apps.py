@@ -30,3 +30,11 @@ class AppealsConfig(AppConfig):
 
         if request_panel_context not in DETAIL_PANELS:
             DETAIL_PANELS.append(request_panel_context)
+
+        # Complaints and appeals on the request's timeline.
+        from ati.requests.selectors import TIMELINE_SOURCES
+
+        from .selectors import timeline_events
+
+        if timeline_events not in TIMELINE_SOURCES:
+            TIMELINE_SOURCES.append(timeline_events)

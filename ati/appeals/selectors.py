@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ati.accounts import permissions as roles
+from ati.audit.models import AuditEvent
 from ati.requests.models import InformationRequest
 
 from . import permissions, windows
@@ -269,3 +272,48 @@ def request_panel(
         has_commission_step=windows.has_commission_step(req),
         can_file=can_file,
     )
+
+
+#: The steps of complaints and appeals shown on the request's timeline, and what they are
+#: called there. Internal steps (a rapporteur named, a decision drafted) stay off it.
+TIMELINE_STEPS = {
+    "complaint.filed": _("Complaint filed with the head of the body"),
+    "complaint.confirm": _("The head of the body confirmed the answer"),
+    "complaint.overturn": _("The head of the body overturned the answer and ordered disclosure"),
+    "complaint.lapse": _("The head of the body did not decide on the complaint in time"),
+    "appeal.filed": _("Appeal filed with the commission"),
+    "appeal.declare_admissible": _("Appeal declared admissible"),
+    "appeal.declare_inadmissible": _("Appeal declared inadmissible"),
+    "appeal.request_observations": _("The commission asked the body for its observations"),
+    "appeal.submit_observations": _("The body sent its observations to the commission"),
+    "appeal.record_hearing": _("Hearing held by the commission"),
+    "appeal.decide": _("The commission decided on the appeal"),
+    "appeal.record_complied": _("The body complied with the commission's order"),
+    "appeal.record_not_complied": _("The body did not comply with the commission's order"),
+    "appeal.court_filed": _("Case brought before the administrative court"),
+    "appeal.court_judged": _("The administrative court gave its judgment"),
+}
+
+
+def timeline_events(user: Any, req: InformationRequest) -> list[AuditEvent]:
+    """The request's complaints and appeals on its timeline (requests' TIMELINE_SOURCES)."""
+    if not permissions.can_view_request_appeals(user, req):
+        return []
+    complaints = [str(pk) for pk in req.complaints.values_list("pk", flat=True)]
+    appeals = [str(pk) for pk in req.appeals.values_list("pk", flat=True)]
+    if not complaints and not appeals:
+        return []
+    events = list(
+        AuditEvent.objects.filter(
+            Q(object_type=Complaint._meta.label_lower, object_id__in=complaints)
+            | Q(object_type=Appeal._meta.label_lower, object_id__in=appeals),
+            action__in=TIMELINE_STEPS,
+        ).order_by("id")
+    )
+    for event in events:
+        event.label = str(TIMELINE_STEPS[event.action])  # type: ignore[attr-defined]
+        name = "appeals:complaint" if event.action.startswith("complaint.") else "appeals:appeal"
+        event.link = reverse(name, args=[int(event.object_id)])  # type: ignore[attr-defined]
+        # What was written (reasons, observations) is read on the complaint's or appeal's page.
+        event.reason = ""
+    return events

@@ -45,6 +45,11 @@ class Window:
     def is_open(self, today: dt.date) -> bool:
         return today <= self.end
 
+    @property
+    def ground_label(self) -> str:
+        """What is complained of, in the reader's language ("" for an appeal's window)."""
+        return str(Ground(self.ground).label) if self.ground in Ground.values else ""
+
 
 def grounds_against(req: InformationRequest, today: dt.date | None = None) -> list[str]:
     """What the applicant may complain of now: refusal, partial answer, cost, silence."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ati.accounts.models import User
 from ati.bodies.models import Department, PublicBody
+from ati.bodies.widgets import BodyPicker
 from ati.core import texts
 
 from .models import Channel, DeliveryForm, IdDocument, Outcome
@@ -38,6 +39,8 @@ class SubmitForm(forms.Form):
     body = forms.ModelChoiceField(
         PublicBody.objects.filter(is_active=True),
         label=_("Public body"),
+        empty_label=_("Choose the body"),
+        widget=BodyPicker,
         help_text=_(
             "The body you think holds the information. If it does not, it will "
             "transfer your request."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,6 +27,12 @@ from .models import (
 from .uploads import name_for_type
 
 QUEUE_RELATED = ("body", "department", "assignee", "profile_version")
+
+#: Steps of apps above this one on a request's timeline (docs/architecture.md), filled in
+#: their ready(): ``source(user, req)`` returns audit events this person may see, each with
+#: a ``label`` (what happened, in the reader's language) and a ``link`` (or "").
+#: The appeals app: complaints and appeals (ati/appeals/selectors.py).
+TIMELINE_SOURCES: list[Callable[[Any, InformationRequest], list[AuditEvent]]] = []
 
 
 def visible_requests(user: Any) -> InformationRequestQuerySet:
@@ -167,7 +173,8 @@ def messages_for(user: Any, req: InformationRequest) -> QuerySet[Message]:
 
 
 def timeline(user: Any, req: InformationRequest) -> list[AuditEvent]:
-    """What happened to the request, from the audit log, oldest first."""
+    """What happened to the request, from the audit log, oldest first; with its complaints
+    and appeals (TIMELINE_SOURCES)."""
     events = AuditEvent.objects.filter(
         object_type=InformationRequest._meta.label_lower, object_id=str(req.pk)
     ).order_by("id")
@@ -184,7 +191,9 @@ def timeline(user: Any, req: InformationRequest) -> list[AuditEvent]:
         for event in shown:
             if event.actor_id is not None and event.actor_id == req.applicant_id:
                 event.reason = ""
-    return shown
+    for source in TIMELINE_SOURCES:
+        shown.extend(source(user, req))
+    return sorted(shown, key=lambda event: event.id)  # one append-only log: its order
 
 
 def available_actions(user: Any, req: InformationRequest) -> list[str]:

@@ -6,6 +6,7 @@ app_name = "requests"
 urlpatterns = [
     path("requests/new/", views.submit, name="submit"),
     path("requests/mine/", views.my_requests, name="mine"),
+    path("requests/similar/", views.similar, name="similar"),
     path("requests/<str:reference>/", views.detail, name="detail"),
     path("requests/<str:reference>/do/<str:action>/", views.act, name="act"),
     path("requests/<str:reference>/messages/", views.post_message, name="message"),

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ati.accounts import permissions as roles
 from ati.bodies.models import Department, PublicBody
@@ -94,10 +94,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial.update(first_name=name[0], last_name=name[1] if len(name) > 1 else "")
     form = forms.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and "check_similar" in request.POST:
-        # Before sending: published answers like this request (the form is shown again).
-        text = f"{request.POST.get('subject', '')} {request.POST.get('information_requested', '')}"
+        # Before sending, without JavaScript: published answers like this request (the
+        # form is shown again). With it, `similar` gives them as the subject is typed.
         form = forms.SubmitForm(request.POST, initial=initial)
-        similar = [hit for finder in SIMILAR_FINDERS for hit in finder(text)]
+        similar = _similar_to(request.POST)
         return render(
             request,
             "requests/submit.html",
@@ -125,6 +125,33 @@ def submit(request: HttpRequest) -> HttpResponse:
             return redirect("requests:detail", reference=req.reference)
     return render(
         request, "requests/submit.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _similar_to(data: Any) -> list[Any]:
+    text = f"{data.get('subject', '')} {data.get('information_requested', '')}".strip()
+    return [hit for finder in SIMILAR_FINDERS for hit in finder(text)] if text else []
+
+
+#: Fewer letters than this find too much to be of use: nothing is looked up.
+SIMILAR_MIN_CHARS = 4
+
+
+@login_required
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """Published answers like the request being written: the fragment the submission form
+    shows as the subject is typed (static/js/similar-answers.js). Empty when none."""
+    if len(request.GET.get("subject", "").strip()) < SIMILAR_MIN_CHARS:
+        return HttpResponse("")
+    if not ratelimit.hit("similar", f"user:{request.user.pk}"):
+        response = HttpResponse("", status=429)
+        response["Retry-After"] = str(ratelimit.retry_after("similar"))
+        return response
+    return render(
+        request,
+        "library/_similar.html",
+        {"similar_publications": _similar_to(request.GET)},
     )
 
 

@@ -22,6 +22,7 @@ from ati.requests import services
 from ati.requests.models import InformationRequest
 from tests.factories import totp_code
 
+from .catalogue import assert_no_english
 from .conftest import verification_link
 from .harness import assert_errors_tied_to_fields
 
@@ -34,6 +35,9 @@ SUBJECTS = {
     "fr": "Dépenses de maintenance des hôpitaux de Rabat en 2025",
     "ar": "مصاريف صيانة مستشفيات الرباط سنة 2025",
 }
+# Words of a published demo answer (ati/demo/library.py), typed as a subject.
+SIMILAR = {"fr": "Maintenance des scanners des hôpitaux", "ar": "ميزانية جماعة الرباط"}
+WIDE = {"width": 1366, "height": 900}
 # A small but real PDF: the upload check recognises files by their content.
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -120,20 +124,49 @@ def test_citizen_journey(journey, page, demo, lang):
     journey.check(page, "email-confirmed")
     log_in(journey, page, email, PASSWORD)
 
-    # Ask for information, with an attachment.
+    # Ask for information, with an attachment. A desktop 1366 px wide from here on (the phone's
+    # 375 px are checked at every step by journey.check).
+    page.set_viewport_size(WIDE)
     journey.follow(page, "header a[href='/requests/new/']")
+    assert page.locator("#id_body option").first.inner_text() != "---------"
     journey.check(page, "submit")
+    assert_no_english(page)
     body = PublicBody.objects.get(code="min-sante")
-    page.select_option("#id_body", str(body.pk))
+    # The body picker: part of a name, without its accent in French, then Enter (which must
+    # not send the form) goes to the narrowed list with the one match chosen.
+    page.fill("#id_body_filter", {"fr": "sante", "ar": "الصحة"}[lang])
+    status = page.locator("#id_body_filter_status")
+    status.filter(has_text="1").wait_for()
+    page.press("#id_body_filter", "Enter")
+    assert page.input_value("#id_body") == str(body.pk)
+    assert page.evaluate("() => document.activeElement.id") == "id_body"
+    assert page.url.endswith("/requests/new/")  # nothing sent
+    journey.check(page, "submit-body-picker")
+    if apps.is_installed("ati.library"):
+        # Published answers like this one, fetched as the subject is typed.
+        with page.expect_response(lambda r: "/requests/similar/" in r.url) as asked:
+            page.fill("#id_subject", SIMILAR[lang])
+        assert asked.value.ok
+        page.locator(".similar-live .similar-publications li").first.wait_for()
+        journey.check(page, "submit-similar")
     page.fill("#id_subject", SUBJECTS[lang])
     page.fill("#id_information_requested", SUBJECTS[lang] + " — " + "2025.")
     page.fill("#id_address", "12 rue Oued Fès, Agdal, Rabat")
+    page.fill("#id_id_number", "AB12")  # too short: the error summary, focused, links to it
+    journey.follow(page, "main button[type=submit]:not([name=check_similar])")
+    assert page.locator(".error-summary").count() == 1
+    assert page.evaluate("() => document.activeElement.className") == "error-summary"
+    assert page.input_value("#id_body") == str(body.pk)
+    assert_errors_tied_to_fields(page)
+    journey.check(page, "submit-errors")
+    assert_no_english(page)
+    page.click(".error-summary a[href='#id_id_number']")
+    assert page.evaluate("() => document.activeElement.id") == "id_id_number"
     page.fill("#id_id_number", "AB123456")
     if apps.is_installed("ati.library"):
-        # Published answers like this one first: the form comes back filled in.
+        # Without JavaScript the same answers come by sending the form with this button.
         journey.follow(page, "main button[name=check_similar]")
         assert page.input_value("#id_subject") == SUBJECTS[lang]
-        journey.check(page, "submit-similar")
     page.set_input_files(
         "#id_attachments",
         files=[{"name": "piece-jointe.pdf", "mimeType": "application/pdf", "buffer": PDF}],
@@ -143,6 +176,9 @@ def test_citizen_journey(journey, page, demo, lang):
     assert page.url.endswith(f"/requests/{req.reference}/")
     assert req.reference in page.inner_text(".messages")
     assert page.locator("main a", has_text="piece-jointe.pdf").count() == 1
+    # The next step leads the page: nothing to do, the answer due by a date.
+    assert page.locator("main > .next-step strong").count() == 1
+    assert_no_english(page)
     journey.check(page, "request-submitted")
 
     assert expect_pdf(page, "a[href$='receipt.pdf']") == f"recepisse-{req.reference}.pdf"
@@ -159,18 +195,29 @@ def test_citizen_journey(journey, page, demo, lang):
     }[lang]
     services.request_clarification(officer, req, question=question)
     journey.follow(page, f"td.ref a[href='/requests/{req.reference}/']")
-    assert question in page.inner_text("main")
-    summary = page.locator("details:has(form[action$='/do/provide_clarification/']) summary")
-    summary.click()
+    # The question and its form lead the page, open; the message box points to it.
+    step = page.locator("main > .next-step")
+    assert question in step.inner_text()
+    assert step.locator("form[action$='/do/provide_clarification/'] textarea").is_visible()
+    assert page.locator(".actions-panel form[action$='/do/provide_clarification/']").count() == 0
+    assert page.locator("details:has(form[action$='/messages/'])").get_attribute("open") is None
+    journey.check(page, "clarification-asked")
+    assert_no_english(page)
+    # Sent empty: the error summary, focused, above the field.
+    journey.follow(page, "form[action$='/do/provide_clarification/'] button[type=submit]")
+    assert page.evaluate("() => document.activeElement.className") == "error-summary"
+    assert step.locator(".error-summary a[href='#id_provide_clarification_answer']").count() == 1
+    journey.check(page, "clarification-errors")
     page.fill(
         "#id_provide_clarification_answer",
         {"fr": "Par hôpital, s'il vous plaît.", "ar": "حسب كل مستشفى."}[lang],
     )
-    journey.check(page, "clarification-asked")
     journey.follow(page, "form[action$='/do/provide_clarification/'] button[type=submit]")
     req.refresh_from_db()
     assert req.clarification_answer and req.state == "submitted"
+    assert page.locator("main > .next-step form").count() == 0
     journey.check(page, "clarification-given")
+    assert_no_english(page)
 
     # The body answers; the applicant reads the answer and downloads the letter.
     answer = {
@@ -245,8 +292,14 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
 
     req = answered_request(lang)
     log_in(journey, page, "amina@ati.demo", "demo-ati-2026")
+    page.set_viewport_size(WIDE)
     journey.goto(page, f"/requests/{req.reference}/")
     assert page.locator("section.appeals-panel").count() == 1
+    # The next step says until when to complain, and leads to the form.
+    page.click("main > .next-step a[href='#complaint-form']")
+    assert page.url.endswith("#complaint-form")
+    assert page.locator("#complaint-form").get_attribute("open") == ""
+    assert_no_english(page)
     # An appeal is offered too, with the warning that the law asks for a complaint first.
     assert page.locator(f"details:has({APPEAL_FORM}) .message.error").count() == 1
 
@@ -274,7 +327,11 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
     assert panel.locator(f"details:has({COMPLAINT_FORM})").count() == 0  # filed once
     assert panel.locator(f"details:has({APPEAL_FORM})").count() == 0  # the head decides first
     assert panel.locator("p.help").count() == 1  # "you may appeal once the head has decided"
+    # Next: the head's decision, by a date; the complaint is on the timeline.
+    assert page.locator("main > .next-step strong").count() == 1
+    assert page.locator(f".timeline a[href='/complaints/{complaint.pk}/']").count() == 1
     journey.check(page, "complaint-filed")
+    assert_no_english(page)
 
     # The head of the body, in their own browser, confirms the refusal from their list.
     head = journey.new_page()
@@ -302,6 +359,9 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
     page.reload()
     panel = page.locator("section.appeals-panel")
     assert complaint.decision_text in panel.inner_text()
+    # The next step is now the appeal, until a date.
+    assert page.locator("main > .next-step a[href='#appeal-form']").count() == 1
+    assert page.locator(".timeline a[href^='/complaints/']").count() == 2  # filed, confirmed
     form = open_details(page, APPEAL_FORM)
     assert page.locator(".appeals-panel .message.error").count() == 0  # a prior complaint
     form.locator("textarea[name=reasons]").fill(
@@ -326,7 +386,10 @@ def test_citizen_complaint_then_appeal_journey(journey, page, demo, lang):
     assert panel.locator("article.appeal-card").count() == 2
     assert panel.locator(f"a[href='/appeals/{appeal.pk}/']").count() == 1
     assert panel.locator("form").count() == 0
+    assert page.locator(f"main > .next-step a[href='/appeals/{appeal.pk}/']").count() == 1
+    assert page.locator(f".timeline a[href='/appeals/{appeal.pk}/']").count() == 1
     journey.check(page, "request-with-appeal")
+    assert_no_english(page)
 
 
 @needs_library

@@ -474,3 +474,14 @@ def test_similar_published_answers_are_shown_before_sending(client, published_fr
         },
     )
     assert f"/library/{published_fr.pk}/" in response.content.decode()
+
+
+def test_similar_published_answers_as_the_subject_is_typed(client, published_fr, citizen):
+    """The fragment static/js/similar-answers.js fetches: the same answers, without sending."""
+    client.force_login(citizen)
+    response = client.get("/requests/similar/", {"subject": "Budget exécuté des hôpitaux"})
+    html = response.content.decode()
+    assert response.status_code == 200 and not html.lstrip().startswith("<!DOCTYPE")
+    assert f"/library/{published_fr.pk}/" in html and 'class="similar-publications"' in html
+    nothing = client.get("/requests/similar/", {"subject": "Permis de pêche côtière"})
+    assert nothing.status_code == 200 and nothing.content.strip() == b""

@@ -110,6 +110,8 @@ MATRIX.update(
             )
         ),
         "requests:mine": Row(expect(200, anonymous=LOGIN)),
+        # Published answers only (public anyway): any signed-in person, rate-limited.
+        "requests:similar": Row(expect(200, anonymous=LOGIN)),
         "requests:detail": Row(
             expect(200, anonymous=LOGIN, other_citizen=404, other_officer=404, other_staff=404),
             kwargs=ref("submitted"),
