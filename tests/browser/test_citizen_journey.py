@@ -22,9 +22,8 @@ from ati.requests import services
 from ati.requests.models import InformationRequest
 from tests.factories import totp_code
 
-from .catalogue import assert_no_english
 from .conftest import verification_link
-from .harness import assert_errors_tied_to_fields
+from .harness import assert_errors_tied_to_fields, assert_no_english
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
 PEOPLE = {
