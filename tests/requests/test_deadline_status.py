@@ -117,3 +117,49 @@ def test_sorting_by_days_left_puts_stopped_clocks_last_and_urgent_first(submit, 
     # By the stored date, the stopped clock's 1 December comes before the later request's.
     assert order(QueueSort.DUE) == [urgent.reference, paused.reference, later.reference]
     assert order(QueueSort.URGENT)[0] == urgent.reference
+
+
+def test_every_queue_row_says_the_working_days_left_in_words(client, submit, officer):
+    submit()
+    client.force_login(officer)
+    html = client.get("/office/", headers={"accept-language": "fr"}).content.decode()
+    assert "20 jours ouvrables restants" in html
+    assert "Dans le délai" in html and 'class="tag tag-on_time"' in html
+    # "0 overdue" is good news: no alarm class on the chip.
+    assert '<li class="overdue">' not in html
+
+
+def test_the_queue_counts_up_to_the_cap_and_pages_by_fifty(
+    client, submit, officer, settings, monkeypatch
+):
+    from ati.requests import views
+
+    assert views.QUEUE_PAGE_SIZE == 50
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    settings.ATI_LIST_COUNT_CAP = 3
+    refs = [submit().reference for _ in range(5)]
+    client.force_login(officer)
+    first = client.get("/office/?sort=due", headers={"accept-language": "en"}).content.decode()
+    assert "3+ requests" in first
+    assert [ref in first for ref in refs] == [True, True, False, False, False]
+    assert "sort=due&amp;page=2" in first
+    second = client.get("/office/?sort=due&page=2").content.decode()
+    assert refs[2] in second and refs[1] not in second
+    settings.ATI_LIST_COUNT_CAP = 10
+    assert (
+        "5 requests" in client.get("/office/", headers={"accept-language": "en"}).content.decode()
+    )
+
+
+def test_the_request_page_opens_with_what_to_do_by_when_for_the_body_only(
+    client, submit, officer, citizen
+):
+    req = submit()
+    client.force_login(officer)
+    html = client.get(f"/requests/{req.reference}/", headers={"accept-language": "fr"}).content
+    page = html.decode()
+    assert "À faire maintenant" in page and "20 jours ouvrables restants" in page
+    assert page.index("deadline-panel") < page.index('id="facts-h"')
+    client.force_login(citizen)
+    page = client.get(f"/requests/{req.reference}/").content.decode()
+    assert "deadline-panel" not in page
