@@ -328,10 +328,22 @@ class QueueRow:
     deadline: DeadlineStatus | None
 
 
-def queue_rows(
-    requests: Sequence[InformationRequest], today: dt.date | None = None
-) -> list[QueueRow]:
-    """A page of the queue with each request's deadline."""
+def queue_rows(user: Any, keys: Sequence[int], today: dt.date | None = None) -> list[QueueRow]:
+    """A page of the queue, read by the primary keys `queue` sorted, with their deadlines.
+
+    Sorting the keys alone reads the index on body, state and due date; sorting whole
+    rows made the database carry every column of a body's 200,000 requests through
+    the sort (seconds, against tens of milliseconds: docs/ux.md).
+    """
+    today = today or timezone.localdate()
+    found = (
+        visible_requests(user)
+        .with_overdue(today)
+        .select_related("profile_version__calendar")
+        .filter(pk__in=keys)
+    )
+    by_pk = {req.pk: req for req in found}
+    requests = [by_pk[pk] for pk in keys if pk in by_pk]
     statuses = deadline_statuses(requests, today)
     return [QueueRow(req, statuses[req.pk]) for req in requests]
 

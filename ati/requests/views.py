@@ -164,8 +164,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             deadline=data["deadline"],
             sort=data["sort"] or selectors.QueueSort.DAYS_LEFT,
         )
-    # A body may hold hundreds of thousands of requests: pages of 50, counted up to a cap.
-    paginator = CappedPaginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE)
+    # A body may hold hundreds of thousands of requests: pages of 50, counted up to a cap,
+    # the keys sorted first and the page's rows read by key (selectors.queue_rows).
+    keys = selectors.queue(user, filters).values_list("pk", flat=True)
+    paginator = CappedPaginator(keys, QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -176,7 +178,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "requests/queue.html",
         {
             "form": form,
-            "rows": selectors.queue_rows(list(page.object_list)),
+            "rows": selectors.queue_rows(user, list(page.object_list)),
             "page": page,
             "count_label": count_label(paginator.count, paginator.exact),
             "query": query.urlencode(),

@@ -96,7 +96,7 @@ def test_queue_journey(journey, page, demo, lang):
             assert cells.nth(0).inner_text().strip(), f"row {i}: no deadline"
             for j in range(cells.count()):
                 box = cells.nth(j).bounding_box()
-                assert box and 0 <= box["x"] and box["x"] + box["width"] <= width, (i, j, box)
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (i, j, box)
         overdue = page.locator("table.queue tbody tr.row-overdue td.deadline").first.inner_text()
         expected = {"fr": "En retard de", "ar": "متأخر بـ"}[lang]
         assert expected in overdue, overdue

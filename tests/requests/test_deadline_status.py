@@ -163,3 +163,21 @@ def test_the_request_page_opens_with_what_to_do_by_when_for_the_body_only(
     client.force_login(citizen)
     page = client.get(f"/requests/{req.reference}/").content.decode()
     assert "deadline-panel" not in page
+
+
+def test_the_queue_page_reads_as_many_queries_for_many_rows_as_for_few(
+    client, submit, officer, department
+):
+    client.force_login(officer)
+
+    def queries():
+        client.get("/office/")  # the session's first page reads more (the second factor)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/office/").status_code == 200
+        return len(captured)
+
+    submit()
+    few = queries()
+    for _ in range(6):
+        services.assign(officer, submit(), department=department)
+    assert queries() == few
