@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ati.accounts.models import User
 from ati.bodies.models import Department, PublicBody
@@ -13,6 +14,7 @@ from ati.bodies.widgets import BodyPicker
 from ati.core import texts
 
 from .models import Channel, DeliveryForm, IdDocument, Outcome
+from .selectors import DUE_SOON_WORKING_DAYS, DeadlineState, QueueSort
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -132,12 +134,37 @@ class RecordForm(SubmitForm):
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (DeadlineState.OVERDUE, _("Overdue")),
+            (DeadlineState.URGENT, _("Urgent")),
+            (
+                DeadlineState.DUE_SOON,
+                ngettext_lazy("Due within %(n)s working day", "Due within %(n)s working days", "n")
+                % {"n": DUE_SOON_WORKING_DAYS},
+            ),
+            (DeadlineState.ON_TIME, _("On time")),
+            (DeadlineState.PAUSED, _("Clock stopped (clarification awaited)")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (QueueSort.DAYS_LEFT, _("Working days left")),
+            (QueueSort.DUE, _("Due date")),
+            (QueueSort.URGENT, _("Urgent first")),
+        ],
+    )
     department = forms.ModelChoiceField(
         Department.objects.none(), label=_("Department"), required=False
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due_within = forms.IntegerField(
-        label=_("Due within (days)"), required=False, min_value=0, max_value=365
+        label=_("Due within (working days)"), required=False, min_value=0, max_value=365
     )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     q = forms.CharField(label=_("Reference or subject"), required=False, max_length=100)

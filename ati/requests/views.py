@@ -24,6 +24,7 @@ from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
 from ati.core.errors import TransitionConflict
 from ati.core.forms import add_service_errors
+from ati.core.pagination import CappedPaginator, count_label
 
 from . import forms, letters, permissions, selectors, services
 from .actions import REQUEST_ACTIONS
@@ -167,6 +168,10 @@ def _staff_bodies(user: Any) -> Any:
     return PublicBody.objects.filter(pk__in=roles.body_ids(user))
 
 
+#: Rows per page of the officer's queue.
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -184,14 +189,30 @@ def queue(request: HttpRequest) -> HttpResponse:
             due_within=data["due_within"],
             urgent=data["urgent"],
             q=data["q"],
+            deadline=data["deadline"],
+            sort=data["sort"] or selectors.QueueSort.DAYS_LEFT,
         )
-    rows = list(selectors.queue(user, filters)[:200])
+    # A body may hold hundreds of thousands of requests: pages of 50, counted up to a cap,
+    # the keys sorted first and the page's rows read by key (selectors.queue_rows).
+    keys = selectors.queue(user, filters).values_list("pk", flat=True)
+    paginator = CappedPaginator(keys, QUEUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(
         request,
         "requests/queue.html",
         {
             "form": form,
-            "rows": rows,
+            "rows": selectors.queue_rows(user, list(page.object_list)),
+            "page": page,
+            "count_label": count_label(paginator.count, paginator.exact),
+            "query": query.urlencode(),
+            "query_without_sort": unsorted.urlencode(),
+            "sort": filters.sort,
+            "due_soon_days": selectors.DUE_SOON_WORKING_DAYS,
             "counts": selectors.queue_counts(user),
             "assign_departments": departments,
             "can_assign": bool(roles.body_ids(user, roles.Role.OFFICER)),
@@ -294,6 +315,10 @@ def detail_context(
         or forms.MessageForm(applicant=permissions.is_applicant(user, req)),
         "grounds": req.refusal_grounds.all(),
         "due_explanation": selectors.due_explanation(req, get_language() or "fr"),
+        # What the body's staff must do by when (templates/requests/_deadline.html).
+        "deadline": selectors.deadline_status(req)
+        if permissions.sees_internal_notes(user, req)
+        else None,
         "successor": InformationRequest.objects.filter(transferred_from=req)
         .select_related("body")
         .first(),

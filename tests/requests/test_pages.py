@@ -212,7 +212,8 @@ def test_the_queues_counts_agree_with_their_number_and_zero_late_is_not_an_alarm
     from django.utils import translation
 
     counts = dict.fromkeys(
-        ("submitted", "assigned", "draft_ready", "awaiting_clarification", "overdue"), 0
+        ("submitted", "assigned", "draft_ready", "awaiting_clarification", "overdue", "due_soon"),
+        0,
     )
     request = RequestFactory().get("/office/")
     from django.contrib.auth.models import AnonymousUser
