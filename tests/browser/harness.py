@@ -209,6 +209,27 @@ def assert_fits(page: Any, width: int = DESKTOP["width"]) -> None:
         page.set_viewport_size(size)
 
 
+# The targets of the main content and the header smaller than 24 x 24 CSS px (WCAG 2.2,
+# 2.5.8), except a link inside a sentence (its line height decides, as 2.5.8 allows).
+_SMALL_TARGETS_JS = """() => [...document.querySelectorAll(
+    'main a[href], main button, main input:not([type=hidden]), main select, main summary,'
+    + ' header a[href], header button')]
+  .filter((el) => { const r = el.getBoundingClientRect();
+    return r.width > 1 && r.height > 1 && !el.closest('.visually-hidden'); })
+  .filter((el) => !(el.tagName === 'A'
+    && el.parentElement.textContent.trim().length > el.textContent.trim().length
+    && getComputedStyle(el).display === 'inline'))
+  .map((el) => { const r = el.getBoundingClientRect();
+    return {el: el.outerHTML.slice(0, 90), w: Math.round(r.width), h: Math.round(r.height)}; })
+  .filter((t) => t.w < 24 || t.h < 24).slice(0, 10)"""
+
+
+def small_targets(page: Any) -> list[dict[str, Any]]:
+    """Links, buttons and fields under 24 x 24 CSS px, outside sentences."""
+    result: list[dict[str, Any]] = page.evaluate(_SMALL_TARGETS_JS)
+    return result
+
+
 def assert_usable_on_phone(page: Any, then: Any = None) -> None:
     """At 375 px the document does not scroll sideways and every control is within reach."""
     size = page.viewport_size

@@ -12,55 +12,15 @@ string of the catalogue is left on the page. The screenshots go to var/screensho
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
-from tests.core.test_translations import parse_po
-
-from .harness import ROOT, axe
+from .harness import assert_no_english, axe, small_targets
 from .test_citizen_journey import log_in
 
 OFFICER = "officer.sante@ati.demo"
 PASSWORD = "demo-ati-2026"
 WIDTHS = (375, 1366)
 UX_SHOTS = os.environ.get("ATI_UX_SCREENSHOTS")
-
-# The targets of the main content smaller than 24 x 24 px, except a link inside a sentence
-# (its parent holds other text: the line height decides, as WCAG 2.5.8 allows).
-SMALL_TARGETS_JS = """() => [...document.querySelectorAll(
-    'main a[href], main button, main input:not([type=hidden]), main select, main summary')]
-  .filter((el) => { const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && !el.closest('.visually-hidden'); })
-  .filter((el) => !(el.tagName === 'A'
-    && el.parentElement.textContent.trim().length > el.textContent.trim().length
-    && getComputedStyle(el).display === 'inline'))
-  .map((el) => { const r = el.getBoundingClientRect();
-    return {el: el.outerHTML.slice(0, 90), w: Math.round(r.width), h: Math.round(r.height)}; })
-  .filter((t) => t.w < 24 || t.h < 24)"""
-
-# What a person reads or hears: the text, and the names given in attributes.
-PAGE_TEXT_JS = """() => [document.body.innerText, ...[...document.querySelectorAll(
-    '[aria-label], [title], [alt], [placeholder]')].flatMap((el) =>
-    ['aria-label', 'title', 'alt', 'placeholder'].map((a) => el.getAttribute(a) || ''))
-  ].join('\\n')"""
-
-
-def english_leftovers(text: str, lang: str) -> list[str]:
-    """English msgids of the catalogue found on a French or Arabic page.
-
-    Only phrases of two words or more whose translation differs (a single word such as
-    "Menu" or "Pages" is the same in French), without placeholders or markup.
-    """
-    found = []
-    for entry in parse_po(ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"):
-        msgid = entry.msgid
-        if entry.is_header or entry.msgid_plural or len(msgid.split()) < 2:
-            continue
-        if re.search(r"[%{}<>]", msgid) or msgid in entry.msgstr.get(0, ""):
-            continue
-        if re.search(rf"(?<![\w']){re.escape(msgid)}(?![\w'])", text):
-            found.append(msgid)
-    return found
 
 
 def shoot(page, name: str) -> None:
@@ -83,10 +43,9 @@ def test_queue_journey(journey, page, demo, lang):
         assert layout["scroll"] <= width, f"{width} px: scrolls sideways ({layout})"
         # One row of header: the brand, the officer's work and the menu (it was 160 px).
         assert layout["header"] < 70, f"{width} px: header {layout['header']} px high"
-        small = page.evaluate(SMALL_TARGETS_JS)
+        small = small_targets(page)
         assert not small, f"{width} px: targets under 24 x 24 px: {small}"
-        leftovers = english_leftovers(page.evaluate(PAGE_TEXT_JS), lang)
-        assert not leftovers, f"English on the {lang} queue: {leftovers}"
+        assert_no_english(page)
 
         # Every row says its time left in words, and its state is in view (on a phone, a card).
         rows = page.locator("table.queue tbody tr")

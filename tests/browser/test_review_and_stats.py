@@ -19,7 +19,7 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-from .harness import ROOT, assert_no_english, axe
+from .harness import ROOT, assert_no_english, axe, small_targets
 from .test_citizen_journey import log_in
 from .test_officer_journey import OFFICER, PASSWORD, worker_elsewhere  # noqa: F401 (fixture)
 
@@ -34,23 +34,6 @@ ARABIC_TEXT = (
 #: With ATI_UX_SHOTS=before|after the pages are also saved into docs/img/ux/
 #: (docs/ux-review-stats.md).
 UX_SHOTS = os.environ.get("ATI_UX_SHOTS", "")
-
-
-TARGETS_JS = """() => [...document.querySelectorAll(
-    'main a[href], main button, main input:not([type=hidden]), main select, main summary,'
-    + ' header a[href], header button')]
-  .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1; })
-  .filter((el) => !el.closest('p, li, td, th, .visually-hidden')
-    || el.matches('button, input, select, summary, .button'))
-  .filter((el) => { const r = el.getBoundingClientRect(); return r.height < 24 || r.width < 24; })
-  .slice(0, 10)
-  .map((el) => el.tagName.toLowerCase() + '.' + (el.className || '') + ' '
-    + (el.textContent || el.name || '').trim().slice(0, 30))"""
-
-
-def small_targets(page) -> list[str]:
-    """Links, buttons and fields smaller than 24×24 CSS px (WCAG 2.2, 2.5.8), outside prose."""
-    return page.evaluate(TARGETS_JS)
 
 
 def check(journey, page, name: str) -> None:
