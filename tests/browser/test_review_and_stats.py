@@ -32,7 +32,7 @@ ARABIC_TEXT = (
     "قررت اللجنة إلزام الإدارة بتسليم المعلومات المطلوبة داخل أجل خمسة عشر يوما."
 )
 #: With ATI_UX_SHOTS=before|after the pages are also saved into docs/img/ux/
-#: (docs/ux-review-stats.md).
+#: (docs/ux.md).
 UX_SHOTS = os.environ.get("ATI_UX_SHOTS", "")
 
 
