@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ati.core import texts
+from ati.core.i18n import pick_translation
 
 
 class Ground(models.TextChoices):
@@ -394,3 +395,62 @@ class DecisionCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class Commission(models.Model):
+    """The commission's own letterhead and signatory, kept in one row (pk 1).
+
+    Its decisions are printed on its letterhead, never on the body's: the row is
+    edited in the admin; until then, the defaults below (Law 31-13's CDAI).
+    """
+
+    name_fr = models.CharField(
+        _("name (French)"),
+        max_length=300,
+        default="Commission du droit d'accès à l'information (CDAI)",
+    )
+    name_ar = models.CharField(
+        _("name (Arabic)"), max_length=300, default="لجنة الحق في الحصول على المعلومات"
+    )
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=300,
+        default="Commission for the right of access to information (CDAI)",
+    )
+    address = models.TextField(_("postal address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title_fr = models.CharField(
+        _("signatory's title (French)"), max_length=200, default="Le Président de la Commission"
+    )
+    signatory_title_ar = models.CharField(
+        _("signatory's title (Arabic)"), max_length=200, default="رئيس اللجنة"
+    )
+    signatory_title_en = models.CharField(
+        _("signatory's title (English)"), max_length=200, default="The Chair of the Commission"
+    )
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commission")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Commission:
+        """The stored row, or the defaults (unsaved) before an administrator edits it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1  # one commission
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        return pick_translation(self, "name")
+
+    @property
+    def signatory_title(self) -> str:
+        return pick_translation(self, "signatory_title")

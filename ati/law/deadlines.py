@@ -414,6 +414,11 @@ def _amount(period: Period, lang: str) -> str:
     return f"{n} {plural if 3 <= n % 100 <= 10 else many}"
 
 
+def describe_period(period: Period, language: str = "fr") -> str:
+    """ "20 jours ouvrables", "20 يوم عمل", "20 working days": a period as the law states it."""
+    return _amount(period, _lang(language))
+
+
 _TEMPLATES = {
     "en": {
         "from": "{amount} from {start}",

@@ -10,6 +10,8 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from ati.law.deadlines import format_date
 
@@ -37,3 +39,23 @@ def longdatetime(value: dt.datetime | None) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{longdate(local)}, {local:%H:%M}"
+
+
+#: First strong isolate and pop directional isolate (Unicode UAX #9).
+FSI, PDI = "\u2068", "\u2069"
+
+
+@register.filter(needs_autoescape=True)
+def isolate(value: object, autoescape: bool = True) -> str:
+    """A reference, number, date or Latin name set apart from the Arabic around it.
+
+    In a right-to-left text the bidi algorithm otherwise moves the punctuation
+    next to it ("DAI-2026-00001 ·", "2025." printed as ".2025"). Browsers honour
+    <bdi>, but WeasyPrint and plain-text e-mails do not: Unicode isolates work in
+    all three. Left-to-right languages get the value unchanged.
+    """
+    text = "" if value is None else str(value)
+    escaped = conditional_escape(text) if autoescape else text
+    if not text or not translation.get_language_bidi():
+        return mark_safe(escaped)  # noqa: S308 - escaped above when autoescaping
+    return mark_safe(f"{FSI}{escaped}{PDI}")  # noqa: S308 - escaped above when autoescaping
