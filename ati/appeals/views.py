@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ati.accounts import permissions as roles
 from ati.core.forms import add_service_errors, handle_action
+from ati.law.templatetags.ati_format import longdate
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest
 from ati.requests.views import detail_context
@@ -104,7 +105,7 @@ def file_complaint(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Your complaint is registered. The head of the body must decide by %(due)s.")
-                % {"due": complaint.decision_due.strftime("%d/%m/%Y")},
+                % {"due": longdate(complaint.decision_due)},
             )
             return redirect("requests:detail", reference=req.reference)
     return _rerender_request(request, req, "complaint", form, 400)

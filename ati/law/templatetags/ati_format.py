@@ -1,7 +1,10 @@
-"""Dates as Moroccan administrations write them, in the page's language.
+"""Dates as Moroccan administrations write them, in the page's language: the one
+date format and the one date-time format of the site (ati/formats/).
 
 Django's Arabic locale uses the Mashreq month names (نوفمبر); Morocco writes
-نونبر, دجنبر…, as the deadline engine's explanations do. One formatter for both.
+نونبر, دجنبر…, as the deadline engine's explanations do. One formatter for both:
+every template, letter, e-mail and notice writes a date with `longdate` or
+`longdatetime` (tests/core/test_dates.py finds any other).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ def longdatetime(value: dt.datetime | None) -> str:
     if not value:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{longdate(local)}, {local:%H:%M}"
+    comma = "، " if (translation.get_language() or "fr")[:2] == "ar" else ", "
+    return f"{longdate(local)}{comma}{local:%H:%M}"
 
 
 #: First strong isolate and pop directional isolate (Unicode UAX #9).
