@@ -65,6 +65,10 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     window_end = models.DateField(_("last day to complain"))
     decision_due = models.DateField(_("decision due by"), db_index=True)
     due_explanation = models.TextField(_("how the decision's deadline was computed"), blank=True)
+    # The computation as data, explained in each reader's language (`due_explained`).
+    due_basis = models.JSONField(
+        _("how the decision's deadline was computed (data)"), null=True, blank=True
+    )
     state = FSMField(
         _("state"),
         max_length=16,
@@ -212,6 +216,10 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     window_end = models.DateField(_("last day to appeal"))
     decision_due = models.DateField(_("decision due by"), null=True, blank=True, db_index=True)
     due_explanation = models.TextField(_("how the decision's deadline was computed"), blank=True)
+    # The computation as data, explained in each reader's language (`due_explained`).
+    due_basis = models.JSONField(
+        _("how the decision's deadline was computed (data)"), null=True, blank=True
+    )
     state = FSMField(
         _("state"),
         max_length=32,
@@ -438,14 +446,14 @@ class Commission(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1  # one commission
+        super().save(*args, **kwargs)
+
     @classmethod
     def current(cls) -> Commission:
         """The stored row, or the defaults (unsaved) before an administrator edits it."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.pk = 1  # one commission
-        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

@@ -96,7 +96,7 @@ class Recourse:
 
 
 def recourse(req: InformationRequest) -> Recourse | None:
-    """The complaint's window counted from the answer (law-31-13.md § 5), None if nothing to challenge.
+    """The windows counted from the answer (law-31-13.md § 5); None if nothing to challenge.
 
     The same reckoning as the appeals app's windows (counted from the answer's
     local date on the request's calendar), which this app cannot import.

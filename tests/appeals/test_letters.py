@@ -70,8 +70,19 @@ def write_image(name: str, pdf: bytes) -> None:
         path = Path(tmp, "letter.pdf")
         path.write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
-             str(Path(target, name))],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(path),
+                str(Path(target, name)),
+            ],
             check=True,
         )
 
@@ -81,9 +92,8 @@ def signed(body):
     body.name_fr, body.name_ar = BODY["fr"], BODY["ar"]
     body.address = "Avenue Mohammed V, BP 1234, Rabat"
     body.signatory_name = BODY_SIGNATORY[0]
-    body.signatory_title_fr, body.signatory_title_ar = BODY_SIGNATORY[1]["fr"], BODY_SIGNATORY[
-        1
-    ]["ar"]
+    body.signatory_title_fr = BODY_SIGNATORY[1]["fr"]
+    body.signatory_title_ar = BODY_SIGNATORY[1]["ar"]
     body.save()
     Commission(
         name_fr=COMMISSION["fr"] + " à l'information (CDAI)",
@@ -96,6 +106,9 @@ def signed(body):
     return body
 
 
+TEXT = {"fr": "Veuillez trouver ci-joint le budget.", "ar": "تجدون رفقته الميزانية."}
+
+
 def _answered(make_request, officer, language, outcome):
     req = make_request(language=language)
     withholds = outcome in ("refused", "partially_granted")
@@ -103,7 +116,7 @@ def _answered(make_request, officer, language, outcome):
         officer,
         req,
         outcome=outcome,
-        text="Veuillez trouver ci-joint le budget." if language == "fr" else "تجدون رفقته الميزانية.",
+        text=TEXT[language],
         grounds=["state-security"] if withholds else [],
         withheld="Les annexes 3 et 4." if outcome == "partially_granted" else "",
         holder="Agence nationale des ports" if outcome == "not_held" else "",

@@ -1,5 +1,5 @@
 """Dates as Moroccan administrations write them, in the page's language: the one
-date format and the one date-time format of the site (ati/formats/).
+date format and the one date-time format of the site (ati/core/formats/).
 
 Django's Arabic locale uses the Mashreq month names (نوفمبر); Morocco writes
 نونبر, دجنبر…, as the deadline engine's explanations do. One formatter for both:
@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from ati.law.deadlines import format_date
+from ati.law.deadlines import explain_stored, format_date
 
 register = template.Library()
 
@@ -61,5 +61,15 @@ def isolate(value: object, autoescape: bool = True) -> str:
     text = "" if value is None else str(value)
     escaped = conditional_escape(text) if autoescape else text
     if not text or not translation.get_language_bidi():
-        return mark_safe(escaped)  # noqa: S308 - escaped above when autoescaping
-    return mark_safe(f"{FSI}{escaped}{PDI}")  # noqa: S308 - escaped above when autoescaping
+        return mark_safe(escaped)
+    return mark_safe(f"{FSI}{escaped}{PDI}")
+
+
+@register.filter
+def due_explained(obj: object) -> str:
+    """How ``obj``'s due date was computed (its ``due_basis``), in the reader's language."""
+    return explain_stored(
+        getattr(obj, "due_basis", None),
+        getattr(obj, "due_explanation", ""),
+        translation.get_language() or "fr",
+    )

@@ -1,5 +1,5 @@
 # "7 دجنبر 2026"; with the time "7 دجنبر 2026، 12:27" (Moroccan month names: see
-# ati/formats/__init__.py).
+# ati/core/formats/__init__.py).
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y، H:i"
 TIME_FORMAT = "H:i"
