@@ -186,3 +186,17 @@ def test_commission_decision(
     # On the commission's letterhead, not the body's: the body is only a party.
     assert BODY[language] not in text[: text.index(COMMISSION[language]) + 1]
     assert appeal.decision_number in text
+
+
+def test_arabic_e_mails_isolate_references_and_names(make_request):
+    from django.template.loader import render_to_string
+
+    req = make_request(language="ar")
+    with translation.override("ar"):
+        text = render_to_string("requests/email/submitted.txt", {"req": req})
+    assert f"\u2068{req.reference}\u2069" in text
+    assert f"\u2068{req.applicant_name}\u2069" in text
+    assert "يوم عمل" in text  # the explanation, in the recipient's language
+    with translation.override("fr"):
+        text = render_to_string("requests/email/submitted.txt", {"req": req})
+    assert "\u2068" not in text and "jours ouvrables" in text

@@ -76,3 +76,14 @@ def test_first_of_the_month_in_french():
             Context({"d": dt.date(2026, 12, 1)})
         )
     assert text == "1er décembre 2026"
+
+
+def test_isolate_sets_apart_each_line_in_arabic_only():
+    template = Template("{% load ati_format %}{{ v|isolate }}")
+    value = "Le budget.\r\n\r\n<b>2025</b>"
+    with translation.override("ar"):
+        arabic = template.render(Context({"v": value}))
+    with translation.override("fr"):
+        french = template.render(Context({"v": value}))
+    assert arabic == "\u2068Le budget.\u2069\n\n\u2068&lt;b&gt;2025&lt;/b&gt;\u2069"
+    assert french == "Le budget.\r\n\r\n&lt;b&gt;2025&lt;/b&gt;"

@@ -56,13 +56,16 @@ def isolate(value: object, autoescape: bool = True) -> str:
     In a right-to-left text the bidi algorithm otherwise moves the punctuation
     next to it ("DAI-2026-00001 ·", "2025." printed as ".2025"). Browsers honour
     <bdi>, but WeasyPrint and plain-text e-mails do not: Unicode isolates work in
-    all three. Left-to-right languages get the value unchanged.
+    all three. A text of several lines is isolated line by line, each taking the
+    direction of its first letter. Left-to-right languages get the value unchanged.
     """
     text = "" if value is None else str(value)
     escaped = conditional_escape(text) if autoescape else text
     if not text or not translation.get_language_bidi():
         return mark_safe(escaped)
-    return mark_safe(f"{FSI}{escaped}{PDI}")
+    # A line break ends an isolate (it ends the bidi paragraph): each line gets its own.
+    lines = str(escaped).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return mark_safe("\n".join(f"{FSI}{line}{PDI}" if line else "" for line in lines))
 
 
 @register.filter
