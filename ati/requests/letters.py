@@ -131,3 +131,28 @@ def answer_pdf(req: InformationRequest) -> bytes:
         req,
         {"grounds": grounds, "recourse": recourse(req)},
     )
+
+
+def _complaint_if_silent(req: InformationRequest) -> dt.date | None:
+    """The last day to complain if the body lets the due date in force pass unanswered."""
+    period = req.profile_version.optional_period("complaint_window")
+    if period is None:
+        return None
+    return add_period(req.response_due, period, law.working_calendar(req.profile_version)).due
+
+
+def extension_pdf(req: InformationRequest) -> bytes:
+    """The body extends its time to answer: the new date, why, and what if it passes."""
+    return _pdf(
+        "requests/letters/extension.html",
+        req,
+        {
+            "explanation": req.explain_due(req.language),
+            "complain_until": _complaint_if_silent(req),
+        },
+    )
+
+
+def transfer_pdf(req: InformationRequest) -> bytes:
+    """The request goes to the body that holds the information: where, under which reference."""
+    return _pdf("requests/letters/transfer.html", req, {"new": req.transferred_to})

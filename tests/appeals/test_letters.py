@@ -200,3 +200,37 @@ def test_arabic_e_mails_isolate_references_and_names(make_request):
     with translation.override("fr"):
         text = render_to_string("requests/email/submitted.txt", {"req": req})
     assert "\u2068" not in text and "jours ouvrables" in text
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_extension(client, signed, make_request, officer, language):
+    req = request_services.extend(
+        officer, make_request(language=language), reason="Volume des documents à réunir."
+    )
+    pdf = request_letters.extension_pdf(req)
+    write_image(f"extension-{language}", pdf)
+    text = pdf_text(pdf)
+    check(text, language, issuer=BODY[language], signatory=BODY_SIGNATORY)
+    assert "Avenue Mohammed V" in text  # where to complain if the new date passes
+    assert ("jours ouvrables" in text) if language == "fr" else ("يوم عمل" in text)
+    client.force_login(officer)
+    url = f"/requests/{req.reference}/extension.pdf"
+    assert client.get(url)["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_transfer(client, signed, make_request, officer, other_body, language):
+    other_body.address = "Port de Casablanca"
+    other_body.save()
+    req = make_request(language=language)
+    request_services.transfer(officer, req, to_body=other_body, reason="Détenue par le port.")
+    req.refresh_from_db()
+    pdf = request_letters.transfer_pdf(req)
+    write_image(f"transfer-{language}", pdf)
+    text = pdf_text(pdf)
+    check(text, language, issuer=BODY[language], signatory=BODY_SIGNATORY)
+    new = req.transferred_to
+    assert new.reference in text and "Port de Casablanca" in text
+    client.force_login(officer)
+    assert client.get(f"/requests/{req.reference}/transfer.pdf").status_code == 200
+    assert client.get(f"/requests/{new.reference}/transfer.pdf").status_code == 404
