@@ -8,9 +8,13 @@ Arabic letters are laid out right to left.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
+from ati.law import selectors as law
+from ati.law.deadlines import add_period
 from ati.requests.letters import Signatory, render_letter
 
-from .models import Appeal, Commission
+from .models import Appeal, Commission, Complaint, ComplaintState
 
 
 def decision_pdf(appeal: Appeal) -> bytes:
@@ -27,5 +31,32 @@ def decision_pdf(appeal: Appeal) -> bytes:
             "signatory": lambda: Signatory(commission.signatory_name, commission.signatory_title),
             "complaint": appeal.complaint,
             "grounds": list(req.refusal_grounds.all()),
+        },
+    )
+
+
+def complaint_decision_pdf(complaint: Complaint) -> bytes:
+    """The head of the body's decision on a complaint, on the body's letterhead, signed by
+    the head; a confirmed answer says until when and where to appeal to the commission."""
+    req = complaint.request
+    appeal_until = None
+    period = req.profile_version.optional_period("commission_window")
+    decided_on = complaint.decision_date
+    if complaint.state == ComplaintState.CONFIRMED and period and decided_on:
+        appeal_until = add_period(decided_on, period, law.working_calendar(req.profile_version)).due
+    head = complaint.decided_by
+    return render_letter(
+        "appeals/letters/complaint_decision.html",
+        req.language,
+        {
+            "complaint": complaint,
+            "req": req,
+            "reference": req.reference,
+            "issuer": req.body,
+            "signatory": lambda: Signatory(
+                head.full_name if head is not None else "", gettext("The head of the body")
+            ),
+            "appeal_until": appeal_until,
+            "commission": Commission.current(),
         },
     )

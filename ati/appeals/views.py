@@ -27,7 +27,7 @@ from ati.requests.models import InformationRequest
 from ati.requests.views import detail_context
 
 from . import forms, letters, permissions, selectors, services
-from .models import Appeal, Complaint, InadmissibilityReason
+from .models import Appeal, Complaint, ComplaintState, InadmissibilityReason
 
 
 def _ided(name: str, form: Form | None) -> Any:
@@ -327,6 +327,17 @@ def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         page=page,
         done=lambda: redirect("appeals:appeal", pk=found.pk),
     )
+
+
+@login_required
+def complaint_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    if found.state not in (ComplaintState.CONFIRMED, ComplaintState.OVERTURNED):
+        raise Http404
+    response = HttpResponse(letters.complaint_decision_pdf(found), content_type="application/pdf")
+    filename = f"reclamation-{found.request.reference}-{found.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -86,3 +86,30 @@ def test_the_migration_rebuilds_the_data_of_older_rows(refused, citizen, module,
         from ati.law.templatetags.ati_format import due_explained
 
         assert due_explained(old) == "نص قديم"
+
+
+def test_an_arabic_page_writes_its_dates_one_way(client, refused, citizen):
+    req = refused(language="ar")
+    services.file_complaint(citizen, req, ground=Ground.REFUSAL, reasons="لا.")
+    client.force_login(citizen)
+    html = client.get(f"/requests/{req.reference}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "أكتوبر 2026" in html and "نونبر 2026" in html  # the complaint panel's dates too
+    for mashreq in ("نوفمبر", "ديسمبر", "أغسطس"):
+        assert mashreq not in html
+
+
+def test_the_admin_edits_signatories_and_the_commission(client, administrator, body):
+    from ati.appeals.models import Commission
+
+    client.force_login(administrator)
+    page = client.get(f"/admin/bodies/publicbody/{body.pk}/change/").content.decode()
+    assert "signatory_name" in page and "signatory_title_ar" in page
+    # The commission is one row: its list opens its form, first the add form with defaults.
+    response = client.get("/admin/appeals/commission/")
+    assert response.status_code == 302 and response["Location"].endswith("/add/")
+    form = client.get(response["Location"]).content.decode()
+    assert "CDAI" in form
+    Commission(signatory_name="Omar Seghrouchni").save()
+    response = client.get("/admin/appeals/commission/")
+    assert response["Location"].endswith("/appeals/commission/1/change/")
+    assert Commission.current().signatory_name == "Omar Seghrouchni"

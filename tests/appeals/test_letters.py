@@ -234,3 +234,28 @@ def test_transfer(client, signed, make_request, officer, other_body, language):
     client.force_login(officer)
     assert client.get(f"/requests/{req.reference}/transfer.pdf").status_code == 200
     assert client.get(f"/requests/{new.reference}/transfer.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize("decision", ["confirm", "overturn"])
+def test_complaint_decision(client, signed, refused, citizen, head, language, decision):
+    req = refused(language=language)
+    complaint = services.file_complaint(citizen, req, ground=Ground.REFUSAL, reasons="Non.")
+    head.full_name = "Nadia El Fassi"
+    head.save()
+    decide = services.confirm_complaint if decision == "confirm" else services.overturn_complaint
+    complaint = decide(
+        head,
+        complaint,
+        text="La réponse est maintenue." if decision == "confirm" else "Communiquez.",
+    )
+    pdf = appeal_letters.complaint_decision_pdf(complaint)
+    write_image(f"complaint-{decision}ed-{language}", pdf)
+    text = pdf_text(pdf)
+    title = {"fr": "Le chef de l'organisme", "ar": "رئيس الهيئة"}
+    check(text, language, issuer=BODY[language], signatory=("Nadia El Fassi", title))
+    if decision == "confirm":  # where and until when to appeal, for a postal applicant
+        assert "Rue Ibn Sina" in text
+    client.force_login(citizen)
+    response = client.get(f"/complaints/{complaint.pk}/decision.pdf")
+    assert response["Content-Type"] == "application/pdf"
