@@ -289,6 +289,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and one date-time format per language (ati/core/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["ati.core.formats"]
 USE_I18N = True
 TIME_ZONE = "Africa/Casablanca"
 USE_TZ = True

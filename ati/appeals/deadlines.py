@@ -47,7 +47,9 @@ def recompute_appeal_deadlines(calendar: Any, actor: Any, reason: str) -> int:
             if due is not None and due.due != c.decision_due:
                 events.append(_event(c, "decision_due", c.decision_due, due.due, reason))
                 Complaint.objects.filter(pk=c.pk).update(
-                    decision_due=due.due, due_explanation=due.explanation(c.request.language)
+                    decision_due=due.due,
+                    due_explanation=due.explanation(c.request.language),
+                    due_basis=due.as_data(),
                 )
         appeals = (
             Appeal.objects.filter(request__profile_version__in=versions)
@@ -62,7 +64,9 @@ def recompute_appeal_deadlines(calendar: Any, actor: Any, reason: str) -> int:
                 if due is not None and due.due != a.decision_due:
                     events.append(_event(a, "decision_due", a.decision_due, due.due, reason))
                     Appeal.objects.filter(pk=a.pk).update(
-                        decision_due=due.due, due_explanation=due.explanation(a.request.language)
+                        decision_due=due.due,
+                        due_explanation=due.explanation(a.request.language),
+                        due_basis=due.as_data(),
                     )
             elif (
                 a.state == AppealState.DECIDED

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ati.core import texts
+from ati.core.i18n import pick_translation
 
 
 class Ground(models.TextChoices):
@@ -64,6 +65,10 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     window_end = models.DateField(_("last day to complain"))
     decision_due = models.DateField(_("decision due by"), db_index=True)
     due_explanation = models.TextField(_("how the decision's deadline was computed"), blank=True)
+    # The computation as data, explained in each reader's language (`due_explained`).
+    due_basis = models.JSONField(
+        _("how the decision's deadline was computed (data)"), null=True, blank=True
+    )
     state = FSMField(
         _("state"),
         max_length=16,
@@ -211,6 +216,10 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     window_end = models.DateField(_("last day to appeal"))
     decision_due = models.DateField(_("decision due by"), null=True, blank=True, db_index=True)
     due_explanation = models.TextField(_("how the decision's deadline was computed"), blank=True)
+    # The computation as data, explained in each reader's language (`due_explained`).
+    due_basis = models.JSONField(
+        _("how the decision's deadline was computed (data)"), null=True, blank=True
+    )
     state = FSMField(
         _("state"),
         max_length=32,
@@ -394,3 +403,62 @@ class DecisionCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class Commission(models.Model):
+    """The commission's own letterhead and signatory, kept in one row (pk 1).
+
+    Its decisions are printed on its letterhead, never on the body's: the row is
+    edited in the admin; until then, the defaults below (Law 31-13's CDAI).
+    """
+
+    name_fr = models.CharField(
+        _("name (French)"),
+        max_length=300,
+        default="Commission du droit d'accès à l'information (CDAI)",
+    )
+    name_ar = models.CharField(
+        _("name (Arabic)"), max_length=300, default="لجنة الحق في الحصول على المعلومات"
+    )
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=300,
+        default="Commission for the right of access to information (CDAI)",
+    )
+    address = models.TextField(_("postal address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title_fr = models.CharField(
+        _("signatory's title (French)"), max_length=200, default="Le Président de la Commission"
+    )
+    signatory_title_ar = models.CharField(
+        _("signatory's title (Arabic)"), max_length=200, default="رئيس اللجنة"
+    )
+    signatory_title_en = models.CharField(
+        _("signatory's title (English)"), max_length=200, default="The Chair of the Commission"
+    )
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commission")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1  # one commission
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> Commission:
+        """The stored row, or the defaults (unsaved) before an administrator edits it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def name(self) -> str:
+        return pick_translation(self, "name")
+
+    @property
+    def signatory_title(self) -> str:
+        return pick_translation(self, "signatory_title")

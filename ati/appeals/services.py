@@ -186,6 +186,7 @@ def file_complaint(
             window_end=window.end,
             decision_due=due.due,
             due_explanation=due.explanation(locked.language),
+            due_basis=due.as_data(),
         )
         record(
             "complaint.filed", actor=actor, obj=complaint, after=_snapshot(complaint), reason=ground
@@ -318,6 +319,7 @@ def file_appeal(actor: Any, req: InformationRequest | int, *, reasons: str) -> A
             window_end=basis.window.end,
             decision_due=due.due if due else None,
             due_explanation=due.explanation(locked.language) if due else "",
+            due_basis=due.as_data() if due else None,
         )
         record(
             "appeal.filed",

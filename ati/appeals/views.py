@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from ati.accounts import permissions as roles
 from ati.core.forms import add_service_errors
+from ati.law.templatetags.ati_format import longdate
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest
 from ati.requests.views import detail_context
 
 from . import forms, letters, permissions, selectors, services
 from .actions import APPEAL_ACTIONS, COMPLAINT_ACTIONS
-from .models import Appeal, Complaint, InadmissibilityReason
+from .models import Appeal, Complaint, ComplaintState, InadmissibilityReason
 
 
 def _ided(name: str, form: Form | None) -> Any:
@@ -104,7 +105,7 @@ def file_complaint(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Your complaint is registered. The head of the body must decide by %(due)s.")
-                % {"due": complaint.decision_due.strftime("%d/%m/%Y")},
+                % {"due": longdate(complaint.decision_due)},
             )
             return redirect("requests:detail", reference=req.reference)
     return _rerender_request(request, req, "complaint", form, 400)
@@ -225,6 +226,17 @@ appeal_act = APPEAL_ACTIONS.page_view(
     page=_appeal_page,
     done=lambda found: redirect("appeals:appeal", pk=found.pk),
 )
+
+
+@login_required
+def complaint_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    if found.state not in (ComplaintState.CONFIRMED, ComplaintState.OVERTURNED):
+        raise Http404
+    response = HttpResponse(letters.complaint_decision_pdf(found), content_type="application/pdf")
+    filename = f"reclamation-{found.request.reference}-{found.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

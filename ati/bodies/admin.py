@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ati.audit.admin_mixins import AuditedAdminMixin
 
@@ -18,6 +19,22 @@ class PublicBodyAdmin(AuditedAdminMixin, admin.ModelAdmin[PublicBody]):
     search_fields = ["code", "name_fr", "name_ar", "name_en"]
     autocomplete_fields = ["parent"]
     inlines = [DepartmentInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name_fr", "name_ar", "name_en", "kind", "parent"]}),
+        (_("Contact"), {"fields": ["email", "website", "address"]}),
+        (
+            _("Who signs its letters"),
+            {
+                "fields": [
+                    "signatory_name",
+                    "signatory_title_fr",
+                    "signatory_title_ar",
+                    "signatory_title_en",
+                ]
+            },
+        ),
+        (None, {"fields": ["legal_profile", "is_active"]}),
+    ]
 
 
 @admin.register(Department)

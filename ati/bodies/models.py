@@ -42,6 +42,18 @@ class PublicBody(models.Model):
     email = models.EmailField(_("information officer's e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
+    # Who signs the body's letters (receipt, answer): a postal applicant must know
+    # whom they deal with, and an answer that can be challenged names its author.
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title_fr = models.CharField(
+        _("signatory's title (French)"), max_length=200, blank=True
+    )
+    signatory_title_ar = models.CharField(
+        _("signatory's title (Arabic)"), max_length=200, blank=True
+    )
+    signatory_title_en = models.CharField(
+        _("signatory's title (English)"), max_length=200, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # The law whose deadlines and grounds apply to this body's requests. Every
     # body has one (NOT NULL); a form that leaves it out gets Law 31-13.
@@ -67,6 +79,10 @@ class PublicBody(models.Model):
     @property
     def name(self) -> str:
         return pick_translation(self, "name")
+
+    @property
+    def signatory_title(self) -> str:
+        return pick_translation(self, "signatory_title")
 
     def clean(self) -> None:
         super().clean()

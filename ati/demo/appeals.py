@@ -11,7 +11,8 @@ from django.db import transaction
 
 from ati.accounts.models import User
 from ati.appeals import services
-from ati.appeals.models import Decision, Ground
+from ati.appeals.models import Commission, Decision, Ground
+from ati.audit.services import record
 from ati.requests.models import InformationRequest
 
 
@@ -26,7 +27,21 @@ def _request(subject: str) -> InformationRequest | None:
     return req
 
 
+def seed_commission() -> None:
+    """The commission's letterhead and signatory, as its decisions print them."""
+    if Commission.objects.exists():
+        return
+    commission = Commission(
+        address="Avenue Annakhil, Hay Riad, Rabat",
+        email="contact@cdai.demo.ma",
+        signatory_name="Meryem Lahlou",
+    )
+    commission.save()
+    record("commission.created", obj=commission, reason="seed_demo")
+
+
 def seed_appeals() -> None:
+    seed_commission()
     head = _user("head.sante@ati.demo")
     officer = _user("officer.sante@ati.demo")
     commission = _user("commission@ati.demo")

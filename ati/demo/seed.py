@@ -43,6 +43,11 @@ BODIES: list[dict[str, Any]] = [
         "name_ar": "وزارة الصحة والحماية الاجتماعية",
         "name_en": "Ministry of Health and Social Protection",
         "email": "dai@sante.demo.ma",
+        "address": "335, avenue Mohammed V, BP 805, Rabat",
+        "signatory_name": "Karim Bennani",
+        "signatory_title_fr": "Chargé de l'information",
+        "signatory_title_ar": "المكلف بالمعلومات",
+        "signatory_title_en": "Information officer",
         "departments": [
             (
                 "hopitaux",
@@ -65,6 +70,11 @@ BODIES: list[dict[str, Any]] = [
         "name_ar": "جماعة الرباط",
         "name_en": "Municipality of Rabat",
         "email": "dai@rabat.demo.ma",
+        "address": "Hôtel de ville, avenue Mohammed V, Rabat",
+        "signatory_name": "Hicham Tazi",
+        "signatory_title_fr": "Chargé de l'information",
+        "signatory_title_ar": "المكلف بالمعلومات",
+        "signatory_title_en": "Information officer",
         "departments": [
             ("urbanisme", "Service de l'urbanisme", "مصلحة التعمير", "Urban Planning Service"),
             ("finances", "Service des finances", "مصلحة المالية", "Finance Service"),
@@ -77,6 +87,11 @@ BODIES: list[dict[str, Any]] = [
         "name_ar": "المكتب الوطني للكهرباء والماء الصالح للشرب",
         "name_en": "National Office of Electricity and Drinking Water",
         "email": "dai@onee.demo.ma",
+        "address": "65, rue Othman Ben Affane, Casablanca",
+        "signatory_name": "Omar Chraibi",
+        "signatory_title_fr": "Chargé de l'information",
+        "signatory_title_ar": "المكلف بالمعلومات",
+        "signatory_title_en": "Information officer",
         "departments": [
             ("eau", "Branche eau", "قطاع الماء", "Water Branch"),
         ],

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "Deadline",
@@ -47,6 +48,7 @@ __all__ = [
     "Unit",
     "WorkingCalendar",
     "add_period",
+    "explain_stored",
     "resume_after_pause",
     "working_days_between",
 ]
@@ -221,6 +223,53 @@ class Deadline:
 
     def explanation(self, language: str = "fr") -> str:
         return explain(self, language)
+
+    def as_data(self) -> dict[str, Any]:
+        """The computation's parts, without words: stored with a due date (JSON), so
+        that its explanation is written in each reader's language (`from_data`)."""
+        return {
+            "start": self.start.isoformat(),
+            "period": [self.period.amount, self.period.unit.value],
+            "due": self.due.isoformat(),
+            "skipped": [[d.isoformat(), label] for d, label in self.skipped],
+            "nominal_due": self.nominal_due.isoformat() if self.nominal_due else None,
+            "pause": None
+            if self.pause is None
+            else {
+                "original_start": self.pause.original_start.isoformat(),
+                "paused_on": self.pause.paused_on.isoformat(),
+                "resumed_on": self.pause.resumed_on.isoformat(),
+                "used": self.pause.used,
+            },
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Deadline:
+        pause = data.get("pause")
+        nominal = data.get("nominal_due")
+        return cls(
+            start=date.fromisoformat(data["start"]),
+            period=Period(int(data["period"][0]), Unit(data["period"][1])),
+            due=date.fromisoformat(data["due"]),
+            skipped=tuple((date.fromisoformat(d), str(label)) for d, label in data["skipped"]),
+            nominal_due=date.fromisoformat(nominal) if nominal else None,
+            pause=None
+            if not pause
+            else Pause(
+                original_start=date.fromisoformat(pause["original_start"]),
+                paused_on=date.fromisoformat(pause["paused_on"]),
+                resumed_on=date.fromisoformat(pause["resumed_on"]),
+                used=int(pause["used"]),
+            ),
+        )
+
+
+def explain_stored(basis: Mapping[str, Any] | None, text: str, language: str) -> str:
+    """A stored due date's explanation in ``language``: from its data when it has some,
+    else the sentence stored with it (older rows whose computation could not be rebuilt)."""
+    if basis:
+        return Deadline.from_data(basis).explanation(language)
+    return text
 
 
 def add_period(start: date, period: Period, calendar: WorkingCalendar) -> Deadline:
@@ -412,6 +461,11 @@ def _amount(period: Period, lang: str) -> str:
     if n == 2:
         return two
     return f"{n} {plural if 3 <= n % 100 <= 10 else many}"
+
+
+def describe_period(period: Period, language: str = "fr") -> str:
+    """ "20 jours ouvrables", "20 يوم عمل", "20 working days": a period as the law states it."""
+    return _amount(period, _lang(language))
 
 
 _TEMPLATES = {

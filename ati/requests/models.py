@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from ati.core import texts
+from ati.law.deadlines import Deadline, explain_stored
 
 
 class State(models.TextChoices):
@@ -207,6 +208,10 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     response_due = models.DateField(_("answer due by"), db_index=True)
     original_response_due = models.DateField(_("first due date"))
     due_explanation = models.TextField(_("how the due date was computed"), blank=True)
+    # The same computation as data (Deadline.as_data): pages and letters write its
+    # explanation in their reader's language; the text above, in the applicant's, is
+    # what older rows fall back to and what the API and the audit trail show.
+    due_basis = models.JSONField(_("how the due date was computed (data)"), null=True, blank=True)
     extensions_used = models.PositiveSmallIntegerField(_("extensions used"), default=0)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     clock_paused_on = models.DateField(_("clock stopped on"), null=True, blank=True)
@@ -320,6 +325,16 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
             deadline = add_period(deadline.due, self.extension_period(), calendar)
         return deadline
 
+    def set_due(self, deadline: Deadline) -> None:
+        """The due date in force, with how it was computed (data, and the applicant's words)."""
+        self.response_due = deadline.due
+        self.due_basis = deadline.as_data()
+        self.due_explanation = deadline.explanation(self.language)
+
+    def explain_due(self, language: str) -> str:
+        """How the due date was computed, in ``language`` (the reader's)."""
+        return explain_stored(self.due_basis, self.due_explanation, language)
+
     # --- transitions ---------------------------------------------------------
     # Each one changes fields only; see services.py for who may call it.
 
@@ -344,14 +359,11 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         source=State.AWAITING_CLARIFICATION,
         target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED),
     )
-    def provide_clarification(
-        self, answer: str, started: dt.date, due: dt.date, explanation: str
-    ) -> str:
+    def provide_clarification(self, answer: str, started: dt.date, due: Deadline) -> str:
         self.clarification_answer = answer
         self.clock_paused_on = None
         self.clock_started_on = started
-        self.response_due = due
-        self.due_explanation = explanation
+        self.set_due(due)
         # Back to the department that had it, if any.
         return State.ASSIGNED if self.department_id is not None else State.SUBMITTED
 
@@ -364,11 +376,10 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         target=None,
         conditions=[can_extend],  # type: ignore[list-item]
     )
-    def extend(self, reason: str, due: dt.date, explanation: str) -> None:
+    def extend(self, reason: str, due: Deadline) -> None:
         self.extensions_used += 1
         self.extension_reason = reason
-        self.response_due = due
-        self.due_explanation = explanation
+        self.set_due(due)
 
     @transition(
         field=state,
@@ -425,7 +436,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         source=[State.ANSWERED, State.CLOSED, *CLOCK_RUNNING],
         target=RETURN_VALUE(State.SUBMITTED, State.ASSIGNED, State.DRAFT_READY),
     )
-    def reopen(self, *, started: dt.date, due: dt.date, explanation: str) -> str:
+    def reopen(self, *, started: dt.date, due: Deadline) -> str:
         """An order to disclose (the head of the body's or the commission's) reopens the request.
 
         The body owes a new answer within the response period counted from the
@@ -435,8 +446,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         only gets the new deadline.
         """
         self.clock_started_on = started
-        self.response_due = due
-        self.due_explanation = explanation
+        self.set_due(due)
         self.clock_paused_on = None
         if self.state in CLOCK_RUNNING:
             return self.state

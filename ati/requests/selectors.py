@@ -453,9 +453,12 @@ def attachment_response(attachment: Any) -> FileResponse:
 def due_explanation(req: InformationRequest, language: str) -> str:
     """How the due date in force was computed, in the reader's language.
 
-    Recomputed from the stored start of the clock; the stored text (in the
-    applicant's language, for letters) is the fallback when the two differ.
+    From the computation stored with the due date (``due_basis``); a row stored
+    before it had one is recomputed from the start of the clock, and when that
+    does not give its due date (a paused clock), its stored sentence is shown.
     """
+    if req.due_basis:
+        return req.explain_due(language)
     deadline = req.deadline_in_force(working_calendar(req.profile_version))
     if deadline.due != req.response_due:
         return req.due_explanation

@@ -35,7 +35,7 @@ from ati.core import files, texts
 from ati.core.errors import TransitionConflict
 from ati.core.progress import Progress
 from ati.law import selectors as law
-from ati.law.deadlines import add_period, resume_after_pause
+from ati.law.deadlines import Deadline, add_period, resume_after_pause
 from ati.notifications.models import Notification, NotificationAttachment
 
 from . import notify, permissions
@@ -393,7 +393,13 @@ def submit_request(
     )
     # The service vouches for the related rows (the body, the actor): no query to recheck
     # them; the due dates are counted below, once, on the calendar held until commit.
-    computed_below = ["reference", "response_due", "original_response_due", "due_explanation"]
+    computed_below = [
+        "reference",
+        "response_due",
+        "original_response_due",
+        "due_explanation",
+        "due_basis",
+    ]
     req.full_clean(
         exclude=["profile_version", "body", "state", "applicant", "recorded_by", *computed_below]
     )
@@ -403,8 +409,8 @@ def submit_request(
         # recompute would not see a request stored after it read (law.hold_calendar).
         version.calendar = law.hold_calendar(version.calendar_id)
         due = law.request_schedule(version, received, urgent=details.urgent).response_due
-        req.response_due = req.original_response_due = due.due
-        req.due_explanation = due.explanation(applicant.language)
+        req.set_due(due)
+        req.original_response_due = due.due
         # A provisional reference, unique, as long as the column: the number of the
         # year is taken last (_number_last), so the counter row is held the shortest time.
         provisional = req.reference = f"pending-{secrets.token_hex(12)}"
@@ -497,7 +503,7 @@ def provide_clarification(
             started = r.clock_started_on
         else:
             due, started = add_period(today, period, calendar), today
-        r.provide_clarification(answer.strip(), started, due.due, due.explanation(r.language))
+        r.provide_clarification(answer.strip(), started, due)
 
     return workflow.run(
         REQUEST,
@@ -534,7 +540,7 @@ def extend(actor: Any, req: InformationRequest | int, *, reason: str) -> Informa
         calendar = law.working_calendar(r.profile_version)
         # An extension counts from the due date in force, not from today.
         due = add_period(r.response_due, r.extension_period(), calendar)
-        r.extend(reason.strip(), due.due, due.explanation(r.language))
+        r.extend(reason.strip(), due)
 
     return workflow.run(
         REQUEST,
@@ -593,6 +599,7 @@ def transfer(
             response_due=due.due,
             original_response_due=due.due,
             due_explanation=due.explanation(r.language),
+            due_basis=due.as_data(),
             transferred_from=r,
             reference=_next_reference(today.year),
         )
@@ -791,7 +798,7 @@ def reopen_after_order(
             )
         today = _today()
         due = add_period(today, r.response_period(), law.working_calendar(r.profile_version))
-        r.reopen(started=today, due=due.due, explanation=due.explanation(r.language))
+        r.reopen(started=today, due=due)
         r.save()
         r.refusal_grounds.clear()
 
@@ -902,8 +909,8 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
             "response_due",
         )
     )
-    deadlines: dict[tuple[Any, ...], tuple[dt.date, str]] = {}
-    moved: dict[tuple[dt.date, str], list[int]] = {}
+    deadlines: dict[tuple[Any, ...], Deadline] = {}
+    moved: dict[tuple[Deadline, str], list[int]] = {}
     events: list[dict[str, Any]] = []
     label = InformationRequest._meta.label_lower
     # Run from an operator's command, the admin or a task: a line every 10 s when long
@@ -927,12 +934,12 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
                     extensions_used=extensions,
                     clock_started_on=started,
                 )
-                due = case.deadline_in_force(working)
-                deadlines[key] = (due.due, due.explanation(language))
-            new_due, explanation = deadlines[key]
+                deadlines[key] = case.deadline_in_force(working)
+            deadline = deadlines[key]
+            new_due = deadline.due
             progress.update()
             if new_due != stored:
-                moved.setdefault((new_due, explanation), []).append(pk)
+                moved.setdefault((deadline, language), []).append(pk)
                 events.append(
                     {
                         "action": "request.due_date_recomputed",
@@ -944,11 +951,12 @@ def recompute_due_dates(calendar: Any, actor: Any, reason: str) -> int:
                         "reason": reason,
                     }
                 )
-        for (new_due, explanation), pks in moved.items():
+        for (deadline, language), pks in moved.items():
+            explanation, basis = deadline.explanation(language), deadline.as_data()
             for start in range(0, len(pks), 5000):
                 # update() bypasses save(): the FSM state is not touched here.
                 InformationRequest.objects.filter(pk__in=pks[start : start + 5000]).update(
-                    response_due=new_due, due_explanation=explanation
+                    response_due=deadline.due, due_explanation=explanation, due_basis=basis
                 )
         record_many(events, actor=actor)
     return len(events)

@@ -408,6 +408,22 @@ def answer_letter(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+def extension_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _get(request, reference)
+    if not req.extensions_used or not permissions.can_see_identity(request.user, req):
+        raise Http404
+    return _pdf_response(letters.extension_pdf(req), f"prorogation-{req.reference}.pdf")
+
+
+@login_required
+def transfer_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    req = _get(request, reference)
+    if req.state != State.TRANSFERRED or not permissions.can_see_identity(request.user, req):
+        raise Http404
+    return _pdf_response(letters.transfer_pdf(req), f"transfert-{req.reference}.pdf")
+
+
+@login_required
 def download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     req = _get(request, reference)
     attachment = selectors.attachments_for(request.user, req).filter(pk=attachment_id).first()

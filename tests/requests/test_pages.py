@@ -71,7 +71,7 @@ def test_receipt_pdf_has_the_reference_and_due_date_in_french(client, body, citi
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert req.reference in text
-    assert "1er décembre 2026" in text and "01/12/2026" in text
+    assert "1er décembre 2026" in text and "01/12/2026" not in text  # one date, once
 
 
 def test_receipt_pdf_in_arabic_is_right_to_left_with_the_reference_and_due_date(
@@ -84,8 +84,8 @@ def test_receipt_pdf_in_arabic_is_right_to_left_with_the_reference_and_due_date(
         applicant=applicant_details(email=citizen.email, language="ar"),
     )
     text = pdf_text(letters.receipt_pdf(req))
-    assert req.reference in text and "01/12/2026" in text
-    assert "دجنبر" in text or "ديسمبر" in text  # December, as written in Morocco or the Mashreq
+    assert req.reference in text and "01/12/2026" not in text
+    assert "دجنبر" in text and "ديسمبر" not in text  # December, as written in Morocco
     # How the date was counted is explained in the letter's language too, not in French.
     assert "ouvrables" not in text and "يوم عمل" in text
 

@@ -150,6 +150,10 @@ MATRIX.update(
         "requests:answer_letter": Row(
             expect(404, anonymous=LOGIN, citizen=200, officer=200, head=200), kwargs=ref("granted")
         ),
+        # The world has no extended or transferred request: no such letter for anyone
+        # (tests/appeals/test_letters.py downloads both as the body's officer).
+        "requests:extension_letter": Row(expect(404, anonymous=LOGIN), kwargs=ref("submitted")),
+        "requests:transfer_letter": Row(expect(404, anonymous=LOGIN), kwargs=ref("submitted")),
         "requests:download": Row(
             expect(200, anonymous=LOGIN, other_citizen=404, other_officer=404, other_staff=404),
             kwargs=lambda w: {"reference": w.submitted.reference, "attachment_id": w.attachment_id},
@@ -194,6 +198,10 @@ MATRIX.update(
             expect(403, anonymous=LOGIN, officer=200, other_officer=200, head=200)
         ),
         "appeals:complaint": Row(
+            expect(200, anonymous=LOGIN, other_citizen=404, other_officer=404, other_staff=404),
+            kwargs=pk("complaint"),
+        ),
+        "appeals:complaint_pdf": Row(
             expect(200, anonymous=LOGIN, other_citizen=404, other_officer=404, other_staff=404),
             kwargs=pk("complaint"),
         ),
