@@ -179,14 +179,14 @@ def measure() -> Health:
         with connections[PRIMARY].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
             (primary_lsn,) = cursor.fetchone()
-    except DatabaseError as exc:
+    except (DatabaseError, InterfaceError) as exc:
         return Health(False, None, f"the primary did not give its WAL position: {exc}", now)
     replica = connections[REPLICA]
     try:
         with replica.cursor() as cursor:
             cursor.execute(LAG_SQL, [primary_lsn])
             in_recovery, caught_up, age = cursor.fetchone()
-    except DatabaseError as exc:
+    except (DatabaseError, InterfaceError) as exc:
         replica.close()  # the next check opens a new connection
         return Health(False, None, f"the replica does not answer: {exc}", now)
     if not in_recovery:
