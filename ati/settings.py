@@ -182,6 +182,7 @@ TEMPLATES = [
                 "ati.core.context_processors.site",
                 "ati.accounts.context_processors.roles",
                 "ati.notifications.context_processors.inbox",
+                "ati.library.context_processors.review_queue",
             ],
         },
     },
@@ -352,7 +353,8 @@ USE_TZ = True
 
 # --- Static and media files --------------------------------------------------
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The guides' screenshots (docs/img), shown in the help pages (ati/core/help.py).
+STATICFILES_DIRS = [BASE_DIR / "static", ("guide", BASE_DIR / "docs" / "img")]
 STATIC_ROOT = Path(os.environ.get("ATI_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded files live outside the web root and are served by views that check access.
@@ -513,6 +515,8 @@ SPECTACULAR_SETTINGS = {
         "AppealStateEnum": "ati.appeals.models.AppealState",
         "AppealDecisionEnum": "ati.appeals.models.Decision",
         "InadmissibilityReasonEnum": "ati.appeals.models.InadmissibilityReason",
+        "CourtSideEnum": "ati.appeals.models.CourtSide",
+        "CourtJudgmentEnum": "ati.appeals.models.CourtJudgment",
     },
 }
 

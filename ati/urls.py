@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("ati.requests.urls")),
     path("deadlines/", include("ati.law.urls")),
+    path("bodies/", include("ati.bodies.urls")),
     path("", include("ati.appeals.urls")),
     path("", include("ati.notifications.urls")),
     path("statistics/", include("ati.stats.urls")),

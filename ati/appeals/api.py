@@ -28,7 +28,16 @@ from ati.core.api import (
 from ati.requests import selectors as request_selectors
 
 from . import letters, selectors, services
-from .models import Appeal, Complaint, Decision, Ground, InadmissibilityReason
+from .actions import APPEAL_ACTIONS, COMPLAINT_ACTIONS
+from .models import (
+    Appeal,
+    Complaint,
+    CourtJudgment,
+    CourtSide,
+    Decision,
+    Ground,
+    InadmissibilityReason,
+)
 
 
 class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
@@ -70,6 +79,10 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
         InadmissibilityReason.choices, read_only=True, allow_blank=True
     )
     decision = serializers.ChoiceField(Decision.choices, read_only=True, allow_blank=True)
+    court_filed_by = serializers.ChoiceField(CourtSide.choices, read_only=True, allow_blank=True)
+    court_judgment = serializers.ChoiceField(
+        CourtJudgment.choices, read_only=True, allow_blank=True
+    )
     is_overdue = serializers.SerializerMethodField()
     admissibility_concerns = serializers.SerializerMethodField()
 
@@ -106,6 +119,13 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
             "compliance_note",
             "reminders_sent",
             "published_at",
+            "court_filed_by",
+            "court_filed_on",
+            "court_reference",
+            "court_stay",
+            "court_judgment",
+            "court_judged_on",
+            "court_note",
         ]
         read_only_fields = fields
 
@@ -127,50 +147,6 @@ class FileAppealSerializer(serializers.Serializer[Any]):
     reasons = serializers.CharField(max_length=texts.STATEMENT)
 
 
-class TextSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=texts.STATEMENT)
-
-
-class PublishSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=texts.ANSWER)
-
-
-class InadmissibleSerializer(serializers.Serializer[Any]):
-    reason = serializers.ChoiceField(InadmissibilityReason.choices)
-    text = serializers.CharField(
-        max_length=texts.STATEMENT, required=False, allow_blank=True, default=""
-    )
-
-
-class RapporteurSerializer(serializers.Serializer[Any]):
-    rapporteur = serializers.IntegerField()
-
-
-class ObservationsRequestSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=texts.STATEMENT)
-    due = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class HearingSerializer(serializers.Serializer[Any]):
-    on = serializers.DateField()
-    minutes = serializers.CharField(max_length=texts.STATEMENT)
-
-
-class DecisionSerializer(serializers.Serializer[Any]):
-    decision = serializers.ChoiceField(Decision.choices)
-    reasons = serializers.CharField(max_length=texts.ANSWER)
-
-
-class ComplianceSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(
-        max_length=texts.STATEMENT, required=False, allow_blank=True, default=""
-    )
-
-
-class EmptySerializer(serializers.Serializer[Any]):
-    pass
-
-
 def _responses(serializer: Any) -> dict[int, Any]:
     return {
         200: serializer,
@@ -189,6 +165,7 @@ def _request_for(user: Any, reference: str) -> Any:
     list=extend_schema(summary="Complaints you may see, soonest due first"),
     retrieve=extend_schema(summary="One complaint"),
 )
+@COMPLAINT_ACTIONS.api(responses=_responses(ComplaintSerializer))
 class ComplaintViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Complaint]
 ):
@@ -198,11 +175,8 @@ class ComplaintViewSet(
     def get_queryset(self) -> Any:
         return selectors.visible_complaints(self.request.user).order_by("decision_due", "pk")
 
-    def _run(self, request: Request, serializer_class: Any, call: Any) -> Response:
-        found = self.get_object()
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        updated = call(found, serializer.validated_data)
+    def action_response(self, request: Request, updated: Complaint) -> Response:
+        """The complaint as it is after an action (COMPLAINT_ACTIONS' endpoints)."""
         return Response(ComplaintSerializer(self.get_queryset().get(pk=updated.pk)).data)
 
     @extend_schema(
@@ -226,29 +200,12 @@ class ComplaintViewSet(
         )
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TextSerializer, responses=_responses(ComplaintSerializer))
-    @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            TextSerializer,
-            lambda c, d: services.confirm_complaint(request.user, c, text=d["text"]),
-        )
-
-    @extend_schema(request=TextSerializer, responses=_responses(ComplaintSerializer))
-    @action(detail=True, methods=["post"])
-    def overturn(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            TextSerializer,
-            lambda c, d: services.overturn_complaint(request.user, c, text=d["text"]),
-        )
-
 
 @extend_schema_view(
     list=extend_schema(summary="Appeals you may see, soonest due first"),
     retrieve=extend_schema(summary="One appeal"),
 )
+@APPEAL_ACTIONS.api(responses=_responses(AppealSerializer))
 class AppealViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Appeal]
 ):
@@ -266,11 +223,8 @@ class AppealViewSet(
     def get_queryset(self) -> Any:
         return selectors.visible_appeals(self.request.user).order_by("decision_due", "pk")
 
-    def _run(self, request: Request, serializer_class: Any, call: Any) -> Response:
-        found = self.get_object()
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        updated = call(found, serializer.validated_data)
+    def action_response(self, request: Request, updated: Appeal) -> Response:
+        """The appeal as it is after an action (APPEAL_ACTIONS' endpoints)."""
         return Response(AppealSerializer(self.get_queryset().get(pk=updated.pk)).data)
 
     @extend_schema(
@@ -290,113 +244,6 @@ class AppealViewSet(
             request.user, _request_for(request.user, data["request"]), reasons=data["reasons"]
         )
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=EmptySerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def declare_admissible(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request, EmptySerializer, lambda a, d: services.declare_admissible(request.user, a)
-        )
-
-    @extend_schema(request=InadmissibleSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def declare_inadmissible(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            InadmissibleSerializer,
-            lambda a, d: services.declare_inadmissible(
-                request.user, a, reason=d["reason"], text=d["text"]
-            ),
-        )
-
-    @extend_schema(request=RapporteurSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def assign_rapporteur(self, request: Request, pk: str | None = None) -> Response:
-        def call(a: Appeal, d: dict[str, Any]) -> Appeal:
-            rapporteur = get_object_or_404(selectors.rapporteurs(), pk=d["rapporteur"])
-            return services.assign_rapporteur(request.user, a, rapporteur=rapporteur)
-
-        return self._run(request, RapporteurSerializer, call)
-
-    @extend_schema(request=ObservationsRequestSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def request_observations(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            ObservationsRequestSerializer,
-            lambda a, d: services.request_observations(
-                request.user, a, note=d["note"], due=d["due"]
-            ),
-        )
-
-    @extend_schema(request=TextSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def submit_observations(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            TextSerializer,
-            lambda a, d: services.submit_observations(request.user, a, text=d["text"]),
-        )
-
-    @extend_schema(request=HearingSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def record_hearing(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            HearingSerializer,
-            lambda a, d: services.record_hearing(request.user, a, on=d["on"], minutes=d["minutes"]),
-        )
-
-    @extend_schema(request=DecisionSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def draft_decision(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            DecisionSerializer,
-            lambda a, d: services.draft_decision(
-                request.user, a, decision=d["decision"], reasons=d["reasons"]
-            ),
-        )
-
-    @extend_schema(request=DecisionSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            DecisionSerializer,
-            lambda a, d: services.decide(
-                request.user, a, decision=d["decision"], reasons=d["reasons"]
-            ),
-        )
-
-    @extend_schema(request=ComplianceSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def record_complied(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            ComplianceSerializer,
-            lambda a, d: services.record_compliance(request.user, a, complied=True, note=d["note"]),
-        )
-
-    @extend_schema(request=ComplianceSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def record_not_complied(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            ComplianceSerializer,
-            lambda a, d: services.record_compliance(
-                request.user, a, complied=False, note=d["note"]
-            ),
-        )
-
-    @extend_schema(request=PublishSerializer, responses=_responses(AppealSerializer))
-    @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            PublishSerializer,
-            lambda a, d: services.publish_decision(request.user, a, text=d["text"]),
-        )
 
     @extend_schema(
         summary="The commission's decision as PDF",

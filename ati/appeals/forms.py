@@ -66,6 +66,10 @@ class DecisionTextForm(forms.Form):
     text = _text(_("Decision and reasons"), help_text=_("Sent to the applicant."))
 
 
+class AdmissibleForm(forms.Form):
+    """Declaring an appeal admissible asks nothing more."""
+
+
 class InadmissibleForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=InadmissibilityReason.choices)
     text = _text(_("Explanation"), rows=3, required=False)

@@ -85,7 +85,7 @@ def _conflict(obj: Complaint | Appeal) -> TransitionConflict:
     return workflow.conflict(obj)
 
 
-#: The complaint's and the appeal's machines (ati/workflow.py runs every transition).
+#: The complaint's and the appeal's machines (ati/workflow/ runs every transition).
 COMPLAINT: workflow.Machine[Complaint] = workflow.Machine(
     "complaint",
     Complaint,

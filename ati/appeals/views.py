@@ -6,7 +6,6 @@ Views only translate between HTTP and the services.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ati.accounts import permissions as roles
-from ati.core.forms import add_service_errors, handle_action
+from ati.core.forms import add_service_errors
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest
 from ati.requests.views import detail_context
 
 from . import forms, letters, permissions, selectors, services
+from .actions import APPEAL_ACTIONS, COMPLAINT_ACTIONS
 from .models import Appeal, Complaint, InadmissibilityReason
 
 
@@ -128,15 +128,6 @@ def file_appeal(request: HttpRequest, reference: str) -> HttpResponse:
 
 # --- the head of the body ------------------------------------------------------------
 
-COMPLAINT_FORMS: dict[str, Callable[..., Form]] = {
-    "confirm": lambda data=None: forms.DecisionTextForm(data),
-    "overturn": lambda data=None: forms.DecisionTextForm(data),
-}
-COMPLAINT_SERVICES: dict[str, Callable[[Any, Complaint, dict[str, Any]], Any]] = {
-    "confirm": lambda u, c, d: services.confirm_complaint(u, c, text=d["text"]),
-    "overturn": lambda u, c, d: services.overturn_complaint(u, c, text=d["text"]),
-}
-
 
 @login_required
 def complaints(request: HttpRequest) -> HttpResponse:
@@ -164,10 +155,7 @@ def _complaint_context(
     return {
         "complaint": complaint,
         "req": complaint.request,
-        "action_forms": {
-            name: _ided(name, (bound or {}).get(name) or COMPLAINT_FORMS[name]())
-            for name in actions
-        },
+        "action_forms": COMPLAINT_ACTIONS.forms_for(actions, complaint, bound),
         "appeals": complaint.appeals.all(),
         "today": timezone.localdate(),
     }
@@ -179,102 +167,22 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appeals/complaint.html", _complaint_context(request, found))
 
 
-@login_required
-@require_POST
-def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    found = _complaint(request, pk)
-    if action not in COMPLAINT_SERVICES:
-        raise Http404(_("No such action."))
-    form = _ided(action, COMPLAINT_FORMS[action](request.POST))
+def _complaint_page(
+    request: HttpRequest, found: Complaint, bound: dict[str, Form] | None, status: int
+) -> HttpResponse:
+    context = _complaint_context(request, found, bound)
+    return render(request, "appeals/complaint.html", context, status=status)
 
-    def page(bound: Form | None, status: int) -> HttpResponse:
-        shown = found if bound is not None else _complaint(request, pk)  # 409: as it is now
-        context = _complaint_context(request, shown, {action: bound} if bound is not None else None)
-        return render(request, "appeals/complaint.html", context, status=status)
 
-    return handle_action(
-        request,
-        form,
-        lambda data: COMPLAINT_SERVICES[action](request.user, found, data),
-        page=page,
-        done=lambda: redirect("appeals:complaint", pk=found.pk),
-    )
+#: POST /complaints/<pk>/do/<action>/: every action of COMPLAINT_ACTIONS.
+complaint_act = COMPLAINT_ACTIONS.page_view(
+    get=_complaint,
+    page=_complaint_page,
+    done=lambda found: redirect("appeals:complaint", pk=found.pk),
+)
 
 
 # --- appeals ---------------------------------------------------------------------------
-
-APPEAL_FORMS: dict[str, Callable[..., Form]] = {
-    "declare_admissible": lambda a, data=None: Form(data),
-    "declare_inadmissible": lambda a, data=None: forms.InadmissibleForm(
-        data,
-        initial={
-            "reason": (services.admissibility_concerns(a) or [InadmissibilityReason.OTHER])[0]
-        },
-    ),
-    "assign_rapporteur": lambda a, data=None: forms.RapporteurForm(
-        data, initial={"rapporteur": a.rapporteur_id}
-    ),
-    "request_observations": lambda a, data=None: forms.ObservationsRequestForm(data),
-    "submit_observations": lambda a, data=None: forms.ObservationsForm(data),
-    "record_hearing": lambda a, data=None: forms.HearingForm(
-        data, initial={"on": timezone.localdate()}
-    ),
-    "draft_decision": lambda a, data=None: forms.DecisionForm(
-        data, initial={"decision": a.draft_decision, "reasons": a.draft_reasons}
-    ),
-    "decide": lambda a, data=None: forms.DecisionForm(
-        data, initial={"decision": a.draft_decision, "reasons": a.draft_reasons}
-    ),
-    "record_complied": lambda a, data=None: forms.ComplianceForm(data),
-    "record_not_complied": lambda a, data=None: forms.ComplianceForm(data),
-    "publish": lambda a, data=None: forms.PublishForm(data, initial={"text": a.decision_reasons}),
-    "court_filed": lambda a, data=None: forms.CourtFilingForm(
-        data, initial={"filed_on": timezone.localdate()}
-    ),
-    "court_judged": lambda a, data=None: forms.CourtJudgmentForm(
-        data, initial={"judged_on": timezone.localdate()}
-    ),
-}
-
-APPEAL_SERVICES: dict[str, Callable[[Any, Appeal, dict[str, Any]], Any]] = {
-    "declare_admissible": lambda u, a, d: services.declare_admissible(u, a),
-    "declare_inadmissible": lambda u, a, d: services.declare_inadmissible(
-        u, a, reason=d["reason"], text=d["text"]
-    ),
-    "assign_rapporteur": lambda u, a, d: services.assign_rapporteur(
-        u, a, rapporteur=d["rapporteur"]
-    ),
-    "request_observations": lambda u, a, d: services.request_observations(
-        u, a, note=d["note"], due=d["due"]
-    ),
-    "submit_observations": lambda u, a, d: services.submit_observations(u, a, text=d["text"]),
-    "record_hearing": lambda u, a, d: services.record_hearing(
-        u, a, on=d["on"], minutes=d["minutes"]
-    ),
-    "draft_decision": lambda u, a, d: services.draft_decision(
-        u, a, decision=d["decision"], reasons=d["reasons"]
-    ),
-    "decide": lambda u, a, d: services.decide(u, a, decision=d["decision"], reasons=d["reasons"]),
-    "record_complied": lambda u, a, d: services.record_compliance(
-        u, a, complied=True, note=d["note"]
-    ),
-    "record_not_complied": lambda u, a, d: services.record_compliance(
-        u, a, complied=False, note=d["note"]
-    ),
-    "publish": lambda u, a, d: services.publish_decision(u, a, text=d["text"]),
-    "court_filed": lambda u, a, d: services.record_court_filing(
-        u,
-        a,
-        filed_by=d["filed_by"],
-        filed_on=d["filed_on"],
-        reference=d["reference"],
-        stay=d["stay"],
-        note=d["note"],
-    ),
-    "court_judged": lambda u, a, d: services.record_court_judgment(
-        u, a, judgment=d["judgment"], judged_on=d["judged_on"], note=d["note"]
-    ),
-}
 
 
 def _appeal_context(
@@ -285,10 +193,7 @@ def _appeal_context(
     return {
         "appeal": found,
         "req": req,
-        "action_forms": {
-            name: _ided(name, (bound or {}).get(name) or APPEAL_FORMS[name](found, None))
-            for name in actions
-        },
+        "action_forms": APPEAL_ACTIONS.forms_for(actions, found, bound),
         "concerns": [InadmissibilityReason(c).label for c in services.admissibility_concerns(found)]
         if found.state == "filed"
         else [],
@@ -306,26 +211,20 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appeals/appeal.html", _appeal_context(request, found))
 
 
-@login_required
-@require_POST
-def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    found = _appeal(request, pk)
-    if action not in APPEAL_SERVICES:
-        raise Http404(_("No such action."))
-    form = _ided(action, APPEAL_FORMS[action](found, request.POST))
-
-    def page(bound: Form | None, status: int) -> HttpResponse:
-        shown = found if bound is not None else _appeal(request, pk)  # 409: as it is now
-        context = _appeal_context(request, shown, {action: bound} if bound is not None else None)
-        return render(request, "appeals/appeal.html", context, status=status)
-
-    return handle_action(
-        request,
-        form,
-        lambda data: APPEAL_SERVICES[action](request.user, found, data),
-        page=page,
-        done=lambda: redirect("appeals:appeal", pk=found.pk),
+def _appeal_page(
+    request: HttpRequest, found: Appeal, bound: dict[str, Form] | None, status: int
+) -> HttpResponse:
+    return render(
+        request, "appeals/appeal.html", _appeal_context(request, found, bound), status=status
     )
+
+
+#: POST /appeals/<pk>/do/<action>/: every action of APPEAL_ACTIONS.
+appeal_act = APPEAL_ACTIONS.page_view(
+    get=_appeal,
+    page=_appeal_page,
+    done=lambda found: redirect("appeals:appeal", pk=found.pk),
+)
 
 
 @login_required

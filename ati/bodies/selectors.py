@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ati.law.selectors import Schedule, current_version, request_schedule
 
@@ -20,3 +20,32 @@ def schedule_for_body(body: PublicBody, received: date, urgent: bool = False) ->
     """Every deadline of a request this body received, under the law that governs it."""
     version = current_version(body.legal_profile.code, received)
     return request_schedule(version, received, urgent=urgent)
+
+
+def directory(query: str = "", kind: str = "") -> QuerySet[PublicBody]:
+    """The active bodies for the public list, found by a part of any of their names or their
+    code (with their parent: one query)."""
+    bodies = PublicBody.objects.filter(is_active=True).select_related("parent")
+    query = query.strip()
+    if query:
+        bodies = bodies.filter(
+            Q(name_fr__icontains=query)
+            | Q(name_ar__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(code__icontains=query)
+        )
+    if kind:
+        bodies = bodies.filter(kind=kind)
+    return bodies.order_by("name_fr", "pk")
+
+
+def public_body(code: str) -> PublicBody:
+    """An active body by its code, with its parent and law; DoesNotExist otherwise (a body
+    that no longer takes requests has no public page)."""
+    return PublicBody.objects.select_related("parent", "legal_profile").get(
+        code=code, is_active=True
+    )
+
+
+def sub_bodies(body: PublicBody) -> QuerySet[PublicBody]:
+    return body.children.filter(is_active=True).order_by("name_fr", "pk")

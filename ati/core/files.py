@@ -36,11 +36,12 @@ _written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("ati_files",
 
 
 @contextmanager
-def atomic(*, savepoint: bool = True) -> Iterator[None]:
+def atomic(*, savepoint: bool = True, durable: bool = False) -> Iterator[None]:
     """`transaction.atomic()` that deletes the files saved in it (`save`) if it does not commit.
 
     `savepoint=False` inside a caller's transaction: a failure fails the caller's
-    transaction anyway, without the two round trips of a savepoint.
+    transaction anyway, without the two round trips of a savepoint. `durable=True` for an
+    entry point (a page's or the API's action): it must be the outermost transaction.
     """
     outer = _written.get()
     mine: list[tuple[Storage, str]] = []
@@ -52,7 +53,7 @@ def atomic(*, savepoint: bool = True) -> Iterator[None]:
         committed = True
 
     try:
-        with transaction.atomic(savepoint=savepoint):
+        with transaction.atomic(savepoint=savepoint, durable=durable):
             if not transaction.get_connection().savepoint_ids:
                 # The first callback of the transaction runs first after the commit: an
                 # error raised by a later callback is not taken for a rollback.

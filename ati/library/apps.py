@@ -54,6 +54,14 @@ class LibraryConfig(AppConfig):
         if request_panel_context not in DETAIL_PANELS:
             DETAIL_PANELS.append(request_panel_context)
 
+        # A public body's page (ati.bodies, below) lists its published documents.
+        from ati.bodies.views import BODY_PANELS
+
+        from .panels import body_documents_panel
+
+        if body_documents_panel not in BODY_PANELS:
+            BODY_PANELS.append(body_documents_panel)
+
         from .search import similar_publications
 
         if similar_publications not in SIMILAR_FINDERS:

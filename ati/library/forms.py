@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -35,12 +36,37 @@ class MultipleFileField(forms.FileField):
 
 
 class AddRedactionForm(forms.Form):
+    """A phrase hidden everywhere, or the passage the reviewer selected in the original.
+
+    The selection (static/js/page-redaction.js) fills `phrase` with the selected text and
+    the hidden `start` and `end` with its place: people choose words, never offsets.
+    """
+
     phrase = forms.CharField(
-        label=_("Phrase to redact (every occurrence)"), max_length=texts.PHRASE, required=False
+        label=_("Hide this phrase everywhere"), max_length=texts.PHRASE, required=False
     )
-    start = forms.IntegerField(label=_("or from character"), min_value=0, required=False)
-    end = forms.IntegerField(label=_("to character"), min_value=1, required=False)
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     category = forms.ChoiceField(label=_("Category"), choices=REDACTION_CHOICES, initial="person")
+
+    def span(self, text: str) -> tuple[int | None, int | None, str]:
+        """(start, end, phrase) for services.add_redaction, from what was posted.
+
+        A selection is checked against the text: where the browser's offsets and the
+        stored text disagree (line ends are "\r\n" here, "\n" in the page), the
+        occurrence of the selected words nearest to the offsets is the one hidden.
+        """
+        d = self.cleaned_data
+        start, end, phrase = d.get("start"), d.get("end"), (d.get("phrase") or "").strip()
+        if start is None or end is None or not phrase:
+            return start, end, phrase  # a phrase everywhere, or a range alone (the API's way)
+        if text[start:end] == phrase:
+            return start, end, ""
+        found = [m.start() for m in re.finditer(re.escape(phrase), text)]
+        if not found:
+            return None, None, phrase  # reported by the service: not in the text
+        nearest = min(found, key=lambda at: abs(at - start))
+        return nearest, nearest + len(phrase), ""
 
 
 class PageRedactionForm(forms.Form):

@@ -28,7 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import DocumentPage, Publication
-from .snippets import START, STOP, snippet, stem
+from .snippets import START, STOP, restore_spelling, snippet, stem
 from .text import normalise, terms
 
 
@@ -208,7 +208,10 @@ class SQLiteBackend(Backend):
         )
         with reading().cursor() as cursor:
             cursor.execute(sql, [self.fts_query(words, any_word), min(ids), max(ids), *ids])
-            return dict(cursor.fetchall())
+            # The index holds the normalised text: show the document's own spelling.
+            return {
+                pk: restore_spelling(text, pubs[pk].public_text) for pk, text in cursor.fetchall()
+            }
 
 
 class PostgreSQLBackend(Backend):

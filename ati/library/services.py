@@ -92,7 +92,7 @@ def _snapshot(pub: Publication) -> dict[str, Any]:
     return snapshot
 
 
-#: The publication's machine (ati/workflow.py runs every change of a proposal through it).
+#: The publication's machine (ati/workflow/ runs every change of a proposal through it).
 PUBLICATION: workflow.Machine[Publication] = workflow.Machine(
     "publication",
     Publication,

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .text import normalise
+from .text import normalise_with_positions
 
 #: The markers of a highlighted word, in every engine's snippets (FTS5's `snippet()` too).
 START, STOP = "\x02", "\x03"
@@ -90,10 +90,12 @@ def _word_at(text: str, start: int, end: int) -> tuple[int, int]:
 def snippet(text: str, language: str, words: Sequence[str]) -> str:
     """Up to two fragments of `text` around the query's words, the words marked.
 
-    The text is shown in its normalised form, as the index holds it (Arabic
-    without diacritics), which is also what `ts_headline` showed.
+    The words are found in the normalised text, as the index holds it (Arabic without
+    diacritics, one alef), but the fragments show the document's own spelling: each
+    place found is mapped back to the characters it came from.
     """
-    text = normalise(text)
+    original = text
+    text, positions = normalise_with_positions(text)
     targets = {stem(language, w) for w in words if w}
     # A word can only stem to a target if it holds the target's first letters (a stem
     # is the word less some prefixes and suffixes): the regular expression finds those
@@ -113,4 +115,42 @@ def snippet(text: str, language: str, words: Sequence[str]) -> str:
             if stem(language, text[start:end]) in targets:
                 hits.append((start, end))
     starts = _best_windows(hits, FRAGMENTS, FRAGMENT_CHARS) or [0]
-    return ELLIPSIS.join(_fragment(text, start, hits) for start in starts)
+    if positions is not None:
+
+        def back(at: int) -> int:
+            # A place in the normalised text → the original's; an end takes the diacritics
+            # that follow the word's last letter.
+            return positions[at] if at < len(positions) else len(original)
+
+        hits = [(back(s), back(e)) for s, e in hits]
+        starts = [back(s) for s in starts]
+    return ELLIPSIS.join(_fragment(original, start, hits) for start in starts)
+
+
+def restore_spelling(fragments: str, original: str, ellipsis: str = "…") -> str:
+    """An engine's snippet of the normalised text (SQLite's FTS5 `snippet()`), in the
+    document's own spelling: each fragment is found in the normalised original and its
+    characters replaced by those they come from; the markers stay where they were.
+
+    A fragment not found in `original` (it comes from a page of a released file) is kept.
+    """
+    normalised, positions = normalise_with_positions(original)
+    if positions is None:
+        return fragments
+    out = []
+    for fragment in fragments.split(ellipsis):
+        plain = fragment.replace(START, "").replace(STOP, "")
+        at = normalised.find(plain) if plain else -1
+        if at < 0:
+            out.append(fragment)
+            continue
+        rebuilt = []
+        for ch in fragment:
+            if ch in (START, STOP):
+                rebuilt.append(ch)
+                continue
+            nxt = positions[at + 1] if at + 1 < len(positions) else len(original)
+            rebuilt.append(original[positions[at] : nxt])
+            at += 1
+        out.append("".join(rebuilt))
+    return ellipsis.join(out)

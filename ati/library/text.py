@@ -27,6 +27,20 @@ def normalise(text: str) -> str:
     return _TASHKEEL.sub("", text).translate(_ARABIC_MAP)
 
 
+def normalise_with_positions(text: str) -> tuple[str, list[int] | None]:
+    """`normalise(text)`, and for each of its characters the index of the character of
+    `text` it comes from (None when the text is unchanged).
+
+    Normalising only drops characters (tashkeel, tatweel) and replaces others one for one,
+    so a place found in the normalised text (a search hit) maps back to the document's own
+    spelling, which is what a reader is shown.
+    """
+    if not _ARABIC.search(text):
+        return text, None
+    positions = [i for i, ch in enumerate(text) if not _TASHKEEL.match(ch)]
+    return "".join(text[i] for i in positions).translate(_ARABIC_MAP), positions
+
+
 def terms(query: str, limit: int = 12) -> list[str]:
     """The words of a user's query, normalised, without any search-engine syntax.
 

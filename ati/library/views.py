@@ -252,14 +252,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             form = forms.AddRedactionForm(request.POST)
             if not form.is_valid():
                 return _review_page(request, pub, 400, add_form=form)
-            d = form.cleaned_data
+            start, end, phrase = form.span(pub.original_text)
             services.add_redaction(
                 request.user,
                 pub,
-                phrase=d["phrase"] or "",
-                start=d["start"],
-                end=d["end"],
-                category=d["category"],
+                phrase=phrase,
+                start=start,
+                end=end,
+                category=form.cleaned_data["category"],
             )
             messages.success(request, _("Redaction added."))
         elif action == "remove":

@@ -6,7 +6,6 @@ requests and an officer only their body's; anything else is a 404.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -42,6 +41,7 @@ from ati.core.pagination import CappedCountPagination
 from ati.core.parsers import DepthLimitedJSONParser
 
 from . import letters, permissions, selectors, services
+from .actions import REQUEST_ACTIONS
 from .models import (
     Attachment,
     Channel,
@@ -184,67 +184,6 @@ class SubmitSerializer(serializers.Serializer[Any]):
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class AssignSerializer(serializers.Serializer[Any]):
-    department = serializers.IntegerField()
-    assignee = serializers.IntegerField(required=False, allow_null=True)
-
-
-class QuestionSerializer(serializers.Serializer[Any]):
-    question = serializers.CharField(max_length=texts.REASON)
-
-
-class ClarificationSerializer(serializers.Serializer[Any]):
-    answer = serializers.CharField(max_length=texts.STATEMENT)
-
-
-class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=texts.REASON)
-
-
-class OptionalReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(
-        max_length=texts.REASON, required=False, allow_blank=True, default=""
-    )
-
-
-class TransferSerializer(serializers.Serializer[Any]):
-    to_body = serializers.SlugRelatedField(slug_field="code", queryset=PublicBody.objects.all())
-    reason = serializers.CharField(max_length=texts.REASON)
-
-
-class DraftSerializer(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(Outcome.choices)
-    text = serializers.CharField(max_length=texts.ANSWER)
-
-
-class CommentSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(max_length=texts.REASON)
-
-
-class AnswerSerializer(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(Outcome.choices)
-    text = serializers.CharField(max_length=texts.ANSWER)
-    grounds = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    withheld = serializers.CharField(
-        max_length=texts.REASON, required=False, allow_blank=True, default=""
-    )
-    holder = serializers.CharField(
-        max_length=texts.LINE, required=False, allow_blank=True, default=""
-    )
-    cost = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        required=False,
-        default=Decimal("0"),
-    )
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
-
-
-class EmptySerializer(serializers.Serializer[Any]):
-    pass
-
-
 class MessageCreateSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=texts.STATEMENT)
     internal = serializers.BooleanField(default=False)
@@ -277,6 +216,7 @@ TRANSITION_RESPONSES = {
     ),
     retrieve=extend_schema(summary="One request"),
 )
+@REQUEST_ACTIONS.api(responses=TRANSITION_RESPONSES)
 class InformationRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[InformationRequest]
 ):
@@ -315,13 +255,8 @@ class InformationRequestViewSet(
             qs = qs.overdue()
         return qs.order_by("response_due", "pk")
 
-    def _run(
-        self, request: Request, serializer_class: type[serializers.Serializer[Any]], call: Any
-    ) -> Response:
-        req = self.get_object()
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        updated = call(req, serializer.validated_data)
+    def action_response(self, request: Request, updated: InformationRequest) -> Response:
+        """The request as it is after an action (REQUEST_ACTIONS' endpoints)."""
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(InformationRequestSerializer(fresh, context={"request": request}).data)
 
@@ -380,113 +315,6 @@ class InformationRequestViewSet(
             ).data,
             status=status.HTTP_201_CREATED,
         )
-
-    @extend_schema(request=AssignSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str | None = None) -> Response:
-        def call(req: InformationRequest, data: dict[str, Any]) -> InformationRequest:
-            department = get_object_or_404(Department, pk=data["department"], body=req.body_id)
-            assignee = None
-            if data.get("assignee"):
-                from ati.accounts.models import User
-
-                assignee = get_object_or_404(User, pk=data["assignee"])
-            return services.assign(request.user, req, department=department, assignee=assignee)
-
-        return self._run(request, AssignSerializer, call)
-
-    @extend_schema(request=QuestionSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def request_clarification(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            QuestionSerializer,
-            lambda req, d: services.request_clarification(
-                request.user, req, question=d["question"]
-            ),
-        )
-
-    @extend_schema(request=ClarificationSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def provide_clarification(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            ClarificationSerializer,
-            lambda req, d: services.provide_clarification(request.user, req, answer=d["answer"]),
-        )
-
-    @extend_schema(request=ReasonSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def extend(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            ReasonSerializer,
-            lambda req, d: services.extend(request.user, req, reason=d["reason"]),
-        )
-
-    @extend_schema(request=TransferSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def transfer(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            TransferSerializer,
-            lambda req, d: services.transfer(
-                request.user, req, to_body=d["to_body"], reason=d["reason"]
-            ),
-        )
-
-    @extend_schema(request=DraftSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def submit_draft(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            DraftSerializer,
-            lambda req, d: services.submit_draft(
-                request.user, req, outcome=d["outcome"], text=d["text"]
-            ),
-        )
-
-    @extend_schema(request=CommentSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def return_draft(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            CommentSerializer,
-            lambda req, d: services.return_draft(request.user, req, comment=d["comment"]),
-        )
-
-    @extend_schema(request=AnswerSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            AnswerSerializer,
-            lambda req, d: services.answer(
-                request.user,
-                req,
-                outcome=d["outcome"],
-                text=d["text"],
-                grounds=d["grounds"],
-                withheld=d["withheld"],
-                holder=d["holder"],
-                cost=d["cost"],
-                attachments=_uploads(d["attachments"]),
-            ),
-        )
-
-    @extend_schema(request=OptionalReasonSerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(
-            request,
-            OptionalReasonSerializer,
-            lambda req, d: services.withdraw(request.user, req, reason=d["reason"]),
-        )
-
-    @extend_schema(request=EmptySerializer, responses=TRANSITION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, EmptySerializer, lambda req, d: services.close(request.user, req))
 
     @extend_schema(methods=["get"], responses=MessageSerializer(many=True))
     @extend_schema(

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ati.accounts.models import User
 from ati.bodies.models import Department, PublicBody
 from ati.core import texts
 
@@ -149,11 +150,22 @@ class QueueFilterForm(forms.Form):
 
 class AssignForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"))
+    assignee = forms.ModelChoiceField(
+        User.objects.none(),
+        label=_("Person in charge (optional)"),
+        required=False,
+        help_text=_("Someone of that department, or an information officer of the body."),
+    )
 
     def __init__(self, *args: Any, body: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if body is not None:
             self.fields["department"].queryset = body.departments.filter(is_active=True)  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = (  # type: ignore[attr-defined]
+                User.objects.filter(memberships__body=body, is_active=True)
+                .distinct()
+                .order_by("full_name", "pk")
+            )
 
 
 class QuestionForm(forms.Form):
@@ -182,8 +194,11 @@ class ExtendForm(forms.Form):
 
 
 class TransferForm(forms.Form):
+    # Named by its code, on the page as in the API.
     to_body = forms.ModelChoiceField(
-        PublicBody.objects.filter(is_active=True), label=_("Body that holds the information")
+        PublicBody.objects.filter(is_active=True),
+        label=_("Body that holds the information"),
+        to_field_name="code",
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=texts.REASON, widget=forms.Textarea(attrs={"rows": 2})
@@ -241,6 +256,10 @@ class AnswerForm(forms.Form):
     def __init__(self, *args: Any, grounds: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grounds"].choices = [(g.code, g.label_with_article) for g in grounds]  # type: ignore[attr-defined]
+
+
+class CloseForm(forms.Form):
+    """Closing asks nothing more: the answer is on the file."""
 
 
 class WithdrawForm(forms.Form):

@@ -110,7 +110,7 @@ def _state_snapshot(req: InformationRequest) -> dict[str, Any]:
     }
 
 
-#: The request's machine (ati/workflow.py runs every transition through it).
+#: The request's machine (ati/workflow/ runs every transition through it).
 REQUEST: workflow.Machine[InformationRequest] = workflow.Machine(
     "request",
     InformationRequest,
@@ -574,14 +574,10 @@ def transfer(
             applicant=r.applicant,
             **{
                 f: getattr(r, f)
+                # The identity by the model's one list: a field added there follows.
                 for f in (
-                    "applicant_first_name",
-                    "applicant_last_name",
-                    "applicant_address",
+                    *InformationRequest.IDENTITY_FIELDS,
                     "applicant_id_kind",
-                    "applicant_id_number",
-                    "applicant_email",
-                    "applicant_phone",
                     "language",
                     "subject",
                     "information_requested",

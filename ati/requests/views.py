@@ -23,9 +23,10 @@ from ati.accounts import permissions as roles
 from ati.bodies.models import Department, PublicBody
 from ati.core import ratelimit
 from ati.core.errors import TransitionConflict
-from ati.core.forms import add_service_errors, handle_action
+from ati.core.forms import add_service_errors
 
 from . import forms, letters, permissions, selectors, services
+from .actions import REQUEST_ACTIONS
 from .models import InformationRequest, State
 
 #: What the request page shows from apps above this one (docs/architecture.md), filled in
@@ -240,65 +241,6 @@ def record_request(request: HttpRequest) -> HttpResponse:
 
 # --- the request page --------------------------------------------------------------
 
-ACTION_FORMS: dict[str, Callable[..., Form]] = {
-    "assign": lambda req, data=None: forms.AssignForm(data, body=req.body),
-    "reassign": lambda req, data=None: forms.AssignForm(data, body=req.body),
-    "request_clarification": lambda req, data=None: forms.QuestionForm(data),
-    "provide_clarification": lambda req, data=None: forms.ClarificationForm(data),
-    "extend": lambda req, data=None: forms.ExtendForm(data),
-    "transfer": lambda req, data=None: forms.TransferForm(data),
-    "submit_draft": lambda req, data=None, files=None: forms.DraftForm(
-        data, initial={"outcome": req.draft_outcome, "text": req.draft_text}
-    ),
-    "return_draft": lambda req, data=None: forms.ReturnDraftForm(data),
-    "answer": lambda req, data=None, files=None: forms.AnswerForm(
-        data,
-        files,
-        grounds=req.profile_version.grounds.all(),
-        initial={"outcome": req.draft_outcome, "text": req.draft_text},
-    ),
-    "withdraw": lambda req, data=None: forms.WithdrawForm(data),
-    "close": lambda req, data=None: Form(data),
-}
-
-ACTION_SERVICES: dict[str, Callable[[Any, InformationRequest, dict[str, Any]], Any]] = {
-    "assign": lambda u, r, d: services.assign(u, r, department=d["department"]),
-    "reassign": lambda u, r, d: services.assign(u, r, department=d["department"]),
-    "request_clarification": lambda u, r, d: services.request_clarification(
-        u, r, question=d["question"]
-    ),
-    "provide_clarification": lambda u, r, d: services.provide_clarification(
-        u, r, answer=d["answer"]
-    ),
-    "extend": lambda u, r, d: services.extend(u, r, reason=d["reason"]),
-    "transfer": lambda u, r, d: services.transfer(u, r, to_body=d["to_body"], reason=d["reason"]),
-    "submit_draft": lambda u, r, d: services.submit_draft(
-        u, r, outcome=d["outcome"], text=d["text"]
-    ),
-    "return_draft": lambda u, r, d: services.return_draft(u, r, comment=d["comment"]),
-    "answer": lambda u, r, d: services.answer(
-        u,
-        r,
-        outcome=d["outcome"],
-        text=d["text"],
-        grounds=d["grounds"],
-        withheld=d["withheld"],
-        holder=d["holder"],
-        cost=d["cost"] or 0,
-        attachments=_uploads(d["attachments"]),
-    ),
-    "withdraw": lambda u, r, d: services.withdraw(u, r, reason=d["reason"]),
-    "close": lambda u, r, d: services.close(u, r),
-}
-
-
-def _make_form(name: str, req: InformationRequest, data: Any = None, files: Any = None) -> Form:
-    factory = ACTION_FORMS[name]
-    form = factory(req, data, files) if name in {"answer", "submit_draft"} else factory(req, data)
-    # Several action forms share a page: ids per action keep each label on its own field.
-    form.auto_id = f"id_{name}_%s"
-    return form
-
 
 def detail_context(
     request: HttpRequest, req: InformationRequest, bound: dict[str, Form] | None = None
@@ -306,7 +248,7 @@ def detail_context(
     """The request page's context; ``bound`` holds forms sent back with their errors."""
     user = request.user
     actions = selectors.available_actions(user, req)
-    action_forms = {name: (bound or {}).get(name) or _make_form(name, req) for name in actions}
+    action_forms = REQUEST_ACTIONS.forms_for(actions, req, bound)
     context: dict[str, Any] = {
         "req": req,
         "actions": actions,
@@ -340,26 +282,20 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "requests/detail.html", detail_context(request, req))
 
 
-@login_required
-@require_POST
-def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    req = _get(request, reference)
-    if action not in ACTION_SERVICES:
-        raise Http404(_("No such action."))
-    form = _make_form(action, req, request.POST, request.FILES)
-
-    def page(bound: Form | None, status: int) -> HttpResponse:
-        shown = req if bound is not None else _get(request, reference)  # 409: as it is now
-        context = detail_context(request, shown, {action: bound} if bound is not None else None)
-        return render(request, "requests/detail.html", context, status=status)
-
-    return handle_action(
-        request,
-        form,
-        lambda data: ACTION_SERVICES[action](request.user, req, data),
-        page=page,
-        done=lambda: redirect("requests:detail", reference=req.reference),
+def _page(
+    request: HttpRequest, req: InformationRequest, bound: dict[str, Form] | None, status: int
+) -> HttpResponse:
+    return render(
+        request, "requests/detail.html", detail_context(request, req, bound), status=status
     )
+
+
+#: POST /requests/<reference>/do/<action>/: every action of REQUEST_ACTIONS.
+act = REQUEST_ACTIONS.page_view(
+    get=_get,
+    page=_page,
+    done=lambda req: redirect("requests:detail", reference=req.reference),
+)
 
 
 @login_required

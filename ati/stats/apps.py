@@ -14,3 +14,11 @@ class StatsConfig(AppConfig):
         from .appeals import register_provider
 
         register_provider(appeal_figures)
+
+        # A public body's page (ati.bodies, below) shows its figures.
+        from ati.bodies.views import BODY_PANELS
+
+        from .panels import body_figures_panel
+
+        if body_figures_panel not in BODY_PANELS:
+            BODY_PANELS.append(body_figures_panel)

@@ -12,6 +12,7 @@ trend chart also differ by their dash, not only by colour.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,18 @@ class Bar:
     display: str  # the value as the reader reads it ("87 %", "1 204")
 
 
+#: The charts' own width and text size. A phone's page (375 px, less its margins) shows
+#: a chart at about 343 px: 400 units at 15 px become about 13 px, never under 12
+#: (issue 18: the old 680-unit charts came down to 6 px). A desktop shows them at 400 px.
+WIDTH = 400
+FONT_SIZE = 15
+LINE = 19  # the height of one line of text
+#: Characters per line of a wrapped label, and its lines; past them it ends in "…" and the
+#: whole label is the text's <title> (shown on hover, read by assistive technology).
+LABEL_CHARS = 44
+LABEL_LINES = 2
+
+
 def _svg(
     chart_id: str, title: str, desc: str, width: int, height: int, body: str, font: str
 ) -> SafeString:
@@ -41,14 +54,41 @@ def _svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" direction="ltr" '
-        f'font-family="{escape(font)}" font-size="13" '
+        f'font-family="{escape(font)}" font-size="{FONT_SIZE}" '
         f'fill="{TEXT}"><title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>{body}</svg>'
     )
 
 
-def _short(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def wrap(label: str, chars: int = LABEL_CHARS, lines: int = LABEL_LINES) -> tuple[list[str], bool]:
+    """The label in lines of at most `chars` characters, cut between words; whether it was
+    shortened (then its last line ends in "…")."""
+    out: list[str] = []
+    current = ""
+    for word in label.split():
+        if current and len(current) + 1 + len(word) > chars:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        out.append(current)
+    out = [line if len(line) <= chars else line[: chars - 1] + "…" for line in out] or [""]
+    if len(out) <= lines:
+        return out, any(line.endswith("…") for line in out)
+    last = out[lines - 1]
+    return [*out[: lines - 1], (last if len(last) < chars else last[: chars - 1]) + "…"], True
+
+
+def _label(x: float, y: float, anchor: str, label: str) -> tuple[str, int]:
+    """A wrapped label as one <text> (a <tspan> per line); its markup and its lines."""
+    lines, shortened = wrap(label)
+    tip = f"<title>{escape(label)}</title>" if shortened else ""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{tip}{spans}</text>', len(lines)
 
 
 def hbar_chart(
@@ -62,33 +102,29 @@ def hbar_chart(
     colour: str = BRAND,
     font: str = FONT,
 ) -> SafeString:
-    """Horizontal bars, one per row, ranked as given."""
-    width, label_w, row_h, value_w = 680, 250, 28, 70
-    bar_area = width - label_w - value_w
-    height = max(1, len(bars)) * row_h + 10
+    """Horizontal bars ranked as given, each under its label (wrapped, never cut short
+    unless it is longer than two lines): a narrow screen keeps the whole width for both."""
+    width, bar_h, value_w, gap = WIDTH, 16, 64, 8
+    bar_area = width - value_w
     top = max_value if max_value else max((b.value for b in bars), default=0) or 1
-
-    def x(pos: float, w: float = 0) -> float:
-        return width - pos - w if rtl else pos
-
-    start, end = ("end", "start") if rtl else ("start", "end")
+    # Absolute coordinates: in a right-to-left page the labels and bars start at the right.
+    edge, anchor, value_anchor = (width, "end", "end") if rtl else (0, "start", "start")
     parts = []
-    for i, bar in enumerate(bars):
-        y = 5 + i * row_h
+    y = 0.0
+    for bar in bars:
+        label, lines = _label(edge, y + FONT_SIZE, anchor, bar.label)
+        y += lines * LINE + 4
         w = max(0.0, bar.value) / top * bar_area
-        label_x = x(label_w - 8)
+        bx = width - w if rtl else 0
+        vx = width - w - 6 if rtl else w + 6
         parts.append(
-            f'<text x="{label_x:.1f}" y="{y + 18}" text-anchor="{end}">'
-            f"{escape(_short(bar.label))}</text>"
-            f'<rect x="{x(label_w, w):.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-            f'fill="{colour}"/>'
-            f'<text x="{x(label_w + w + 6):.1f}" y="{y + 18}" text-anchor="{start}">'
+            f"{label}"
+            f'<rect x="{bx:.1f}" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
+            f'<text x="{vx:.1f}" y="{y + bar_h - 2:.1f}" text-anchor="{value_anchor}">'
             f"{escape(bar.display)}</text>"
         )
-    parts.append(
-        f'<line x1="{x(label_w):.1f}" y1="2" x2="{x(label_w):.1f}" y2="{height - 3}" '
-        f'stroke="{TEXT}"/>'
-    )
+        y += bar_h + gap + 6
+    height = max(1, round(y))
     return _svg(chart_id, title, desc, width, height, "".join(parts), font)
 
 
@@ -105,9 +141,14 @@ def column_chart(
     font: str = FONT,
 ) -> SafeString:
     """Vertical columns (a histogram): columns after ``highlight_after`` drawn in red."""
-    width, height, left, bottom, top_pad = 680, 260, 20, 50, 24
+    width, left, top_pad = WIDTH, 8, 24
     n = max(1, len(bars))
     slot = (width - 2 * left) / n
+    # Labels wider than their column ("16–20" is ~45 units) alternate between two rows.
+    longest = max((len(b.label) for b in bars), default=1)
+    rows = 2 if longest * FONT_SIZE * 0.6 + 6 > slot else 1
+    bottom = 50 + LINE * (rows - 1)
+    height = 226 + bottom
     peak = max((b.value for b in bars), default=0) or 1
     plot_h = height - bottom - top_pad
 
@@ -127,7 +168,7 @@ def column_chart(
             f'width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{fill}"/>'
             f'<text x="{x(bx + slot * 0.35):.1f}" y="{height - bottom - h - 6:.1f}" '
             f'text-anchor="middle">{escape(bar.display)}</text>'
-            f'<text x="{x(bx + slot * 0.35):.1f}" y="{height - bottom + 18}" '
+            f'<text x="{x(bx + slot * 0.35):.1f}" y="{height - bottom + 19 + LINE * (i % rows)}" '
             f'text-anchor="middle">{escape(bar.label)}</text>'
         )
     if axis_label:
@@ -158,7 +199,7 @@ def line_chart(
     font: str = FONT,
 ) -> SafeString:
     """One line per series over the labels (months), with a legend and three gridlines."""
-    width, height, left, right, top_pad, bottom = 680, 280, 50, 20, 40, 50
+    width, height, left, right, top_pad, bottom = WIDTH, 300, 44, 16, 30 + LINE * len(series), 50
     n = max(1, len(labels))
     peak = max((v for s in series for v in s.values), default=0) or 1
     plot_w = width - left - right
@@ -183,13 +224,26 @@ def line_chart(
             f'<text x="{label_x}" y="{gy + 4:.1f}" text-anchor="{anchor}">'
             f"{escape(value_format.format(peak * frac))}</text>"
         )
-    step = max(1, n // 12)
+    # Whole labels, as many as fit side by side (the table beside the chart gives every
+    # month); a label's "\n" starts a second line (the year, under its first month).
+    longest = max((len(line) for label in labels for line in label.split("\n")), default=1)
+    step = max(1, math.ceil(n / max(1, plot_w // (longest * FONT_SIZE * 0.6 + 12))))
     for i, label in enumerate(labels):
-        if i % step == 0:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="middle" font-size="11">{escape(label)}</text>'
-            )
+        if i % step:
+            continue
+        tick_anchor = "middle"
+        if i == 0 and n > 1:
+            tick_anchor = "end" if rtl else "start"
+        elif i == n - 1 and n > 1:
+            tick_anchor = "start" if rtl else "end"
+        spans = "".join(
+            f'<tspan x="{x(i):.1f}" dy="{0 if k == 0 else LINE}">{escape(line)}</tspan>'
+            for k, line in enumerate(label.split("\n"))
+        )
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - bottom + 20}" '
+            f'text-anchor="{tick_anchor}">{spans}</text>'
+        )
     for k, s in enumerate(series):
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values))
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
@@ -199,13 +253,14 @@ def line_chart(
         )
         for i, v in enumerate(s.values):
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{s.colour}"/>')
-        lx = 20 + k * 220
-        lx1, lx2 = (width - lx, width - lx - 30) if rtl else (lx, lx + 30)
-        tx = width - lx - 36 if rtl else lx + 36
+        # The legend: one series a line, so that long names never run into each other.
+        ly = 14 + k * LINE
+        lx1, lx2 = (width - 4, width - 34) if rtl else (4, 34)
+        tx = width - 40 if rtl else 40
         parts.append(
-            f'<line x1="{lx1}" y1="16" x2="{lx2}" y2="16" stroke="{s.colour}" '
+            f'<line x1="{lx1}" y1="{ly}" x2="{lx2}" y2="{ly}" stroke="{s.colour}" '
             f'stroke-width="2.5"{dash}/>'
-            f'<text x="{tx}" y="20" text-anchor="{"end" if rtl else "start"}">'
+            f'<text x="{tx}" y="{ly + 5}" text-anchor="{"end" if rtl else "start"}">'
             f"{escape(s.name)}</text>"
         )
     return _svg(chart_id, title, desc, width, height, "".join(parts), font)

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
+
+from ati.law.deadlines import month_name
 
 from . import charts
 from .selectors import Figures, Line
@@ -30,8 +32,19 @@ def days(value: float | None) -> str:
 
 
 def _month_label(line: Line) -> str:
+    """The month as ati writes dates in the page's language: "décembre 2026", "دجنبر 2026"."""
     year, month = line.key
-    return f"{month:02d}/{year}"
+    return f"{month_name(month, get_language() or 'fr')} {year}"
+
+
+def _month_ticks(months: list[Line]) -> list[str]:
+    """The trend chart's labels: the month's name, the year under it where the year starts."""
+    labels = []
+    for i, line in enumerate(months):
+        year, month = line.key
+        name = month_name(month, get_language() or "fr")
+        labels.append(f"{name}\n{year}" if i == 0 or month == 1 else name)
+    return labels
 
 
 def chart_context(
@@ -80,7 +93,7 @@ def chart_context(
         f"{prefix}-trend",
         _("Requests per month"),
         _("Requests received each month, and those of them answered on time."),
-        labels,
+        _month_ticks(fig.months),
         [
             charts.Series(_("Received"), [m.counts["received"] for m in fig.months], charts.NAVY),
             charts.Series(

@@ -1,12 +1,93 @@
-/* The review of a released document's pages: choose words by clicking them, or draw a
- * rectangle with the mouse or the keyboard, then redact them (the page's form posts them).
+/* The review before publication: words chosen where people read them, never offsets.
  *
- * Without this script the form still works: the reviewer types the rectangle's sides in
- * percent, or a phrase in the "Add a redaction" form (hidden everywhere in the document).
- * Coordinates are fractions of the page (0–1), as the server stores the words' boxes.
+ * The text: selecting words in the original fills the "Hide more of the text" form with
+ * them and, in its hidden fields, with their place in the text (only that passage is
+ * hidden). Typing in the phrase field instead hides the phrase everywhere.
+ * The released documents' pages: choose words by clicking them, or draw a rectangle with
+ * the mouse or the keyboard, then redact them (the page's form posts them).
+ *
+ * Without this script the forms still work: the reviewer types a phrase (hidden
+ * everywhere), or a rectangle's sides in percent. Coordinates are fractions of the
+ * page (0–1), as the server stores the words' boxes.
  */
 (function () {
   "use strict";
+  var original = document.querySelector(".review-text[data-selectable]");
+  var textForm = document.querySelector(".text-redaction-form");
+  if (original && textForm) {
+    selectable(original, textForm);
+  }
+
+  /* The offset of (node, offset) in the block's text: the text nodes before it, added up
+   * (the redactions' numbers are CSS content, not text, so the DOM's text is the original's). */
+  function offsetIn(block, node, offset) {
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    var total = 0;
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n === node) {
+        return total + offset;
+      }
+      total += n.data.length;
+    }
+    if (node === block || block.contains(node)) {
+      // An element boundary: count the text of the children before `offset`.
+      var before = document.createRange();
+      before.setStart(block, 0);
+      before.setEnd(node, offset);
+      return before.toString().length;
+    }
+    return -1;
+  }
+
+  function selectable(block, form) {
+    var status = form.querySelector(".selection-status");
+    var phrase = form.elements.phrase;
+    var start = form.elements.start;
+    var end = form.elements.end;
+    if (!phrase || !start || !end) {
+      return;
+    }
+    function take() {
+      var selection = window.getSelection();
+      if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+        return;
+      }
+      var range = selection.getRangeAt(0);
+      if (!block.contains(range.commonAncestorContainer)) {
+        return;
+      }
+      var text = range.toString();
+      var from = offsetIn(block, range.startContainer, range.startOffset);
+      if (from < 0) {
+        return;
+      }
+      // Spaces at the edges of a selection are not part of what is hidden.
+      var lead = text.length - text.replace(/^\s+/, "").length;
+      var trimmed = text.trim();
+      if (!trimmed) {
+        return;
+      }
+      phrase.value = trimmed;
+      start.value = from + lead;
+      end.value = from + lead + trimmed.length;
+      if (status) {
+        status.textContent = form.getAttribute("data-selected") + " « " + trimmed + " » — " +
+          form.getAttribute("data-selected-only");
+      }
+    }
+    block.addEventListener("mouseup", take);
+    block.addEventListener("keyup", take);
+    block.addEventListener("touchend", take);
+    // A phrase typed by hand is hidden everywhere: the selection's place no longer applies.
+    phrase.addEventListener("input", function () {
+      start.value = "";
+      end.value = "";
+      if (status) {
+        status.textContent = "";
+      }
+    });
+  }
+
   var SVG = "http://www.w3.org/2000/svg";
   var section = document.querySelector(".released-documents");
   if (!section) {

@@ -3,14 +3,17 @@
 A journey (citizen, officer, later commission) walks pages in one language; at each
 page `Journey.check` runs the same checks: the stylesheet is applied, the page is in
 the journey's language and direction, axe-core finds no serious or critical
-violation, the page is usable 375 px wide, and a screenshot (desktop and phone) is
-saved under var/screenshots/ for people to review.
+violation, the page is usable 375 px wide and does not scroll sideways at 1366 px, no
+English sentence of the catalogue shows on a French or Arabic page, and a screenshot
+(desktop and phone) is saved under var/screenshots/ for people to review.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,7 @@ CHROMIUM_ARGS = [
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("ATI_SCREENSHOTS_DIR", ROOT / "var" / "screenshots"))
 LANGUAGES = ("fr", "ar")
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE_WIDTH = 375
 # axe-core impacts that fail a page; "minor" and "moderate" are reported by axe only.
 FAILING_IMPACTS = ("serious", "critical")
@@ -140,6 +143,9 @@ class Journey:
         assert_styled(page)
         assert_language(page, self.lang)
         axe(page)
+        assert_fits(page)
+        if self.lang != "en":
+            assert_no_english(page)
         self.shot(page, name)
         assert_usable_on_phone(page, lambda: self.shot(page, name, suffix=f"-{PHONE_WIDTH}"))
 
@@ -158,6 +164,49 @@ def assert_styled(page: Any) -> None:
 def assert_language(page: Any, lang: str) -> None:
     html = page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]")
     assert html == [lang, "rtl" if lang == "ar" else "ltr"], f"{page.url}: lang/dir {html}"
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{\s*\w+\s*\}\}|<[^>]+>")
+
+
+@cache
+def english_sentences() -> tuple[str, ...]:
+    """Runs of English words of the catalogue (the msgids the French one translates)."""
+    text = (ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    found = set()
+    for block in text.split("\n\n"):
+        ids = re.findall(r'^msgid (".*")$((?:\n".*")*)', block, re.M)
+        strs = re.findall(r'^msgstr (".*")$((?:\n".*")*)', block, re.M)
+        if not ids or not strs:
+            continue
+        msgid = "".join(eval(part) for part in re.findall(r'".*"', "".join(ids[0])))  # noqa: S307
+        msgstr = "".join(eval(part) for part in re.findall(r'".*"', "".join(strs[0])))  # noqa: S307
+        if not msgid or msgid == msgstr:
+            continue
+        for run in _PLACEHOLDER.split(msgid):
+            run = run.strip(" .:;,()“”")
+            # Long enough that it cannot be a name or a word French shares with English.
+            if len(run) >= 18 and run.count(" ") >= 2:
+                found.add(run)
+    return tuple(sorted(found))
+
+
+def assert_no_english(page: Any) -> None:
+    """No sentence of the English catalogue on a French or Arabic page (a leak)."""
+    text = page.evaluate("() => document.body.innerText")
+    leaked = [s for s in english_sentences() if s in text]
+    assert not leaked, f"{page.url}: English on a French or Arabic page: {leaked[:5]}"
+
+
+def assert_fits(page: Any, width: int = DESKTOP["width"]) -> None:
+    """At a desktop's width the document does not scroll sideways."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+    try:
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll <= width, f"{page.url} scrolls sideways at {width} px ({scroll})"
+    finally:
+        page.set_viewport_size(size)
 
 
 def assert_usable_on_phone(page: Any, then: Any = None) -> None:

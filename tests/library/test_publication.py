@@ -7,6 +7,7 @@ a published page, the published PDF, the search index or the API.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -227,6 +228,126 @@ def test_review_page_shows_original_and_proposal_side_by_side(
     )
     assert response.status_code == 302
     assert Publication.objects.get(pk=pub.pk).state == PublicationState.PUBLISHED
+
+
+def _arabic_proposal(propose, officer, body, text=AR_ANSWER):
+    return propose(
+        services.propose_proactive,
+        officer,
+        body,
+        category="reports",
+        title="تقرير",
+        text=text,
+        language="ar",
+    )
+
+
+def test_review_page_names_categories_in_the_readers_language_and_reads_arabic_rtl(
+    client, officer, body, propose
+):
+    """Issue 18: `cin` and `person` were shown raw, and an Arabic text on a French page
+    took the page's left-to-right direction (its words in reverse order)."""
+    pub = _arabic_proposal(propose, officer, body)
+    client.force_login(officer)
+    client.cookies["django_language"] = "fr"
+    html = client.get(f"/library/{pub.pk}/review/").content.decode()
+    assert html.count('<div class="review-text" lang="ar" dir="rtl"') == 2
+    assert 'class="review-columns" lang=' not in html  # the headings stay French
+    rows = re.findall(r'<table class="text-redactions">.*?</table>', html, re.S)[0]
+    assert "Numéro de carte nationale d’identité" in rows
+    for code in {r["category"] for r in pub.redactions}:
+        assert f">{code}<" not in rows
+    # Offsets are no field a person fills: the selection fills them (static/js).
+    assert re.search(r'<input type="hidden" name="start"', html)
+    assert 'type="number" name="start"' not in html
+    # One primary action, Publish; the others are secondary or links.
+    main = html.split('<main id="main"', 1)[1]
+    buttons = re.findall(r"<button([^>]*)>", main)
+    primary = [b for b in buttons if "secondary" not in b and "link-button" not in b]
+    assert len(primary) == 1, buttons
+
+
+def test_a_selected_passage_is_hidden_there_only(client, officer, body, propose):
+    text = "Le rapport de Rachid Test. Rachid Test a signé; le rapport est public."
+    pub = propose(
+        services.propose_proactive, officer, body, category="reports", title="R", text=text
+    )
+    before = len(pub.redactions)
+    second = text.index("rapport", 10)
+    client.force_login(officer)
+    response = client.post(
+        f"/library/{pub.pk}/review/",
+        {
+            "action": "add",
+            "phrase": "rapport",
+            "start": second,
+            "end": second + len("rapport"),
+            "category": "other",
+        },
+    )
+    assert response.status_code == 302
+    pub.refresh_from_db()
+    added = [r for r in pub.redactions if r["original"] == "rapport"]
+    assert len(pub.redactions) == before + 1 and [r["start"] for r in added] == [second]
+
+
+def test_a_selection_whose_offsets_drifted_hides_the_nearest_occurrence(
+    client, officer, body, propose
+):
+    # The browser counts "\r\n" as one character: its offsets come a little short.
+    text = "Premier budget.\r\nDeuxième ligne.\r\nSecond budget, détaillé."
+    pub = propose(
+        services.propose_proactive, officer, body, category="reports", title="B", text=text
+    )
+    last = text.rindex("budget")
+    client.force_login(officer)
+    client.post(
+        f"/library/{pub.pk}/review/",
+        {
+            "action": "add",
+            "phrase": "budget",
+            "start": last - 2,
+            "end": last + 4,
+            "category": "other",
+        },
+    )
+    pub.refresh_from_db()
+    assert [r["start"] for r in pub.redactions if r["original"] == "budget"] == [last]
+
+
+def test_the_review_queue_is_in_the_reviewers_menu_with_its_count(
+    client, officer, citizen, body, propose
+):
+    _arabic_proposal(propose, officer, body)
+    client.force_login(officer)
+    client.cookies["django_language"] = "fr"
+    html = client.get("/library/").content.decode()
+    nav = html.split("</nav>", 1)[0]
+    assert 'href="/library/review/">Publications à relire' in nav
+    assert "(1 document à relire)" in nav
+    client.force_login(citizen)
+    assert 'href="/library/review/"' not in client.get("/library/").content.decode()
+
+
+def test_an_arabic_snippet_shows_the_documents_own_spelling(officer, body, propose):
+    """Issue 18: the index holds Arabic normalised (no diacritics, one alef, ه for ة); the
+    reader is shown the document as written, the matched word marked."""
+    text = "أعلنت الإدارة عن مُبَاراة للتوظيف في المستشفى الجهوي."
+    pub = propose(
+        services.propose_proactive,
+        officer,
+        body,
+        category="budgets",
+        title="إعلان",
+        text=text,
+        language="ar",
+    )
+    services.approve_and_publish(officer, pub)
+    result = search.search("مباراة")
+    assert result.total == 1
+    shown = str(result.hits[0].snippet)
+    assert "<mark>مُبَاراة</mark>" in shown and "أعلنت الإدارة" in shown, shown
+    assert "اعلنت" not in shown and "الاداره" not in shown
 
 
 def test_search_ranks_and_highlights(published_fr, officer, body, propose):

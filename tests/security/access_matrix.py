@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .world import ROLES, World
+from .world import NOW, ROLES, World
 
 LOGIN = "login"  # 302 to the login page
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
@@ -434,6 +434,21 @@ MATRIX.update(
             expect(403, other_citizen=404, other_officer=404, other_staff=404, commissioner=200),
             method="POST",
             kwargs=pk("appeal"),
+            extra={"json": 1},
+        ),
+        "appeal-court-filed": Row(
+            expect(403, other_citizen=404, other_officer=404, other_staff=404, commissioner=200),
+            method="POST",
+            kwargs=pk("appeal"),
+            data=lambda w: {"filed_by": "body", "filed_on": NOW.date().isoformat()},
+            extra={"json": 1},
+        ),
+        "appeal-court-judged": Row(
+            # Nothing before the court yet: the commission is told so (409).
+            expect(403, other_citizen=404, other_officer=404, other_staff=404, commissioner=409),
+            method="POST",
+            kwargs=pk("appeal"),
+            data=lambda w: {"judgment": "upheld", "judged_on": NOW.date().isoformat()},
             extra={"json": 1},
         ),
         "appeal-record-not-complied": Row(

@@ -31,7 +31,7 @@ from tests.factories import api_key
 
 from .access_matrix import MATRIX
 from .test_access_matrix import ADMIN_ROW, ADMIN_SAMPLES
-from .world import NOW, ROLES, client_for, world_in_a_transaction
+from .world import NOW, ROLES, client_for, test_transaction, world_in_a_transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 REFUSED_BY_CSRF = "X-Test-Refused-By"
@@ -133,7 +133,7 @@ FORMS_CHECKED: dict[str, int] = {}
 
 def _post(client, url: str, data: dict):
     """POST in a savepoint rolled back: an action the form allows leaves nothing behind."""
-    with transaction.atomic():
+    with test_transaction():
         response = client.post(url, data)
         transaction.set_rollback(True)
     return response
@@ -201,7 +201,7 @@ def test_api_session_calls_need_csrf_token_calls_do_not(world, db, name, role):
     body = json.dumps(row.data(world))
     with time_machine.travel(NOW, tick=False):
         session = client_for(world, role, enforce_csrf_checks=True)
-        with transaction.atomic():
+        with test_transaction():
             refused = session.post(url, body, content_type="application/json")
             transaction.set_rollback(True)
         assert refused.status_code == 403, url
@@ -209,7 +209,7 @@ def test_api_session_calls_need_csrf_token_calls_do_not(world, db, name, role):
 
         key = api_key(world.users[role])
         token = client_for(world, "anonymous", enforce_csrf_checks=True)
-        with transaction.atomic():
+        with test_transaction():
             answered = token.post(
                 url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
             )

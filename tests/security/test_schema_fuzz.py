@@ -41,7 +41,7 @@ from ati.accounts.models import Role
 from ati.requests import services as request_services
 from tests.factories import api_key, member
 
-from .world import NOW, ROLES, world_in_a_transaction
+from .world import NOW, ROLES, test_transaction, world_in_a_transaction
 
 pytestmark = pytest.mark.fuzz
 
@@ -200,7 +200,7 @@ def _fuzz(operation, role: str, world, app, path: dict[str, Any] | None, example
         _with_real_references(case, world, data.draw)
         CASES_RUN[role] += 1
         crashes.clear()
-        with transaction.atomic():
+        with test_transaction():
             try:
                 response = case.call(app=app, headers=headers)
                 STATUSES[(role, operation.label, response.status_code)] += 1

@@ -278,7 +278,7 @@ TEXTS: dict[str, Text] = {
         submitted,
         "officer",
         lambda p, r, v: requests.transfer(p.officer, r, to_body=p.other_body, reason=v),
-        lambda r, v: (act("transfer")(r), {"to_body": _other(r).pk, "reason": v}),
+        lambda r, v: (act("transfer")(r), {"to_body": _other(r).code, "reason": v}),
         lambda r, v: (rest("transfer")(r), {"to_body": _other(r).code, "reason": v}),
         lambda r: r.transfer_reason,
     ),

@@ -212,6 +212,14 @@ def build_world() -> World:
     )
 
 
+def test_transaction() -> transaction.Atomic:
+    """`transaction.atomic()` that stands for a test's own, as Django's TestCase does: an
+    entry point's durable transaction (an action posted) may run inside it."""
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    return block
+
+
 @contextmanager
 def world_in_a_transaction(django_db_blocker: Any) -> Iterator[World]:
     """The world for a whole test module, in a transaction rolled back at its end."""
@@ -219,7 +227,7 @@ def world_in_a_transaction(django_db_blocker: Any) -> Iterator[World]:
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
+        test_transaction(),
     ):
         yield build_world()
         transaction.set_rollback(True)

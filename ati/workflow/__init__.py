@@ -21,6 +21,11 @@ does not allow (or that another person just made impossible) into `TransitionCon
 named `<machine>.<action>`, and lets the caller write its outbox rows (notices sent after
 commit) in the same transaction. Files saved in it are deleted if it does not commit
 (`ati.core.files.atomic`).
+
+What a person does from a page or the API is declared once more, beside the app's
+services, as an `Action` (ati/workflow/actions.py): its button, its form (whose fields
+also make the API's serializer) and the service it calls. The page's POST view and the
+viewset's `@action` endpoints are generated from those declarations.
 """
 
 from __future__ import annotations
