@@ -274,6 +274,7 @@ def _touches(queries: list[str], table: str) -> bool:
         ("/statistics/data/requests.json", "stats_snapshot"),
         ("/api/v1/library/?q=budget", "library_publication"),
         ("/api/v1/bodies/", "bodies_publicbody"),
+        ("/bodies/", "bodies_publicbody"),
     ],
 )
 def test_public_reads_go_to_the_replica(routed, path, table):

@@ -117,12 +117,14 @@ def test_pgbouncer_turns_off_what_outlives_a_transaction(tmp_path, env, through_
 
 def test_public_pages_and_anonymous_api_reads_are_declared():
     from ati.api_urls import router
+    from ati.bodies import views as bodies_views
     from ati.core import views as core_views
     from ati.library import views as library_views
     from ati.stats import views as stats_views
 
     for view in (library_views.library, library_views.document, stats_views.statistics,
-                 stats_views.requests_csv, stats_views.requests_json):  # fmt: skip
+                 stats_views.requests_csv, stats_views.requests_json,
+                 bodies_views.body_list, bodies_views.body_detail):  # fmt: skip
         assert replica.declared(view) == replica.ALL
     # Staff pages, and everything not declared, read the primary.
     assert replica.declared(library_views.review_queue) is None
