@@ -89,17 +89,19 @@ lint: $(VENV)/.installed
 audit: $(VENV)/.installed
 	@bash scripts/audit
 
-# make bench [QUICK=1] [DATABASES=sqlite,postgresql]: one line per measure, JSON under
+# make bench [QUICK=1] [DATABASES=sqlite,postgresql] [PGBOUNCER=0]: one line per measure, JSON under
 # var/bench/, a summary at the end. At national scale against PostgreSQL (ATI_BENCH_POSTGRES,
 # an admin URL, default postgres://postgres@127.0.0.1:5432/postgres); QUICK=1 (a tenth of the
-# scale) against SQLite and PostgreSQL. wrk for the HTTP ones.
-BENCH_PACKAGES := wrk
+# scale) against SQLite and PostgreSQL. wrk for the HTTP ones; pgbouncer for the submissions
+# measured again through a PgBouncer the benchmark starts itself (PGBOUNCER=0 leaves it out).
+BENCH_PACKAGES := wrk pgbouncer
+PGBOUNCER ?= auto
 DATABASES ?= $(if $(QUICK),sqlite$(,)postgresql,postgresql)
 , := ,
 
 bench: $(VENV)/.installed
 	@bash scripts/system-deps $(BENCH_PACKAGES)
-	ATI_BENCH_DATABASES=$(DATABASES) $(PY) bench/run.py $(if $(QUICK),--quick)
+	ATI_BENCH_DATABASES=$(DATABASES) ATI_BENCH_PGBOUNCER=$(PGBOUNCER) $(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) var/ node_modules/ .mypy_cache .ruff_cache .pytest_cache

@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -159,6 +160,9 @@ MIDDLEWARE = [
     # Inside the header middlewares, so that its 400 gets the CSP and frame denial too.
     "ati.core.middleware.RejectNulMiddleware",
     "ati.audit.middleware.AuditContextMiddleware",
+    # Last: chooses each request's database when a replica is configured (not used
+    # otherwise), and its process_exception runs first (a failed replica: the primary).
+    "ati.core.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "ati.urls"
@@ -204,6 +208,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+POSTGRES_ENGINE = "django.db.backends.postgresql"
+
+# PgBouncer in transaction mode hands each transaction to any server connection: nothing
+# may outlive a transaction on the server. Django's server-side cursors (`.iterator()`)
+# are WITH HOLD cursors, and psycopg prepares a statement run five times on its session:
+# both off. Unset, it is assumed when DATABASE_URL names PgBouncer's usual port, 6432.
+_pgbouncer_default = (
+    DATABASES["default"]["ENGINE"] == POSTGRES_ENGINE
+    and str(DATABASES["default"].get("PORT") or "") == "6432"
+)
+ATI_PGBOUNCER = env_bool("ATI_PGBOUNCER", _pgbouncer_default)
+
+
+def _through_pgbouncer(database: Any) -> None:
+    if database["ENGINE"] == POSTGRES_ENGINE and ATI_PGBOUNCER:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+
+
+_through_pgbouncer(DATABASES["default"])
+
+# A streaming replica for read-only traffic (ati/core/replica.py, docs/deployment.md):
+# declared views' GETs read there unless the person wrote in the last
+# ATI_REPLICA_STICKY_SECONDS or the replica lags more than ATI_REPLICA_MAX_LAG_SECONDS.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+ATI_REPLICA_MAX_LAG_SECONDS = env_int("ATI_REPLICA_MAX_LAG_SECONDS", 5)
+ATI_REPLICA_CHECK_SECONDS = env_int("ATI_REPLICA_CHECK_SECONDS", 1)
+ATI_REPLICA_STICKY_SECONDS = env_int("ATI_REPLICA_STICKY_SECONDS", 10)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != POSTGRES_ENGINE:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL")
+    try:
+        _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL={DATABASE_REPLICA_URL!r} is not a database URL: {exc}"
+        ) from exc
+    if _replica["ENGINE"] != POSTGRES_ENGINE:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL URL")
+    # A replica that does not answer must cost a request seconds at most, not a TCP timeout.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests read the primary's test database under this name too.
+    _replica["TEST"] = {"MIRROR": "default"}
+    _through_pgbouncer(_replica)
+    # A person who just wrote reads the primary until the replica is sure to have the
+    # change: a replica found within the bound at the last check may be that far behind.
+    if ATI_REPLICA_STICKY_SECONDS < ATI_REPLICA_MAX_LAG_SECONDS + ATI_REPLICA_CHECK_SECONDS:
+        raise ImproperlyConfigured(
+            "ATI_REPLICA_STICKY_SECONDS must be at least ATI_REPLICA_MAX_LAG_SECONDS + "
+            "ATI_REPLICA_CHECK_SECONDS, or a person may not see their own change"
+        )
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["ati.core.replica.ReplicaRouter"]
 
 # --- Accounts (django-allauth; docs/security.md, "Accounts") ------------------
 AUTH_USER_MODEL = "accounts.User"

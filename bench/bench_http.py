@@ -1,7 +1,7 @@
 """Submission throughput and worker memory under gunicorn, on loopback, bounded in time.
 
     .venv/bin/python bench/bench_http.py [--quick] [--duration S] [--vendor postgresql]
-        [--workers N]
+        [--workers N] [--pgbouncer | --no-pgbouncer]
 
 For each database (SQLite, and PostgreSQL when reachable) a child process
 migrates and fills a database with `ati.demo.loadgen` (100,000 requests; 20,000
@@ -22,6 +22,11 @@ with --quick), then:
   during the submissions (where the time inside PostgreSQL goes). Targets:
   150/s, at least 0.4x the floor, p99 < 300 ms, no error, nothing lost
   (--quick: a tenth of the throughput, ten times the p99).
+* through PgBouncer (--pgbouncer; by default when Debian's pgbouncer is installed, which
+  `make bench` does; ATI_BENCH_PGBOUNCER=0 or --no-pgbouncer to leave it out): on
+  PostgreSQL, the same submissions and floor on a fresh database, gunicorn connecting to
+  a PgBouncer this benchmark starts on a free port in transaction mode (bench/pgbouncer.py,
+  ATI_PGBOUNCER=1), reported as `postgresql_pgbouncer` with the same targets.
 * memory: gunicorn with one worker, 10,000 GETs one after another (bounded at 15 minutes) of
   six pages in turn (the officer's queue and a request through the API, the library
   search page and API, the statistics, the home page), then the worker's resident size (VmRSS, from
@@ -34,6 +39,7 @@ memory as a ratio to its target, with the load average beside them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -48,7 +54,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common
+from bench import common, pgbouncer
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -78,7 +84,6 @@ CITIZENS = 2000
 def setup_child(requests: int, bodies: int) -> dict[str, Any]:
     common.setup_django()
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from ati.accounts.models import User
     from ati.bodies.models import Membership
@@ -98,12 +103,12 @@ def setup_child(requests: int, bodies: int) -> dict[str, Any]:
         )
         for n in range(CITIZENS)
     )
-    tokens = Token.objects.bulk_create(Token(user=c, key=Token.generate_key()) for c in citizens)
+    tokens = [api_token(c) for c in citizens]
     member = Membership.objects.select_related("user", "body").filter(role="officer").first()
     assert member is not None
     return {
-        "citizen_tokens": [t.key for t in tokens],
-        "officer_token": Token.objects.create(user=member.user).key,
+        "citizen_tokens": tokens,
+        "officer_token": api_token(member.user),
         "body": member.body.code,
         "rows": InformationRequest.objects.count(),
         "request_id": InformationRequest.objects.filter(body=member.body).values_list(
@@ -111,6 +116,28 @@ def setup_child(requests: int, bodies: int) -> dict[str, Any]:
         )[0],
         "generate_s": sum(gen["seconds"].values()),
     }
+
+
+def api_token(user: Any) -> str:
+    """A personal API token's key (stored hashed, as ati.accounts.tokens makes them): the
+    API reads no other kind since the integrators' tokens (DRF's authtoken is unused)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ati.accounts.models import ApiToken
+    from ati.accounts.tokens import KEY_PREFIX, hash_key
+
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        name="bench",
+        key_hash=hash_key(key),
+        prefix=key[: len(KEY_PREFIX) + 6],
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return key
 
 
 def count_child(verify: bool = False) -> dict[str, Any]:
@@ -415,13 +442,23 @@ def measure(
     duration: int,
     workers: int,
     memory: bool = True,
+    serve_url: str | None = None,
 ) -> dict[str, Any]:
+    """`serve_url`: where gunicorn and the sealer connect (PgBouncer), when not `url`."""
     script = str(Path(__file__).resolve())
     setup = common.run_child(script, ["setup", str(requests), "50"], url, var)
     if setup is None:
         raise RuntimeError("setup failed")
-    env = common.child_env(url, var)
-    result: dict[str, Any] = {"vendor": vendor, "requests_in_db": setup["rows"]}
+    env = common.child_env(serve_url or url, var)
+    if serve_url:
+        env["ATI_PGBOUNCER"] = "1"
+    result: dict[str, Any] = {
+        "vendor": vendor,
+        "requests_in_db": setup["rows"],
+        "pgbouncer": {"pool_mode": "transaction", "pool_size": pgbouncer.POOL_SIZE}
+        if serve_url
+        else None,
+    }
 
     server = Gunicorn(env, workers=workers)
     try:
@@ -518,6 +555,12 @@ def main() -> int:
     parser.add_argument(
         "--submit-only", action="store_true", help="skip the memory phase (while profiling)"
     )
+    parser.add_argument(
+        "--pgbouncer",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("ATI_BENCH_PGBOUNCER", "auto") not in {"0", "no", "off"},
+        help="also measure the submissions through PgBouncer (PostgreSQL; default: when installed)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -548,17 +591,31 @@ def main() -> int:
         else {"per_second": 150.0, "floor_ratio": 0.4, "p99_ms": 300.0}
     )
     results: dict[str, Any] = {"load_before": common.load(), "targets": targets}
-    for vendor in [args.vendor] if args.vendor else common.vendors():
-        with common.database(vendor, "ati_bench_http") as url, tempfile.TemporaryDirectory() as var:
+    runs = [args.vendor] if args.vendor else common.vendors()
+    if args.pgbouncer and "postgresql" in runs:
+        if pgbouncer.binary():
+            runs.append("postgresql_pgbouncer")
+        else:
+            print("# bench_http: pgbouncer is not installed: not measured", file=sys.stderr)
+            status = int(os.environ.get("ATI_BENCH_PGBOUNCER", "auto") not in {"auto", ""})
+    # `vendor` names the run ("postgresql_pgbouncer"), `kind` its database.
+    for vendor in runs:
+        kind, via_pgbouncer = vendor.split("_")[0], vendor.endswith("_pgbouncer")
+        with (
+            common.database(kind, "ati_bench_http") as url,
+            tempfile.TemporaryDirectory() as var,
+            pgbouncer.running(url) if via_pgbouncer else contextlib.nullcontext(None) as bounced,
+        ):
             try:
                 r = measure(
-                    vendor,
+                    kind,
                     url,
                     var,
                     requests,
                     duration,
                     args.workers,
-                    memory=not args.submit_only,
+                    memory=not args.submit_only and not via_pgbouncer,
+                    serve_url=bounced,
                 )
             except Exception as exc:  # say it, and fail the run
                 print(f"# bench_http {vendor} failed: {exc!r}", file=sys.stderr)
@@ -634,7 +691,7 @@ def main() -> int:
         if m["worker_rss_after_mb"] > 150 or m["worker_replaced"] or m["get_non_2xx"]:
             status = 1
     results["load_after"] = common.load()
-    for v in ("sqlite", "postgresql"):
+    for v in ("sqlite", "postgresql", "postgresql_pgbouncer"):
         if v in results:
             results[v]["submit"].pop("output", None)
             results[v]["floor"].pop("output", None)

@@ -36,7 +36,12 @@ def postgres_reachable() -> bool:
 
 @contextlib.contextmanager
 def database(vendor: str, name: str) -> Iterator[str]:
-    """A fresh, empty database of this vendor; its URL. Dropped afterwards."""
+    """A fresh, empty database of this vendor; its URL. Dropped afterwards.
+
+    ATI_BENCH_DB_SUFFIX is added to the name: two clones benchmarking on one server at
+    once must not drop each other's database.
+    """
+    name += os.environ.get("ATI_BENCH_DB_SUFFIX", "")
     if vendor == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/{name}.sqlite3"

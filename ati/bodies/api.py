@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rest_framework import permissions, serializers, viewsets
 
+from ati.core.replica import replica_reads
 from ati.law.models import LegalProfile
 
 from .models import Department, PublicBody
@@ -52,6 +53,7 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
         ]
 
 
+@replica_reads(anonymous_only=True)
 class PublicBodyViewSet(viewsets.ReadOnlyModelViewSet[PublicBody]):
     queryset = PublicBody.objects.filter(is_active=True).select_related("parent", "legal_profile")
     serializer_class = PublicBodySerializer
@@ -60,6 +62,7 @@ class PublicBodyViewSet(viewsets.ReadOnlyModelViewSet[PublicBody]):
     lookup_field = "code"
 
 
+@replica_reads(anonymous_only=True)
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
     queryset = Department.objects.filter(is_active=True).select_related("body")
     serializer_class = DepartmentSerializer

@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ati.core.replica import replica_reads
+
 from . import selectors
 from .models import BodyKind, PublicBody
 
@@ -52,6 +54,7 @@ class BodySearchForm(forms.Form):
     )
 
 
+@replica_reads
 def body_list(request: HttpRequest) -> HttpResponse:
     form = BodySearchForm(request.GET)
     if not form.is_valid():
@@ -73,6 +76,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def body_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         body = selectors.public_body(code)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from ati.core.replica import replica_reads
+
 from . import selectors
 from .models import ExceptionGround, LegalProfileVersion
 
@@ -38,6 +40,7 @@ class ExceptionGroundSerializer(serializers.ModelSerializer[ExceptionGround]):
         read_only_fields = fields
 
 
+@replica_reads(anonymous_only=True)
 @extend_schema_view(
     list=extend_schema(
         summary="The grounds on which a request may be refused, as the law in force lists them",

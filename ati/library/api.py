@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from ati.core.replica import replica_reads
 from ati.requests.models import Outcome
 
 from . import search, selectors
@@ -179,6 +180,7 @@ class SearchQuerySerializer(serializers.Serializer[Any]):
     )
 
 
+@replica_reads(anonymous_only=True)
 class LibraryViewSet(viewsets.ViewSet):
     """Search published documents: ranked results with highlighted snippets, and facets."""
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,6 +30,13 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import DocumentPage, Publication
 from .snippets import START, STOP, restore_spelling, snippet, stem
 from .text import normalise, terms
+
+
+def reading() -> Any:
+    """The connection the ORM reads publications from now: the replica for a request the
+    library's views sent there (ati/core/replica.py), the primary otherwise."""
+    return connections[router.db_for_read(Publication)]
+
 
 PG_CONFIG = {"fr": "french", "ar": "arabic", "en": "english"}
 FACETS = ("body", "category", "year", "language", "outcome")
@@ -181,7 +188,7 @@ class SQLiteBackend(Backend):
             f"FROM {from_sql} WHERE library_fts MATCH %s{extra} "
             "ORDER BY library_fts.rowid DESC LIMIT %s"
         )
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(sql, [self.fts_query(words, any_word), *extra_params, limit])
             return cursor.fetchall()
 
@@ -199,7 +206,7 @@ class SQLiteBackend(Backend):
             f"FROM library_fts WHERE library_fts MATCH %s AND rowid BETWEEN %s AND %s "
             f"AND +rowid IN ({marks})"
         )
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(sql, [self.fts_query(words, any_word), min(ids), max(ids), *ids])
             # The index holds the normalised text: show the document's own spelling.
             return {
@@ -269,7 +276,7 @@ class PostgreSQLBackend(Backend):
             "SELECT c.id, -ts_rank(c.search_vector, c.q), "
             f"c.body_id, c.category, c.year, c.language, c.outcome FROM ({branches} LIMIT %s) c"
         )
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(sql, [*[value, *extra_params] * len(PG_CONFIG), limit])
             return cursor.fetchall()
 

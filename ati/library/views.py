@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ati.bodies.models import PublicBody
 from ati.core.errors import TransitionConflict
 from ati.core.forms import add_service_errors
+from ati.core.replica import replica_reads
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest, Outcome, State
 
@@ -81,6 +82,7 @@ def facet_labels(facets: dict[str, list[tuple[Any, int]]]) -> dict[str, list[dic
     return out
 
 
+@replica_reads
 def library(request: HttpRequest) -> HttpResponse:
     q, filters, page = search_params(request)
     result = search.search(q, filters=filters, page=page)
@@ -103,6 +105,7 @@ def library(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     pub = get_object_or_404(Publication.objects.select_related("body", "source_request"), pk=pk)
     if pub.state == PublicationState.UNPUBLISHED:
@@ -130,6 +133,7 @@ def _document_page(
     )
 
 
+@replica_reads
 def document_pdf(request: HttpRequest, pk: int) -> FileResponse:
     pub = get_object_or_404(Publication, pk=pk, state=PublicationState.PUBLISHED)
     if not pub.pdf:
@@ -149,6 +153,7 @@ def _published_page(pk: int, page_pk: int) -> DocumentPage:
     )
 
 
+@replica_reads
 def document_page(request: HttpRequest, pk: int, page_pk: int) -> HttpResponse:
     """One page of a published document: its redacted image and its text, between its pages."""
     page = _published_page(pk, page_pk)
@@ -179,6 +184,7 @@ def _image_response(field: Any) -> FileResponse:
     return response
 
 
+@replica_reads
 def page_image(request: HttpRequest, pk: int, page_pk: int, size: str) -> FileResponse:
     """A published page as an image, its redactions burned in (or its thumbnail)."""
     if size not in ("full", "thumb"):

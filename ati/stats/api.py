@@ -10,6 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ati.core.replica import replica_reads
+
 from . import opendata
 from .selectors import latest_snapshot
 
@@ -58,6 +60,7 @@ class StatisticsQuerySerializer(serializers.Serializer[Any]):
     )
 
 
+@replica_reads(anonymous_only=True)
 class StatisticsViewSet(viewsets.ViewSet):
     """Requests received, answered on time or late, outcomes and response times."""
 

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ati.core.replica import replica_reads
+
 from . import opendata
 from .models import Snapshot
 from .presentation import chart_context
@@ -48,6 +50,7 @@ def page_context(snapshot: Snapshot, year: int | None, body_id: int | None) -> d
     return {"fig": fig, **chart_context(fig)}
 
 
+@replica_reads
 def statistics(request: HttpRequest) -> HttpResponse:
     """The page's body is rendered once per snapshot, language, year and body, then cached:
     it holds nothing personal (the header, with the user's menu, is rendered each time)."""
@@ -79,6 +82,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/statistics.html", {"content": mark_safe(content)})
 
 
+@replica_reads
 def data_dictionary(request: HttpRequest) -> HttpResponse:
     snapshot = latest_snapshot()
     return render(
@@ -102,6 +106,7 @@ def _rows(request: HttpRequest) -> tuple[Snapshot, list[dict[str, Any]]]:
     return snapshot, opendata.rows(snapshot, year=year, body_code=code)
 
 
+@replica_reads
 def requests_csv(request: HttpRequest) -> HttpResponse:
     snapshot, rows = _rows(request)
     response = HttpResponse(opendata.as_csv(rows), content_type="text/csv; charset=utf-8")
@@ -110,6 +115,7 @@ def requests_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@replica_reads
 def requests_json(request: HttpRequest) -> HttpResponse:
     snapshot, rows = _rows(request)
     return JsonResponse(
