@@ -82,6 +82,10 @@ MATRIX.update(
         # --- core, accounts, law -------------------------------------------------------
         "core:home": Row(expect(200)),
         "core:health": Row(expect(200)),
+        "core:help": Row(expect(200)),
+        "core:help_guide": Row(expect(200), kwargs=lambda w: {"name": "citizen"}),
+        "bodies:list": Row(expect(200)),
+        "bodies:detail": Row(expect(200), kwargs=lambda w: {"code": w.body.code}),
         "accounts:register": Row(expect(302), why="the former address: to account_signup"),
         "accounts:verify_email": Row(expect(400), kwargs=lambda w: {"token": "not-a-token"}),
         "accounts:account": Row(expect(200, anonymous=LOGIN)),
