@@ -24,5 +24,14 @@
     .filter((el) => visible(el) && !scrolls(el) && !el.matches('.skip-link'))
     .filter((el) => { const r = el.getBoundingClientRect(); return r.right > width + 1 || r.left < -1; })
     .slice(0, 10).map(name);
+  // Text that sticks out of its box (a date that may not wrap) widens the page too.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n && wide.length < 10; n = walker.nextNode()) {
+    if (!n.textContent.trim() || !visible(n.parentElement) || scrolls(n.parentElement)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.right > width + 1 || r.left < -1) wide.push(name(n.parentElement) + ' "' + n.textContent.trim().slice(0, 30) + '"');
+  }
   return {scrollWidth: document.documentElement.scrollWidth, wide, controls};
 }
