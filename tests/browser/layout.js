@@ -27,11 +27,12 @@
   // Text that sticks out of its box (a date that may not wrap) widens the page too.
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n && wide.length < 10; n = walker.nextNode()) {
-    if (!n.textContent.trim() || !visible(n.parentElement) || scrolls(n.parentElement)) continue;
+    const p = n.parentElement;
+    if (!n.textContent.trim() || !visible(p) || scrolls(p) || p.closest('.skip-link')) continue;
     const range = document.createRange();
     range.selectNodeContents(n);
     const r = range.getBoundingClientRect();
-    if (r.right > width + 1 || r.left < -1) wide.push(name(n.parentElement) + ' "' + n.textContent.trim().slice(0, 30) + '"');
+    if (r.right > width + 1 || r.left < -1) wide.push(name(p) + ' "' + n.textContent.trim().slice(0, 30) + '"');
   }
   return {scrollWidth: document.documentElement.scrollWidth, wide, controls};
 }
