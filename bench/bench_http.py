@@ -78,7 +78,6 @@ CITIZENS = 2000
 def setup_child(requests: int, bodies: int) -> dict[str, Any]:
     common.setup_django()
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from ati.accounts.models import User
     from ati.bodies.models import Membership
@@ -98,12 +97,12 @@ def setup_child(requests: int, bodies: int) -> dict[str, Any]:
         )
         for n in range(CITIZENS)
     )
-    tokens = Token.objects.bulk_create(Token(user=c, key=Token.generate_key()) for c in citizens)
+    tokens = common.api_tokens(citizens)
     member = Membership.objects.select_related("user", "body").filter(role="officer").first()
     assert member is not None
     return {
-        "citizen_tokens": [t.key for t in tokens],
-        "officer_token": Token.objects.create(user=member.user).key,
+        "citizen_tokens": tokens,
+        "officer_token": common.api_tokens([member.user])[0],
         "body": member.body.code,
         "rows": InformationRequest.objects.count(),
         "request_id": InformationRequest.objects.filter(body=member.body).values_list(

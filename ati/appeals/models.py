@@ -384,13 +384,3 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     )
     def record_not_complied(self, *, note: str, at: dt.datetime) -> None:
         self.compliance_note, self.compliance_recorded_at = note, at
-
-
-class DecisionCounter(models.Model):
-    """The last decision number of a year, locked while the next one is taken (gapless)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
