@@ -378,10 +378,13 @@ def submit_request(
         reference="pending",
     )
     # The service vouches for the related rows (the body, the actor): no query to recheck
-    # them; the due dates are counted below, once, on the calendar held until commit.
+    # them; the due dates are counted below, once, on the calendar held until commit. Nor
+    # a query per check constraint: the urgent reason is checked above with its own
+    # message, a new request is not answered, and the database enforces both anyway.
     computed_below = ["reference", "response_due", "original_response_due", "due_explanation"]
     req.full_clean(
-        exclude=["profile_version", "body", "state", "applicant", "recorded_by", *computed_below]
+        exclude=["profile_version", "body", "state", "applicant", "recorded_by", *computed_below],
+        validate_constraints=False,
     )
     with files.atomic():  # the attachments go if the submission does not commit
         # Count on the calendar held until commit: an administrator changing it
