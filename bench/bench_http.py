@@ -27,10 +27,11 @@ with --quick), then:
   PostgreSQL, the same submissions and floor on a fresh database, gunicorn connecting to
   a PgBouncer this benchmark starts on a free port in transaction mode (bench/pgbouncer.py,
   ATI_PGBOUNCER=1), reported as `postgresql_pgbouncer` with the same targets.
-* memory: gunicorn with one worker, 10,000 GETs one after another (bounded at 15 minutes) of
-  six pages in turn (the officer's queue and a request through the API, the library
-  search page and API, the statistics, the home page), then the worker's resident size (VmRSS, from
-  /proc). Target under 150 MB.
+* memory: gunicorn with one worker, 10,000 GETs one after another (bounded at 15 minutes;
+  1,000 with --quick, a tenth as for everything else) of six pages in turn (the
+  officer's queue and a request through the API, the library search page and API, the
+  statistics, the home page), then the worker's resident size (VmRSS, from /proc).
+  Target under 150 MB at either scale: a worker's size is not a matter of scale.
 
 The submissions are given as a share of the floor measured in the same run, the
 memory as a ratio to its target, with the load average beside them.
@@ -103,12 +104,12 @@ def setup_child(requests: int, bodies: int) -> dict[str, Any]:
         )
         for n in range(CITIZENS)
     )
-    tokens = [api_token(c) for c in citizens]
+    tokens = common.api_tokens(citizens)
     member = Membership.objects.select_related("user", "body").filter(role="officer").first()
     assert member is not None
     return {
         "citizen_tokens": tokens,
-        "officer_token": api_token(member.user),
+        "officer_token": common.api_tokens([member.user])[0],
         "body": member.body.code,
         "rows": InformationRequest.objects.count(),
         "request_id": InformationRequest.objects.filter(body=member.body).values_list(
@@ -116,28 +117,6 @@ def setup_child(requests: int, bodies: int) -> dict[str, Any]:
         )[0],
         "generate_s": sum(gen["seconds"].values()),
     }
-
-
-def api_token(user: Any) -> str:
-    """A personal API token's key (stored hashed, as ati.accounts.tokens makes them): the
-    API reads no other kind since the integrators' tokens (DRF's authtoken is unused)."""
-    import secrets
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from ati.accounts.models import ApiToken
-    from ati.accounts.tokens import KEY_PREFIX, hash_key
-
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user,
-        name="bench",
-        key_hash=hash_key(key),
-        prefix=key[: len(KEY_PREFIX) + 6],
-        expires_at=timezone.now() + timedelta(days=1),
-    )
-    return key
 
 
 def count_child(verify: bool = False) -> dict[str, Any]:
@@ -443,6 +422,7 @@ def measure(
     workers: int,
     memory: bool = True,
     serve_url: str | None = None,
+    gets: int = 10_000,
 ) -> dict[str, Any]:
     """`serve_url`: where gunicorn and the sealer connect (PgBouncer), when not `url`."""
     script = str(Path(__file__).resolve())
@@ -526,7 +506,7 @@ def measure(
             "/",
         ]
         start_rss = rss_mb(worker)
-        get = get_many(server.port, paths, setup["officer_token"], 10_000, 900)
+        get = get_many(server.port, paths, setup["officer_token"], gets, 900)
         # A worker that died (timeout, memory) was replaced: measure the one serving now,
         # and say so (it counts as an error).
         now = server.workers()
@@ -616,6 +596,7 @@ def main() -> int:
                     args.workers,
                     memory=not args.submit_only and not via_pgbouncer,
                     serve_url=bounced,
+                    gets=1_000 if args.quick else 10_000,
                 )
             except Exception as exc:  # say it, and fail the run
                 print(f"# bench_http {vendor} failed: {exc!r}", file=sys.stderr)
@@ -679,12 +660,12 @@ def main() -> int:
         if m is None:
             continue
         common.line(
-            f"worker_rss_after_10k_gets_{vendor}",
+            f"worker_rss_after_gets_{vendor}",
             m["worker_rss_after_mb"],
             "MB",
             f"{m['worker_rss_after_mb'] / m['worker_rss_start_mb']:.2f}x its "
             f"{m['worker_rss_start_mb']:.0f} MB at start; target 150 MB; "
-            f"{m['gets']} GETs of 6 pages in turn (queue, request, library, statistics, home), "
+            f"after {m['gets']} GETs of 6 pages in turn (queue, request, library, stats, home), "
             f"{m['get_per_second']:.0f}/s"
             + ("; the worker was REPLACED" if m["worker_replaced"] else ""),
         )

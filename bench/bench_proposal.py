@@ -50,11 +50,15 @@ def setup(count: int) -> dict[str, Any]:
     common.setup_django()
     from django.core.management import call_command
 
+    from ati.accounts.services import enrol_authenticator_app
+    from ati.demo.seed import DEMO_TOTP_SECRET
     from tests.factories import PublicBodyFactory, member
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # production's manifest
     officer = member("officer", PublicBodyFactory(), email=OFFICER)
+    # Every staff role has a second factor (the pages send one without it to enrol one).
+    enrol_authenticator_app(officer, DEMO_TOTP_SECRET, reason="bench")
     return {"officer": officer.pk}
 
 

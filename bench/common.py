@@ -137,6 +137,24 @@ def generate(requests: int, bodies: int, documents: int = 0) -> dict[str, Any]:
     return {"counts": dict(report.counts), "seconds": report.seconds}
 
 
+def api_tokens(users: list[Any]) -> list[str]:
+    """A personal API token for each user (ati.accounts.tokens), in one insert; their keys."""
+    import secrets
+
+    from django.utils import timezone
+
+    from ati.accounts.models import ApiToken
+    from ati.accounts.tokens import KEY_PREFIX, hash_key
+
+    keys = [KEY_PREFIX + secrets.token_urlsafe(32) for _ in users]
+    expires = timezone.now() + dt.timedelta(days=30)
+    ApiToken.objects.bulk_create(
+        ApiToken(user=u, name="bench", key_hash=hash_key(k), prefix=k[:10], expires_at=expires)
+        for u, k in zip(users, keys, strict=True)
+    )
+    return keys
+
+
 def line(name: str, value: float, unit: str, note: str) -> str:
     text = (
         f"{name}: {value:.2f} {unit} ({note})"

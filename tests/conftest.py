@@ -99,8 +99,11 @@ def english():
 def _forget_webhook_endpoints():
     """Each test's database is rolled back, which no signal reports: the process's memory of
     which bodies have webhook endpoints (ati.notifications.webhooks) starts afresh."""
+    from ati.law.selectors import forget_versions
     from ati.notifications.webhooks import forget_endpoints
 
     forget_endpoints()
+    forget_versions()  # the same for the legal profile versions in force (ati.law.selectors)
     yield
     forget_endpoints()
+    forget_versions()

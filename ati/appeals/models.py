@@ -395,16 +395,6 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
         self.compliance_note, self.compliance_recorded_at = note, at
 
 
-class DecisionCounter(models.Model):
-    """The last decision number of a year, locked while the next one is taken (gapless)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class Commission(models.Model):
     """The commission's own letterhead and signatory, kept in one row (pk 1).
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ati import workflow
 from ati.audit.services import record
-from ati.core import texts
+from ati.core import counters, texts
 from ati.core.errors import TransitionConflict
 from ati.law import selectors as law
 from ati.law.deadlines import add_period, format_date
@@ -44,7 +44,6 @@ from .models import (
     CourtJudgment,
     CourtSide,
     Decision,
-    DecisionCounter,
     InadmissibilityReason,
 )
 
@@ -463,13 +462,13 @@ def draft_decision(actor: Any, appeal: Appeal | int, *, decision: str, reasons: 
     return workflow.run(APPEAL, actor, appeal, "draft_decision", change, check=check)
 
 
+#: The commission's yearly sequence of decision numbers in ati/core/counters.py.
+DECISION_COUNTER = "appeals.decision"
+
+
 def _next_decision_number(year: int) -> str:
-    """Gapless per year: taken under a row lock inside the decision's transaction."""
-    DecisionCounter.objects.bulk_create([DecisionCounter(year=year)], ignore_conflicts=True)
-    counter = DecisionCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{DECISION_PREFIX}-{year}-{counter.last:04d}"
+    """Gapless per year: held from here until the decision's transaction ends."""
+    return f"{DECISION_PREFIX}-{year}-{counters.next_value(DECISION_COUNTER, year):04d}"
 
 
 def decide(actor: Any, appeal: Appeal | int, *, decision: str, reasons: str) -> Appeal:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
@@ -258,6 +259,22 @@ class PlainFieldsMixin:
     """
 
     _plan: list[tuple[str, Any, bool]] | None = None
+    #: The fields as ModelSerializer builds them from the model, once per class: building
+    #: them (DRF inspects each model field, its validators and choices) cost more than the
+    #: rest of a one-row response. Each serializer binds copies of its own.
+    _built: ClassVar[dict[type, dict[str, Any]]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        built = PlainFieldsMixin._built.get(type(self))
+        if built is None:
+            built = PlainFieldsMixin._built[type(self)] = super().get_fields()  # type: ignore[misc]
+        # A shallow copy is what binding needs (it sets the copy's name, parent, source);
+        # fields holding fields of their own are copied whole.
+        nested = (serializers.BaseSerializer, serializers.ManyRelatedField)
+        return {
+            name: copy.deepcopy(field) if isinstance(field, nested) else copy.copy(field)
+            for name, field in built.items()
+        }
 
     def _plain_plan(self) -> list[tuple[str, Any, bool]]:
         plan = []

@@ -1,4 +1,4 @@
-"""What the site itself keeps: the shared rate-limit counters."""
+"""What the site itself keeps: the shared rate-limit counters and the yearly sequences."""
 
 from __future__ import annotations
 
@@ -21,3 +21,23 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class Counter(models.Model):
+    """The last number given in a gapless yearly sequence (ati/core/counters.py).
+
+    One row per (sequence, year): request references ("requests.reference") and the
+    commission's decision numbers ("appeals.decision"). The row is locked from the
+    increment until the caller's transaction ends, so a rolled-back number is given
+    again and two transactions never get the same one.
+    """
+
+    name = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="core_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.value}"

@@ -564,9 +564,11 @@ def _citizens(
 def _requests(
     plan: Plan, rng: random.Random, texts: Texts, state: dict[str, Any], report: Report
 ) -> None:
+    from ati.core.counters import last_values, set_last
     from ati.law.models import ExceptionGround
     from ati.law.selectors import request_schedule
-    from ati.requests.models import InformationRequest, ReferenceCounter
+    from ati.requests.models import InformationRequest
+    from ati.requests.services import REFERENCE_COUNTER
 
     version = state["version"]
     n = plan.requests
@@ -580,7 +582,7 @@ def _requests(
         d = request_schedule(version, received).response_due
         return d.due, d.explanation("fr"), d.explanation("ar")
 
-    counters = {c.year: c.last for c in ReferenceCounter.objects.all()}
+    counters = last_values(REFERENCE_COUNTER)
     old_state, recent_state = _pick(rng, OLD_STATES), _pick(rng, RECENT_STATES)
     outcome, channel = _pick(rng, OUTCOMES), _pick(rng, CHANNELS)
     grounds = list(
@@ -728,7 +730,7 @@ def _requests(
         for k, (r, g) in enumerate(through)
     )
     for year, last in counters.items():
-        ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
+        set_last(REFERENCE_COUNTER, year, last)
     _reset_sequences(InformationRequest, ground_table)
     state["facts"] = facts
     state["requests_n"] = n

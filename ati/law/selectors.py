@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,11 +35,35 @@ def _current(queryset: Any, on: date | None) -> LegalProfileVersion | None:
     )
 
 
+#: The version in force per (profile, day), kept by each process: every submission asks
+#: for it. A change of versions or profiles in this process is seen at once (signals,
+#: ati/law/apps.py); another process sees it within VERSIONS_TTL seconds (versions are
+#: published ahead of the day they come into force).
+VERSIONS_TTL = 30.0
+_versions_kept: dict[tuple[str, date], tuple[float, LegalProfileVersion]] = {}
+
+
+def forget_versions(*args: Any, **kwargs: Any) -> None:
+    _versions_kept.clear()
+
+
 def current_version(code: str, on: date | None = None) -> LegalProfileVersion:
-    version = _current(_versions().filter(profile__code=code), on)
-    if version is None:
-        raise UnknownProfile(f"Unknown legal profile: {code!r}")
-    return version
+    """The profile's version in force on `on` (today), with its profile; its calendar is
+    read afresh when first used (or held: `hold_calendar`), never from the kept copy."""
+    on = on or timezone.localdate()
+    now = time.monotonic()
+    kept = _versions_kept.get((code, on))
+    if kept is None or now - kept[0] > VERSIONS_TTL:
+        version = _current(
+            LegalProfileVersion.objects.select_related("profile").filter(profile__code=code), on
+        )
+        if version is None:
+            raise UnknownProfile(f"Unknown legal profile: {code!r}")
+        if len(_versions_kept) > 1000:  # many days asked (a back-dated import): start afresh
+            _versions_kept.clear()
+        _versions_kept[(code, on)] = kept = (now, version)
+    # A copy per caller: callers set its calendar (the one they hold) and save rows with it.
+    return copy.copy(kept[1])
 
 
 def default_profile_version(on: date | None = None) -> LegalProfileVersion:

@@ -191,6 +191,71 @@ def queue_notification(
     return notification
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice to queue with `queue_notifications`: rendered, with no dedup key."""
+
+    kind: str
+    rendered: Rendered
+    recipient_id: int | None = None
+    email: str = ""
+    language: str = "fr"
+    related: models.Model | None = None
+    attachments: Sequence[tuple[str, bytes, str]] = ()
+    documents: Sequence[tuple[str, str, str]] = ()
+
+
+def queue_notifications(notices: Sequence[Notice]) -> list[Notification]:
+    """`queue_notification` for several rendered notices at once: one insert for the rows,
+    one for their files, in the caller's transaction; delivered after commit."""
+    notices = [n for n in notices if n.email or n.recipient_id is not None]
+    for notice in notices:
+        for _name, maker, _type in notice.documents:
+            if maker not in ATTACHMENT_MAKERS:
+                raise LookupError(f"no attachment maker {maker!r}")
+    rows = []
+    for notice in notices:
+        related_id = notice.related.pk if notice.related is not None else None
+        label = related_label(notice.related)
+        rendered = notice.rendered
+        rows.append(
+            Notification(
+                recipient_id=notice.recipient_id,
+                recipient_email=notice.email,
+                language=notice.language,
+                kind=notice.kind,
+                subject=rendered.subject[:300],
+                text_body=rendered.text,
+                html_body=rendered.html
+                or html_from_text(rendered.text, notice.language, rendered.subject),
+                related_type=label,
+                related_id=related_id,
+                dedup_key=f"{notice.kind}:{label}:{related_id}:{uuid.uuid4().hex}",
+            )
+        )
+    if not rows:
+        return []
+    with files.atomic(savepoint=False):  # the stored files go if the caller rolls back
+        Notification.objects.bulk_create(rows)
+        attached = []
+        for row, notice in zip(rows, notices, strict=True):
+            for name, content, content_type in notice.attachments:
+                attachment = NotificationAttachment(
+                    notification=row, name=name, content_type=content_type
+                )
+                files.save(attachment.file, name, ContentFile(content), save=False)
+                attached.append(attachment)
+            attached += [
+                NotificationAttachment(
+                    notification=row, name=name, content_type=content_type, maker=maker
+                )
+                for name, maker, content_type in notice.documents
+            ]
+        NotificationAttachment.objects.bulk_create(attached)
+        schedule_delivery([row.pk for row in rows])
+    return rows
+
+
 class _Batch:
     """The notices queued in one transaction: published as one message after its commit."""
 

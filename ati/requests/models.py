@@ -463,20 +463,6 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         return State.ASSIGNED if self.department_id is not None else State.SUBMITTED
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number given in a year, locked while a new one is taken.
-
-    Taking the number inside the submission's transaction makes the sequence
-    gapless: a submission that fails rolls its number back with it.
-    """
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class Direction(models.TextChoices):
     FROM_APPLICANT = "from_applicant", _("From the applicant")
     TO_APPLICANT = "to_applicant", _("To the applicant")

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from ati.accounts.models import Role
 from ati.notifications.models import Notification
 from ati.notifications.services import (
+    Notice,
     Rendered,
     attachment_maker,
-    queue_notification,
+    queue_notifications,
     render_template,
 )
 
@@ -44,11 +45,24 @@ def _send(
     attachments: list[tuple[str, bytes, str]] | None = None,
     documents: list[tuple[str, str, str]] | None = None,
 ) -> None:
+    queue_notifications(_render(to, kind, subject, template, context, attachments, documents))
+
+
+def _render(
+    to: list[_To],
+    kind: str,
+    subject: Any,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    documents: list[tuple[str, str, str]] | None = None,
+) -> list[Notice]:
     req = context.get("req")
     if req is not None:
         context = {"site_url": f"{settings.ATI_SITE_URL}/requests/{req.reference}/", **context}
     # The same notice for everyone who reads one language: rendered once per language.
     by_language: dict[str, Rendered] = {}
+    notices = []
     for person in to:
         rendered = by_language.get(person.language)
         if rendered is None:
@@ -60,16 +74,19 @@ def _send(
                 f"requests/email/{template}.txt", context, person.language, text
             )
             by_language[person.language] = rendered
-        queue_notification(
-            f"request.{kind}",
-            recipient_id=person.user_id,
-            email=person.email,
-            language=person.language,
-            rendered=rendered,
-            related=req,
-            attachments=attachments or (),
-            documents=documents or (),
+        notices.append(
+            Notice(
+                f"request.{kind}",
+                rendered,
+                recipient_id=person.user_id,
+                email=person.email,
+                language=person.language,
+                related=req,
+                attachments=attachments or (),
+                documents=documents or (),
+            )
         )
+    return notices
 
 
 def _applicant(req: InformationRequest) -> list[_To]:
@@ -118,13 +135,14 @@ def _receipt(notification: Notification) -> bytes:
 
 
 def request_submitted(req: InformationRequest) -> None:
-    _to_applicant(
-        req,
-        "submitted",
-        _("Receipt of your request %(reference)s"),
-        documents=[(f"recepisse-{req.reference}.pdf", "requests.receipt", "application/pdf")],
-    )
-    _to_officers(req, "new_request", _("New information request %(reference)s"))
+    # The applicant's receipt and the officers' notice in one insert.
+    ctx = {"req": req}
+    receipt = [(f"recepisse-{req.reference}.pdf", "requests.receipt", "application/pdf")]
+    subject = _("Receipt of your request %(reference)s")
+    notices = _render(_applicant(req), "submitted", subject, "submitted", ctx, documents=receipt)
+    subject = _("New information request %(reference)s")
+    notices += _render(_officers(req), "new_request", subject, "new_request", ctx)
+    queue_notifications(notices)
 
 
 def request_assigned(req: InformationRequest) -> None:

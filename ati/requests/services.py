@@ -31,7 +31,7 @@ from ati import workflow
 from ati.accounts import permissions as roles
 from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
-from ati.core import files, texts
+from ati.core import counters, files, texts
 from ati.core.errors import TransitionConflict
 from ati.core.progress import Progress
 from ati.law import selectors as law
@@ -49,7 +49,6 @@ from .models import (
     InformationRequest,
     Message,
     Outcome,
-    ReferenceCounter,
     State,
 )
 from .uploads import check_upload, real_size
@@ -128,76 +127,63 @@ def _locked(req: InformationRequest | int) -> InformationRequest:
     return REQUEST.lock(req)
 
 
-def _next_reference(year: int) -> str:
-    """The next number of the year, gapless: taken under a row lock in the caller's transaction.
-
-    One UPDATE … RETURNING takes the lock and the number: the lock is held until
-    commit, so every statement after it is time every other submission waits.
-    """
-    q = connection.ops.quote_name
-    table, last, year_ = q(ReferenceCounter._meta.db_table), q("last"), q("year")
-    sql = f"UPDATE {table} SET {last} = {last} + 1 WHERE {year_} = %s RETURNING {last}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year])
-        row = cursor.fetchone()
-        if row is None:  # the first request of the year
-            _create_counter(year)
-            cursor.execute(sql, [year])
-            row = cursor.fetchone()
-    return _format_reference(year, row[0])
+#: The yearly sequence of request references in ati/core/counters.py.
+REFERENCE_COUNTER = "requests.reference"
 
 
 def _format_reference(year: int, number: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
 
 
-def _create_counter(year: int) -> None:
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+def _provisional_reference() -> str:
+    """Unique, as long as the column: the request's reference until `_number_last`."""
+    return f"pending-{secrets.token_hex(12)}"
 
 
-def _number_last(req: InformationRequest, provisional: str) -> str:
-    """Give the request its number of the year, as the submission's last write.
+def _number_last(req: InformationRequest, provisional: str, *, also: Iterable[int] = ()) -> str:
+    """Give the request its number of the year, as the transaction's last write.
 
     Everything else was written before with a `provisional` reference (the request
-    row, its attachments, the notices rendered with it): the counter row, which
-    every submission of the year locks until commit, is taken here, and only the
-    rows that carry the reference are changed after it, with no Python work in
-    between. On PostgreSQL that is one statement (the counter, the request, the
-    notices' texts and file names); on SQLite, whose writers are serialised
-    anyway, four. The reference format does not change.
+    row, its attachments, the notices rendered with it, about this request or the
+    requests `also` named: a transfer's notice to the applicant is about the old
+    request and names the new one): the counter row, which every submission of the
+    year locks until commit, is taken here (ati/core/counters.py), and only the rows
+    that carry the reference are changed after it, with no Python work in between.
+    On PostgreSQL that is one statement (the counter, the request, the notices'
+    texts and file names); on SQLite, whose writers are serialised anyway, four.
     """
     year = req.received_on.year
     notices = [Notification._meta.db_table, NotificationAttachment._meta.db_table]
     q = connection.ops.quote_name
-    counter, request, notice, notice_file = (
-        q(t) for t in (ReferenceCounter._meta.db_table, InformationRequest._meta.db_table, *notices)
-    )
-    related = (InformationRequest._meta.label_lower, req.pk)
+    request, notice, notice_file = (q(t) for t in (InformationRequest._meta.db_table, *notices))
+    label, about = InformationRequest._meta.label_lower, [req.pk, *also]
     if connection.vendor == "postgresql":
         sql = f"""
-            WITH c AS (UPDATE {counter} SET last = last + 1 WHERE year = %s RETURNING last),
-            r AS (UPDATE {request} SET reference = %s || CASE WHEN c.last < 100000
-                      THEN lpad(c.last::text, 5, '0') ELSE c.last::text END
+            WITH c AS ({counters.increment_sql()}),
+            r AS (UPDATE {request} SET reference = %s || CASE WHEN c.value < 100000
+                      THEN lpad(c.value::text, 5, '0') ELSE c.value::text END
                   FROM c WHERE {request}.id = %s RETURNING {request}.reference),
             n AS (UPDATE {notice} SET subject = replace(subject, %s, r.reference),
                       text_body = replace(text_body, %s, r.reference),
                       html_body = replace(html_body, %s, r.reference)
-                  FROM r WHERE related_type = %s AND related_id = %s RETURNING {notice}.id),
+                  FROM r WHERE related_type = %s AND related_id = ANY(%s)
+                  RETURNING {notice}.id),
             a AS (UPDATE {notice_file} SET name = replace(name, %s, r.reference)
                   FROM r, n WHERE notification_id = n.id)
             SELECT reference FROM r
         """  # noqa: S608 - table names from the models
-        params = [year, f"{REFERENCE_PREFIX}-{year}-", req.pk, *[provisional] * 3, *related]
-        params.append(provisional)
+        params: list[Any] = [REFERENCE_COUNTER, year, f"{REFERENCE_PREFIX}-{year}-", req.pk]
+        params += [*[provisional] * 3, label, about, provisional]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-            if row is None:  # the first request of the year
-                _create_counter(year)
+            if row is None:  # the year's first request
+                counters.create(REFERENCE_COUNTER, year)
                 cursor.execute(sql, params)
                 row = cursor.fetchone()
         return str(row[0])
-    reference = _next_reference(year)
+    reference = _format_reference(year, counters.next_value(REFERENCE_COUNTER, year))
+    marks = ", ".join(["%s"] * len(about))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {request} SET reference = %s WHERE id = %s",  # noqa: S608
@@ -206,14 +192,14 @@ def _number_last(req: InformationRequest, provisional: str) -> str:
         cursor.execute(
             f"UPDATE {notice} SET subject = replace(subject, %s, %s), "  # noqa: S608
             "text_body = replace(text_body, %s, %s), html_body = replace(html_body, %s, %s) "
-            "WHERE related_type = %s AND related_id = %s",
-            [*[provisional, reference] * 3, *related],
+            f"WHERE related_type = %s AND related_id IN ({marks})",
+            [*[provisional, reference] * 3, label, *about],
         )
         cursor.execute(
             f"UPDATE {notice_file} SET name = replace(name, %s, %s) "  # noqa: S608
             f"WHERE notification_id IN (SELECT id FROM {notice} "
-            "WHERE related_type = %s AND related_id = %s)",
-            [provisional, reference, *related],
+            f"WHERE related_type = %s AND related_id IN ({marks}))",
+            [provisional, reference, label, *about],
         )
     return reference
 
@@ -392,7 +378,9 @@ def submit_request(
         reference="pending",
     )
     # The service vouches for the related rows (the body, the actor): no query to recheck
-    # them; the due dates are counted below, once, on the calendar held until commit.
+    # them; the due dates are counted below, once, on the calendar held until commit. Nor
+    # a query per check constraint: the urgent reason is checked above with its own
+    # message, a new request is not answered, and the database enforces both anyway.
     computed_below = [
         "reference",
         "response_due",
@@ -401,7 +389,8 @@ def submit_request(
         "due_basis",
     ]
     req.full_clean(
-        exclude=["profile_version", "body", "state", "applicant", "recorded_by", *computed_below]
+        exclude=["profile_version", "body", "state", "applicant", "recorded_by", *computed_below],
+        validate_constraints=False,
     )
     with files.atomic():  # the attachments go if the submission does not commit
         # Count on the calendar held until commit: an administrator changing it
@@ -411,9 +400,9 @@ def submit_request(
         due = law.request_schedule(version, received, urgent=details.urgent).response_due
         req.set_due(due)
         req.original_response_due = due.due
-        # A provisional reference, unique, as long as the column: the number of the
-        # year is taken last (_number_last), so the counter row is held the shortest time.
-        provisional = req.reference = f"pending-{secrets.token_hex(12)}"
+        # The number of the year is taken last (_number_last), so the counter row is
+        # held the shortest time.
+        provisional = req.reference = _provisional_reference()
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
         notify.request_submitted(req)
@@ -601,7 +590,7 @@ def transfer(
             due_explanation=due.explanation(r.language),
             due_basis=due.as_data(),
             transferred_from=r,
-            reference=_next_reference(today.year),
+            reference=_provisional_reference(),  # numbered last, below
         )
         r.save()
         copy.save()
@@ -617,33 +606,33 @@ def transfer(
                 sha256=attachment.sha256,
                 uploaded_by=attachment.uploaded_by,
             )
-        record(
-            "request.submitted",
-            actor=actor,
-            obj=copy,
-            after={
-                **_state_snapshot(copy),
-                "transferred_from": r.reference,
-                "received_on": today,
-            },
-            reason=f"transfer from {r.reference}",
-        )
         new_request.append(copy)
 
     with files.atomic():
         # The copy's due date counts on the receiving body's calendar: held before the
         # request's row is locked, in the order a calendar change takes them.
         law.hold_calendar(law.current_version(to_body.legal_profile.code, _today()).calendar_id)
-        return workflow.run(
-            REQUEST,
-            actor,
-            req,
-            "transfer",
-            change,
-            reason=reason.strip(),
-            check=check,
-            notify=lambda r: notify.request_transferred(r, new_request[0]),
+        old = workflow.run(
+            REQUEST, actor, req, "transfer", change, reason=reason.strip(), check=check
         )
+        (copy,) = new_request
+        provisional = copy.reference
+        notify.request_transferred(old, copy)
+        # The new request's number of the year, as a submission takes it: last, then
+        # written into the notices that name it (also the applicant's, about the old one).
+        copy.reference = _number_last(copy, provisional, also=[old.pk])
+        record(
+            "request.submitted",
+            actor=actor,
+            obj=copy,
+            after={
+                **_state_snapshot(copy),
+                "transferred_from": old.reference,
+                "received_on": copy.received_on,
+            },
+            reason=f"transfer from {old.reference}",
+        )
+        return old
 
 
 def submit_draft(

@@ -11,8 +11,9 @@ from django.db import connection
 from django.db.models import Count
 
 from ati.appeals.models import Appeal, Complaint
+from ati.core.models import Counter
 from ati.library.models import Publication
-from ati.requests.models import InformationRequest, Message, ReferenceCounter, State
+from ati.requests.models import InformationRequest, Message, State
 
 
 @pytest.fixture
@@ -44,9 +45,9 @@ def test_counts_and_every_state(generated):
 def test_references_unique_and_the_counter_continues(generated, citizen, body):
     refs = list(InformationRequest.objects.values_list("reference", flat=True))
     assert len(set(refs)) == len(refs)
-    for counter in ReferenceCounter.objects.all():
+    for counter in Counter.objects.filter(name="requests.reference"):
         numbers = [int(r.rsplit("-", 1)[1]) for r in refs if r.startswith(f"DAI-{counter.year}-")]
-        assert max(numbers) == counter.last == len(numbers)
+        assert max(numbers) == counter.value == len(numbers)
     from ati.requests import services
 
     citizen.email_verified = True
@@ -60,7 +61,10 @@ def test_references_unique_and_the_counter_continues(generated, citizen, body):
         details=services.RequestDetails(subject="S", information_requested="I"),
     )
     year = req.received_on.year
-    assert req.reference == f"DAI-{year}-{ReferenceCounter.objects.get(year=year).last:05d}"
+    assert (
+        req.reference
+        == f"DAI-{year}-{Counter.objects.get(name='requests.reference', year=year).value:05d}"
+    )
     assert refs.count(req.reference) == 0
 
 

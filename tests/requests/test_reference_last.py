@@ -6,9 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ati.accounts.models import Role
 from ati.audit.models import AuditEvent
+from ati.core.models import Counter
 from ati.notifications.models import Notification, NotificationAttachment
-from ati.requests.models import InformationRequest, ReferenceCounter
+from ati.requests import services
+from ati.requests.models import InformationRequest
+from tests.factories import PublicBodyFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +39,7 @@ def test_the_counter_is_the_last_write_but_the_audit_event(submit, officer):
     with CaptureQueriesContext(connection) as ctx:
         submit()
     sql = [q["sql"] for q in ctx.captured_queries]
-    counter = ReferenceCounter._meta.db_table
+    counter = Counter._meta.db_table
     at = max(i for i, s in enumerate(sql) if f'UPDATE "{counter}"' in s)
     after = [s for s in sql[at + 1 :] if not s.startswith(("RELEASE", "SAVEPOINT"))]
     # Only the rows that carry the reference, then the audit event (no lock taken).
@@ -45,7 +49,29 @@ def test_the_counter_is_the_last_write_but_the_audit_event(submit, officer):
 
 @pytest.mark.postgres
 def test_numbers_past_99999_keep_growing_as_before(submit, officer):
-    ReferenceCounter.objects.create(year=2026, last=99_999)
+    Counter.objects.create(name="requests.reference", year=2026, value=99_999)
     assert submit().reference == "DAI-2026-100000"
-    ReferenceCounter.objects.filter(year=2026).update(last=41)
+    Counter.objects.filter(name="requests.reference", year=2026).update(value=41)
     assert submit().reference == "DAI-2026-00042"
+
+
+def test_a_transfer_numbers_the_new_request_last(submit, officer):
+    req = submit()
+    other = PublicBodyFactory()
+    member(Role.OFFICER, other)
+    with CaptureQueriesContext(connection) as ctx:
+        services.transfer(officer, req, to_body=other, reason="Compétence de l'autre organisme.")
+    successor = InformationRequest.objects.get(transferred_from=req)
+    assert successor.reference == "DAI-2026-00002"
+    # Every notice of the transfer names the new request by its number, none by the
+    # provisional one: the applicant's (about the old request) and the new body's officers'.
+    notices = Notification.objects.filter(kind__in=["request.transferred", "request.new_request"])
+    about = {n.related_id for n in notices if successor.reference in n.text_body}
+    assert about == {req.pk, successor.pk}
+    assert not Notification.objects.filter(text_body__contains="pending-").exists()
+    event = AuditEvent.objects.get(action="request.submitted", object_id=str(successor.pk))
+    assert event.object_repr.startswith(successor.reference)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    at = max(i for i, s in enumerate(sql) if f'UPDATE "{Counter._meta.db_table}"' in s)
+    after = [s for s in sql[at + 1 :] if not s.startswith(("RELEASE", "SAVEPOINT"))]
+    assert all(s.startswith(("UPDATE", 'INSERT INTO "audit_auditevent"')) for s in after), after

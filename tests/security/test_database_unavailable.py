@@ -7,7 +7,8 @@ from django.db import InterfaceError, OperationalError
 from rest_framework.test import APIClient
 
 from ati.audit.models import AuditEvent
-from ati.requests.models import InformationRequest, ReferenceCounter
+from ati.core.models import Counter
+from ati.requests.models import InformationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def database_fails_after_the_row_is_saved(monkeypatch):
 
 def assert_nothing_written():
     assert not InformationRequest.objects.exists()
-    assert not ReferenceCounter.objects.filter(last__gt=0).exists()
+    assert not Counter.objects.filter(value__gt=0).exists()
     assert not AuditEvent.objects.exists()
 
 

@@ -1,0 +1,37 @@
+"""What one submission through the API costs in SQL (issue #19): a fixed, short list."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ati.requests.models import InformationRequest
+from tests.factories import UserFactory
+
+from .test_api import PAYLOAD, api
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_submission_is_ten_statements_on_postgresql_twelve_on_sqlite(body, officer, citizen):
+    client = api(citizen)
+    # The first of the year also creates the year's counter row; the legal profile
+    # version in force is then kept by the process.
+    assert client.post("/api/v1/requests/", {**PAYLOAD, "body": body.code}, format="json")
+    other = api(UserFactory(email_verified=True))
+    with CaptureQueriesContext(connection) as ctx:
+        response = other.post("/api/v1/requests/", {**PAYLOAD, "body": body.code}, format="json")
+    assert response.status_code == 201, response.content
+    sql = [
+        q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    # The rate limit, the body, the calendar held (PostgreSQL: FOR SHARE, then read), the
+    # request, the officers, the notices in one insert and their receipt file in another,
+    # the number (PostgreSQL: one statement; SQLite: four), the audit event. Not the legal
+    # profile version (kept), no check constraint re-run by a query, no re-read to answer.
+    assert len(sql) <= (10 if connection.vendor == "postgresql" else 12), "\n".join(sql)
+    assert sum('INSERT INTO "notifications_notification"' in s for s in sql) == 1
+    assert sum('FROM "law_legalprofileversion"' in s for s in sql) == 0
+    assert not any(s.startswith('SELECT "requests_informationrequest"') for s in sql)
+    assert InformationRequest.objects.get(pk=response.json()["id"]).reference.endswith("00002")
