@@ -91,8 +91,8 @@ class _Links(Treeprocessor):
             root.remove(heading)
         for img in root.iter("img"):
             src = img.get("src", "")
-            name = Path(urlsplit(src).path).name
-            if urlsplit(src).scheme or not (IMAGES / name).is_file():
+            name = self._image(src)
+            if name is None:
                 img.set("src", "")
                 continue
             img.set("src", static(f"{IMAGE_PREFIX}/{name}"))
@@ -105,6 +105,20 @@ class _Links(Treeprocessor):
                     link.attrib.clear()
                 else:
                     link.set("href", href)
+
+    @staticmethod
+    def _image(src: str) -> str | None:
+        """The image's path inside docs/img (``img/letters/x.png`` from the English guides,
+        ``../../img/letters/x.png`` from the translations), or None if it is not one."""
+        parts = urlsplit(src)
+        segments = parts.path.split("/")
+        if parts.scheme or "img" not in segments:
+            return None
+        inside = segments[len(segments) - segments[::-1].index("img") :]
+        if not inside or any(s in ("", ".", "..") for s in inside):
+            return None
+        name = "/".join(inside)
+        return name if (IMAGES / name).is_file() else None
 
     @staticmethod
     def _href(href: str) -> str | None:
