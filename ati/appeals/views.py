@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ati.accounts import permissions as roles
 from ati.core.forms import add_service_errors
+from ati.core.pdf import pdf_download
 from ati.law.templatetags.ati_format import longdate
 from ati.requests import selectors as request_selectors
 from ati.requests.models import InformationRequest
@@ -164,8 +165,7 @@ def _complaint_context(
 
 @login_required
 def complaint(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _complaint(request, pk)
-    return render(request, "appeals/complaint.html", _complaint_context(request, found))
+    return _complaint_page(request, _complaint(request, pk), None, 200)
 
 
 def _complaint_page(
@@ -208,8 +208,7 @@ def _appeal_context(
 
 @login_required
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _appeal(request, pk)
-    return render(request, "appeals/appeal.html", _appeal_context(request, found))
+    return _appeal_page(request, _appeal(request, pk), None, 200)
 
 
 def _appeal_page(
@@ -233,10 +232,8 @@ def complaint_letter(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     if found.state not in (ComplaintState.CONFIRMED, ComplaintState.OVERTURNED):
         raise Http404
-    response = HttpResponse(letters.complaint_decision_pdf(found), content_type="application/pdf")
     filename = f"reclamation-{found.request.reference}-{found.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_download(letters.complaint_decision_pdf(found), filename)
 
 
 @login_required
@@ -244,9 +241,7 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
     found = _appeal(request, pk)
     if not found.decision_number:
         raise Http404
-    response = HttpResponse(letters.decision_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="decision-{found.decision_number}.pdf"'
-    return response
+    return pdf_download(letters.decision_pdf(found), f"decision-{found.decision_number}.pdf")
 
 
 # --- the commission ----------------------------------------------------------------------

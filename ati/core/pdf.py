@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 
 
 @functools.cache
@@ -25,3 +26,10 @@ def html_to_pdf(html: str) -> bytes:
         font_config=_font_config()
     )
     return pdf
+
+
+def pdf_download(content: bytes, filename: str) -> HttpResponse:
+    """A letter as a page answers it: a PDF download under its own name."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

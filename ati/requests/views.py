@@ -25,6 +25,7 @@ from ati.core import ratelimit
 from ati.core.errors import TransitionConflict
 from ati.core.forms import add_service_errors
 from ati.core.pagination import CappedPaginator, count_label
+from ati.core.pdf import pdf_download
 
 from . import forms, letters, permissions, selectors, services
 from .actions import REQUEST_ACTIONS
@@ -330,8 +331,7 @@ def detail_context(
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    req = _get(request, reference)
-    return render(request, "requests/detail.html", detail_context(request, req))
+    return _page(request, _get(request, reference), None, 200)
 
 
 def _page(
@@ -385,18 +385,12 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not permissions.can_see_identity(request.user, req):
         raise Http404
-    return _pdf_response(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
+    return pdf_download(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
 
 
 @login_required
@@ -404,7 +398,7 @@ def answer_letter(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not req.outcome or not permissions.can_see_identity(request.user, req):
         raise Http404
-    return _pdf_response(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
+    return pdf_download(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
 
 
 @login_required
@@ -412,7 +406,7 @@ def extension_letter(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not req.extensions_used or not permissions.can_see_identity(request.user, req):
         raise Http404
-    return _pdf_response(letters.extension_pdf(req), f"prorogation-{req.reference}.pdf")
+    return pdf_download(letters.extension_pdf(req), f"prorogation-{req.reference}.pdf")
 
 
 @login_required
@@ -420,7 +414,7 @@ def transfer_letter(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if req.state != State.TRANSFERRED or not permissions.can_see_identity(request.user, req):
         raise Http404
-    return _pdf_response(letters.transfer_pdf(req), f"transfert-{req.reference}.pdf")
+    return pdf_download(letters.transfer_pdf(req), f"transfert-{req.reference}.pdf")
 
 
 @login_required
