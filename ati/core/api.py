@@ -247,7 +247,37 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class PlainFieldsMixin:
+class FieldsBuiltOnceMixin:
+    """A serializer's fields built once per class, each instance binding copies.
+
+    DRF builds them for every serializer instance: a `Serializer` deep-copies its declared
+    fields, a `ModelSerializer` inspects each model field, its validators and choices.
+    For one-row requests (a submission, its response) that cost more than the rest of
+    the serializer's work.
+    """
+
+    #: Per class (a subclass has fields of its own).
+    _built: ClassVar[dict[type, dict[str, Any]]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        built = FieldsBuiltOnceMixin._built.get(type(self))
+        if built is None:
+            built = FieldsBuiltOnceMixin._built[type(self)] = super().get_fields()  # type: ignore[misc]
+        # A shallow copy is what binding needs (it sets the copy's name, parent, source);
+        # fields holding fields of their own (a list's child) are copied whole.
+        nested = (
+            serializers.BaseSerializer,
+            serializers.ManyRelatedField,
+            serializers.ListField,
+            serializers.DictField,
+        )
+        return {
+            name: copy.deepcopy(field) if isinstance(field, nested) else copy.copy(field)
+            for name, field in built.items()
+        }
+
+
+class PlainFieldsMixin(FieldsBuiltOnceMixin):
     """Serialise model fields read straight off the instance, for long lists.
 
     DRF resolves every field of every row through `Field.get_attribute` (source
@@ -255,26 +285,11 @@ class PlainFieldsMixin:
     costs more than the query. For fields whose source is the field's own name on
     the model (no dotted path, no method), this reads the attribute directly and
     still converts it with the field's own `to_representation`, so the output is
-    the same (tests/requests/test_api_list.py compares both on every state).
+    the same (tests/requests/test_api_list.py compares both on every state). The
+    fields themselves are built once per class (FieldsBuiltOnceMixin).
     """
 
     _plan: list[tuple[str, Any, bool]] | None = None
-    #: The fields as ModelSerializer builds them from the model, once per class: building
-    #: them (DRF inspects each model field, its validators and choices) cost more than the
-    #: rest of a one-row response. Each serializer binds copies of its own.
-    _built: ClassVar[dict[type, dict[str, Any]]] = {}
-
-    def get_fields(self) -> dict[str, Any]:
-        built = PlainFieldsMixin._built.get(type(self))
-        if built is None:
-            built = PlainFieldsMixin._built[type(self)] = super().get_fields()  # type: ignore[misc]
-        # A shallow copy is what binding needs (it sets the copy's name, parent, source);
-        # fields holding fields of their own are copied whole.
-        nested = (serializers.BaseSerializer, serializers.ManyRelatedField)
-        return {
-            name: copy.deepcopy(field) if isinstance(field, nested) else copy.copy(field)
-            for name, field in built.items()
-        }
 
     def _plain_plan(self) -> list[tuple[str, Any, bool]]:
         plan = []

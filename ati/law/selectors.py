@@ -141,11 +141,12 @@ def hold_calendar(calendar_id: int) -> Calendar:
     if not connection.in_atomic_block:
         raise TransactionManagementError("hold_calendar() needs a transaction to hold it")
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Calendar._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [calendar_id],
-            )
+        # Held and read in one statement.
+        table = connection.ops.quote_name(Calendar._meta.db_table)
+        sql = f"SELECT * FROM {table} WHERE id = %s FOR SHARE"  # noqa: S608 - the model's table
+        for calendar in Calendar.objects.raw(sql, [calendar_id]):
+            return calendar
+        raise Calendar.DoesNotExist(calendar_id)
     return Calendar.objects.get(pk=calendar_id)
 
 

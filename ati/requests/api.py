@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -30,6 +31,7 @@ from ati.core.api import (
     RETRY_AFTER,
     ConflictSerializer,
     ErrorSerializer,
+    FieldsBuiltOnceMixin,
     FileRenderer,
     PDFRenderer,
     PlainFieldsMixin,
@@ -158,7 +160,7 @@ class InformationRequestSerializer(
         return data
 
 
-class SubmitSerializer(serializers.Serializer[Any]):
+class SubmitSerializer(FieldsBuiltOnceMixin, serializers.Serializer[Any]):
     body = serializers.SlugRelatedField(
         slug_field="code", queryset=PublicBody.objects.select_related("legal_profile")
     )
@@ -289,7 +291,7 @@ class InformationRequestViewSet(
             language=data.get("language") or getattr(user, "preferred_language", "fr"),
         )
         if not applicant.email:
-            raise serializers.ValidationError({"email": ["The applicant's e-mail is required."]})
+            raise serializers.ValidationError({"email": [_("The applicant's e-mail is required.")]})
         details = services.RequestDetails(
             subject=data["subject"],
             information_requested=data["information_requested"],
