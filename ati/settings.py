@@ -439,6 +439,11 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit": {"task": "audit.seal", "schedule": ATI_AUDIT_SEAL_EVERY_SECONDS},
     "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
+    # Submissions whose notices' task was lost (docs/jobs.md).
+    "submission-notices-pending": {
+        "task": "requests.send_pending_submission_notices",
+        "schedule": 60.0,
+    },
     # Library proposals whose preparation task was lost or whose worker died (docs/jobs.md).
     "library-prepare-pending": {"task": "library.prepare_pending", "schedule": 60.0},
     # Lapsed complaints and compliance reminders (idempotent: each is recorded once).
@@ -457,7 +462,21 @@ CELERY_BEAT_SCHEDULE = {
 # transaction still open before).
 ATI_ORPHAN_GRACE_HOURS = float(os.environ.get("ATI_ORPHAN_GRACE_HOURS", "24"))
 
+# Request references (decision 0016): "year", one gapless sequence for the year
+# (DAI-2026-00042); "body", one per body and year (DAI-2026-<body code>-00042), for a
+# portal receiving for many bodies at a rate one row cannot number (bench_counter.py).
+ATI_REFERENCE_SCOPE = os.environ.get("ATI_REFERENCE_SCOPE", "year")
+if ATI_REFERENCE_SCOPE not in {"year", "body"}:
+    raise ImproperlyConfigured(
+        f"ATI_REFERENCE_SCOPE must be 'year' or 'body', not {ATI_REFERENCE_SCOPE!r}"
+    )
+
 # --- Notifications (docs/jobs.md) ---------------------------------------------
+# A submission's receipt and officers' notice are written by the worker after commit;
+# the sweeper writes those of a submission still without them after this many seconds.
+ATI_SUBMISSION_NOTICES_GRACE_SECONDS = float(
+    os.environ.get("ATI_SUBMISSION_NOTICES_GRACE_SECONDS", "30")
+)
 # Officers are reminded this many working days before a due date.
 ATI_REMINDER_WORKING_DAYS = [int(d) for d in env_list("ATI_REMINDER_WORKING_DAYS", "5,2")]
 # A failed delivery is retried after 1, 2, 4… minutes (at most 6 hours), this many times.

@@ -26,13 +26,14 @@ class RateCounter(models.Model):
 class Counter(models.Model):
     """The last number given in a gapless yearly sequence (ati/core/counters.py).
 
-    One row per (sequence, year): request references ("requests.reference") and the
-    commission's decision numbers ("appeals.decision"). The row is locked from the
+    One row per (sequence, year): request references ("requests.reference", or
+    "requests.reference.<body code>" per body, decision 0016) and the commission's
+    decision numbers ("appeals.decision"). The row is locked from the
     increment until the caller's transaction ends, so a rolled-back number is given
     again and two transactions never get the same one.
     """
 
-    name = models.CharField(max_length=50)
+    name = models.CharField(max_length=100)
     year = models.PositiveSmallIntegerField()
     value = models.PositiveIntegerField(default=0)
 

@@ -512,8 +512,9 @@ _KEEP = {"vehicle_plate": _plate_starts_a_token}
 
 # --- what must stay ----------------------------------------------------------------
 PUBLIC_PATTERNS = [
-    # Request and file references: DAI-2026-00012, CDAI-2025-0042 …
-    re.compile(r"\b[A-Z]{2,6}-\d{4}-\d{2,6}\b"),
+    # Request and file references: DAI-2026-00012, CDAI-2025-0042 …, and a body's own
+    # sequence, DAI-2026-ministere-sante-00012 (decision 0016).
+    re.compile(r"\b[A-Z]{2,6}-\d{4}-(?:[a-z0-9]+(?:[-_][a-z0-9]+)*-)?\d{2,6}\b"),
     # Articles of laws and the laws' own numbers.
     re.compile(r"\b(?:articles?|art\.)\s+\d+(?:\s*(?:,|et|à)\s*\d+)*", re.IGNORECASE),
     re.compile(r"(?:المادة|المواد|الفصل)\s+\d+"),

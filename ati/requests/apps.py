@@ -35,4 +35,14 @@ class RequestsConfig(AppConfig):
         from .webhooks import DueSoonWebhooks, on_audit_event
 
         register_record_hook(on_audit_event)
+
+        # Submissions whose notices the worker has not written yet, in jobs_status.
+        from ati.notifications.status import register_reporter
+
+        from .selectors import submission_notices_backlog
+
+        register_reporter(submission_notices_backlog)
+
+        from . import tasks  # noqa: F401  (registers the tasks in every process)
+
         register_sweeper(DueSoonWebhooks())

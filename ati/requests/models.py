@@ -99,7 +99,8 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
 
 
 class InformationRequest(ConcurrentTransitionMixin, models.Model):
-    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    # DAI-2026-00042, or DAI-2026-<body code>-00042 (decision 0016: a code is ≤ 64).
+    reference = models.CharField(_("reference"), max_length=96, unique=True)
     body = models.ForeignKey(
         "bodies.PublicBody",
         verbose_name=_("body"),
@@ -261,6 +262,10 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         related_name="transferred_to",
     )
     transfer_reason = models.TextField(_("reason for the transfer"), blank=True)
+    # The receipt and the officers' notice of a submission are written by the worker after
+    # the submission commits (tasks.send_submission_notices); until then this is set, and
+    # the sweeper behind the task (send_pending_submission_notices) finds it by it.
+    submission_notices_pending = models.BooleanField(default=False, editable=False)
 
     objects = InformationRequestQuerySet.as_manager()
 
@@ -271,6 +276,12 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["body", "state", "response_due"], name="request_queue_idx"),
             models.Index(fields=["applicant", "submitted_at"], name="request_applicant_idx"),
+            # Only the few submissions whose notices are not written yet.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(submission_notices_pending=True),
+                name="request_notices_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

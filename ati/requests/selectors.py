@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Min, Q, QuerySet, Value, When
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -463,3 +463,14 @@ def due_explanation(req: InformationRequest, language: str) -> str:
     if deadline.due != req.response_due:
         return req.due_explanation
     return deadline.explanation(language)
+
+
+def submission_notices_backlog() -> list[str]:
+    """Submissions whose receipt and officers' notice the worker has not written yet
+    (requests.send_pending_submission_notices takes those left behind), for jobs_status."""
+    pending = InformationRequest.objects.filter(submission_notices_pending=True)
+    oldest = pending.aggregate(at=Min("submitted_at"))["at"]
+    return [
+        f"submissions waiting for their notices: {pending.count()} "
+        f"(oldest: {oldest.isoformat() if oldest else '-'})"
+    ]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -52,6 +54,8 @@ from .models import (
     State,
 )
 from .uploads import check_upload, real_size
+
+log = logging.getLogger(__name__)
 
 REFERENCE_PREFIX = "DAI"
 #: Called inside the answer's transaction, after the answer is saved, with (actor, request).
@@ -131,8 +135,18 @@ def _locked(req: InformationRequest | int) -> InformationRequest:
 REFERENCE_COUNTER = "requests.reference"
 
 
-def _format_reference(year: int, number: int) -> str:
-    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+def _numbering(body: PublicBody, year: int) -> tuple[str, str]:
+    """The counter that numbers a request to `body` received in `year`, and the prefix of
+    its references (decision 0016): one sequence for the year, DAI-2026-00042; or with
+    ATI_REFERENCE_SCOPE=body one per body and year, DAI-2026-<code>-00042. A reference is
+    a function of the counter's name and value, so no two can be equal."""
+    if settings.ATI_REFERENCE_SCOPE == "body":
+        return f"{REFERENCE_COUNTER}.{body.code}", f"{REFERENCE_PREFIX}-{year}-{body.code}-"
+    return REFERENCE_COUNTER, f"{REFERENCE_PREFIX}-{year}-"
+
+
+def _format_reference(prefix: str, number: int) -> str:
+    return f"{prefix}{number:05d}"
 
 
 def _provisional_reference() -> str:
@@ -140,55 +154,68 @@ def _provisional_reference() -> str:
     return f"pending-{secrets.token_hex(12)}"
 
 
-def _number_last(req: InformationRequest, provisional: str, *, also: Iterable[int] = ()) -> str:
+def _number_last(
+    req: InformationRequest,
+    provisional: str,
+    *,
+    notices: bool = False,
+    also: Iterable[int] = (),
+) -> str:
     """Give the request its number of the year, as the transaction's last write.
 
     Everything else was written before with a `provisional` reference (the request
-    row, its attachments, the notices rendered with it, about this request or the
-    requests `also` named: a transfer's notice to the applicant is about the old
-    request and names the new one): the counter row, which every submission of the
-    year locks until commit, is taken here (ati/core/counters.py), and only the rows
+    row, its attachments and, with `notices`, the notices rendered with it, about this
+    request or the requests `also` named: a transfer's notice to the applicant is about
+    the old request and names the new one): the counter row, which every submission of
+    the year locks until commit, is taken here (ati/core/counters.py), and only the rows
     that carry the reference are changed after it, with no Python work in between.
     On PostgreSQL that is one statement (the counter, the request, the notices'
-    texts and file names); on SQLite, whose writers are serialised anyway, four.
+    texts and file names); on SQLite, whose writers are serialised anyway, two to four.
+    A submission writes no notice in its transaction (`send_submission_notices`).
     """
     year = req.received_on.year
-    notices = [Notification._meta.db_table, NotificationAttachment._meta.db_table]
-    q = connection.ops.quote_name
-    request, notice, notice_file = (q(t) for t in (InformationRequest._meta.db_table, *notices))
+    counter, prefix = _numbering(req.body, year)
+    tables = InformationRequest, Notification, NotificationAttachment
+    request, notice, notice_file = (connection.ops.quote_name(m._meta.db_table) for m in tables)
     label, about = InformationRequest._meta.label_lower, [req.pk, *also]
     if connection.vendor == "postgresql":
-        sql = f"""
-            WITH c AS ({counters.increment_sql()}),
-            r AS (UPDATE {request} SET reference = %s || CASE WHEN c.value < 100000
+        ctes = [
+            f"c AS ({counters.increment_sql()})",
+            f"""r AS (UPDATE {request} SET reference = %s || CASE WHEN c.value < 100000
                       THEN lpad(c.value::text, 5, '0') ELSE c.value::text END
-                  FROM c WHERE {request}.id = %s RETURNING {request}.reference),
-            n AS (UPDATE {notice} SET subject = replace(subject, %s, r.reference),
+                  FROM c WHERE {request}.id = %s RETURNING {request}.reference)""",  # noqa: S608
+        ]
+        if notices:
+            ctes += [
+                f"""n AS (UPDATE {notice} SET subject = replace(subject, %s, r.reference),
                       text_body = replace(text_body, %s, r.reference),
                       html_body = replace(html_body, %s, r.reference)
                   FROM r WHERE related_type = %s AND related_id = ANY(%s)
-                  RETURNING {notice}.id),
-            a AS (UPDATE {notice_file} SET name = replace(name, %s, r.reference)
-                  FROM r, n WHERE notification_id = n.id)
-            SELECT reference FROM r
-        """  # noqa: S608 - table names from the models
-        params: list[Any] = [REFERENCE_COUNTER, year, f"{REFERENCE_PREFIX}-{year}-", req.pk]
-        params += [*[provisional] * 3, label, about, provisional]
+                  RETURNING {notice}.id)""",  # noqa: S608
+                f"""a AS (UPDATE {notice_file} SET name = replace(name, %s, r.reference)
+                  FROM r, n WHERE notification_id = n.id)""",  # noqa: S608
+            ]
+        sql = f"WITH {', '.join(ctes)} SELECT reference FROM r"  # noqa: S608 - model tables
+        params: list[Any] = [counter, year, prefix, req.pk]
+        if notices:
+            params += [*[provisional] * 3, label, about, provisional]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
             if row is None:  # the year's first request
-                counters.create(REFERENCE_COUNTER, year)
+                counters.create(counter, year)
                 cursor.execute(sql, params)
                 row = cursor.fetchone()
         return str(row[0])
-    reference = _format_reference(year, counters.next_value(REFERENCE_COUNTER, year))
+    reference = _format_reference(prefix, counters.next_value(counter, year))
     marks = ", ".join(["%s"] * len(about))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {request} SET reference = %s WHERE id = %s",  # noqa: S608
             [reference, req.pk],
         )
+        if not notices:
+            return reference
         cursor.execute(
             f"UPDATE {notice} SET subject = replace(subject, %s, %s), "  # noqa: S608
             "text_body = replace(text_body, %s, %s), html_body = replace(html_body, %s, %s) "
@@ -403,9 +430,12 @@ def submit_request(
         # The number of the year is taken last (_number_last), so the counter row is
         # held the shortest time.
         provisional = req.reference = _provisional_reference()
+        # The receipt and the officers' notice are rendered and stored by the worker once
+        # this commits (send_submission_notices): not the web process's work, nor held in
+        # the transaction. The flag is how the sweeper behind that task finds them.
+        req.submission_notices_pending = True
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
-        notify.request_submitted(req)
         req.reference = _number_last(req, provisional)
         # The event names the request by its reference: written after it (an insert,
         # which waits for no other transaction since the sealer chains events later).
@@ -422,7 +452,54 @@ def submit_request(
             },
             reason=due.explanation("en"),
         )
+        transaction.on_commit(lambda: _enqueue_submission_notices(req.pk))
     return req
+
+
+def _enqueue_submission_notices(pk: int) -> None:
+    # The task by its name: ati/requests/tasks.py imports this module.
+    task = current_app.tasks["requests.send_submission_notices"]
+    try:
+        # No publishing retries: a broker that is down must not hold up the citizen's
+        # submission. The flag stays set and send_pending_submission_notices takes it.
+        task.apply_async((pk,), retry=False)
+    except Exception as exc:
+        log.warning("broker unavailable, request %s waits for the sweeper: %s", pk, exc)
+
+
+def send_submission_notices(pk: int) -> bool:
+    """Write a submission's receipt (to the applicant) and notice (to the body's officers).
+
+    Run by the worker after the submission commits, and again by the sweeper for a
+    submission whose task was lost: under the request's lock, once (the flag is cleared
+    in the same transaction as the notices are stored). False when already done.
+    """
+    with transaction.atomic():
+        req = (
+            InformationRequest.objects.select_for_update(of=("self",))
+            .select_related("body", "profile_version")
+            .filter(pk=pk, submission_notices_pending=True)
+            .first()
+        )
+        if req is None:
+            return False
+        notify.request_submitted(req)
+        InformationRequest.objects.filter(pk=pk).update(submission_notices_pending=False)
+    return True
+
+
+def send_pending_submission_notices(*, older_than: dt.timedelta | None = None) -> int:
+    """Submissions whose notices are still unwritten (their task lost: the broker down,
+    a worker killed) after `older_than` (ATI_SUBMISSION_NOTICES_GRACE_SECONDS)."""
+    grace = older_than or dt.timedelta(seconds=settings.ATI_SUBMISSION_NOTICES_GRACE_SECONDS)
+    pks = list(
+        InformationRequest.objects.filter(
+            submission_notices_pending=True, submitted_at__lt=timezone.now() - grace
+        )
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    return sum(send_submission_notices(pk) for pk in pks)
 
 
 # --- handling by the body ----------------------------------------------------------
@@ -620,7 +697,7 @@ def transfer(
         notify.request_transferred(old, copy)
         # The new request's number of the year, as a submission takes it: last, then
         # written into the notices that name it (also the applicant's, about the old one).
-        copy.reference = _number_last(copy, provisional, also=[old.pk])
+        copy.reference = _number_last(copy, provisional, notices=True, also=[old.pk])
         record(
             "request.submitted",
             actor=actor,

@@ -60,6 +60,7 @@ KEPT = [
     "article 7",
     "1 250 000 dirhams",
     "DAI-2026-00012",
+    "DAI-2026-ministere-sante-00012",
     "Madame la Ministre",
     "السيد الوزير",
     "المادة 7",

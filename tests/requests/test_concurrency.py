@@ -81,3 +81,27 @@ def test_simultaneous_submissions_get_unique_gapless_references(body, citizen, c
     assert errors == []
     references = sorted(InformationRequest.objects.values_list("reference", flat=True))
     assert references == [f"DAI-2026-{i:05d}" for i in range(1, n + 1)]
+
+
+def test_per_body_numbering_gives_each_body_its_own_gapless_sequence(
+    body, other_body, citizen, clock, settings
+):
+    """Decision 0016: with ATI_REFERENCE_SCOPE=body, submissions to two bodies at once."""
+    settings.ATI_REFERENCE_SCOPE = "body"
+    n = 4
+
+    def submit_to(to):
+        return lambda: services.submit_request(
+            citizen,
+            body=to,
+            details=request_details(),
+            applicant=applicant_details(email=citizen.email),
+        )
+
+    _results, errors = _race([submit_to(b) for b in (body, other_body) for _ in range(n)])
+    assert errors == []
+    for b in (body, other_body):
+        references = sorted(
+            InformationRequest.objects.filter(body=b).values_list("reference", flat=True)
+        )
+        assert references == [f"DAI-2026-{b.code}-{i:05d}" for i in range(1, n + 1)]

@@ -194,6 +194,11 @@ def build_world() -> World:
         applicant=_applicant(id2, users["other_citizen"].email),
         details=_details("Plans du nouveau stade"),
     )
+    # What the worker does once each submission has committed: its receipt and the
+    # officers' notice (the test's transaction never commits).
+    waiting = InformationRequest.objects.filter(submission_notices_pending=True)
+    for pk in waiting.values_list("pk", flat=True):
+        request_services.send_submission_notices(pk)
     return World(
         body=body,
         other_body=other_body,
