@@ -74,9 +74,14 @@ def _bodies_with_endpoints() -> frozenset[int]:
     return _endpoints["bodies"]
 
 
+def has_endpoints(body_id: int) -> bool:
+    """Whether the body has an active endpoint (from the cached set: no query)."""
+    return body_id in _bodies_with_endpoints()
+
+
 def endpoints_for(body_id: int, event: str) -> list[WebhookEndpoint]:
     """The active endpoints of a body that want this event."""
-    if body_id not in _bodies_with_endpoints():
+    if not has_endpoints(body_id):
         return []
     active = WebhookEndpoint.objects.filter(body_id=body_id, is_active=True)
     return [endpoint for endpoint in active if endpoint.wants(event)]

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ati import workflow
 from ati.accounts import permissions as roles
+from ati.audit.models import AuditEvent
 from ati.audit.services import record, record_many
 from ati.bodies.models import Department, PublicBody
 from ati.core import counters, files, texts
@@ -38,6 +39,7 @@ from ati.core.errors import TransitionConflict
 from ati.core.progress import Progress
 from ati.law import selectors as law
 from ati.law.deadlines import Deadline, add_period, resume_after_pause
+from ati.notifications import webhooks
 from ati.notifications.models import Notification, NotificationAttachment
 
 from . import notify, permissions
@@ -159,6 +161,7 @@ def _number_last(
     provisional: str,
     *,
     notices: bool = False,
+    events: Iterable[int] = (),
     also: Iterable[int] = (),
 ) -> str:
     """Give the request its number of the year, as the transaction's last write.
@@ -170,14 +173,20 @@ def _number_last(
     the year locks until commit, is taken here (ati/core/counters.py), and only the rows
     that carry the reference are changed after it, with no Python work in between.
     On PostgreSQL that is one statement (the counter, the request, the notices'
-    texts and file names); on SQLite, whose writers are serialised anyway, two to four.
+    texts and file names); on SQLite, whose writers are serialised anyway, two to five.
+    The audit `events` written before it have the provisional reference in their label.
     A submission writes no notice in its transaction (`send_submission_notices`).
     """
     year = req.received_on.year
     counter, prefix = _numbering(req.body, year)
-    tables = InformationRequest, Notification, NotificationAttachment
-    request, notice, notice_file = (connection.ops.quote_name(m._meta.db_table) for m in tables)
-    label, about = InformationRequest._meta.label_lower, [req.pk, *also]
+    tables = InformationRequest, Notification, NotificationAttachment, AuditEvent
+    request, notice, notice_file, audit = (
+        connection.ops.quote_name(m._meta.db_table) for m in tables
+    )
+    label, about, events = InformationRequest._meta.label_lower, [req.pk, *also], list(events)
+    # An event's label is cut at 300 characters (ati/audit/services.py); a reference may be
+    # longer than the provisional one (a per-body prefix).
+    repr_max = AuditEvent._meta.get_field("object_repr").max_length
     if connection.vendor == "postgresql":
         ctes = [
             f"c AS ({counters.increment_sql()})",
@@ -195,10 +204,18 @@ def _number_last(
                 f"""a AS (UPDATE {notice_file} SET name = replace(name, %s, r.reference)
                   FROM r, n WHERE notification_id = n.id)""",  # noqa: S608
             ]
+        if events:
+            ctes.append(
+                f"""e AS (UPDATE {audit} SET object_repr =
+                      left(replace(object_repr, %s, r.reference), %s)
+                  FROM r WHERE {audit}.id = ANY(%s))"""  # noqa: S608
+            )
         sql = f"WITH {', '.join(ctes)} SELECT reference FROM r"  # noqa: S608 - model tables
         params: list[Any] = [counter, year, prefix, req.pk]
         if notices:
             params += [*[provisional] * 3, label, about, provisional]
+        if events:
+            params += [provisional, repr_max, events]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -214,6 +231,12 @@ def _number_last(
             f"UPDATE {request} SET reference = %s WHERE id = %s",  # noqa: S608
             [reference, req.pk],
         )
+        if events:
+            cursor.execute(
+                f"UPDATE {audit} SET object_repr = substr(replace(object_repr, %s, %s), 1, %s) "  # noqa: S608
+                f"WHERE id IN ({', '.join(['%s'] * len(events))})",
+                [provisional, reference, repr_max, *events],
+            )
         if not notices:
             return reference
         cursor.execute(
@@ -436,10 +459,11 @@ def submit_request(
         req.submission_notices_pending = True
         req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
-        req.reference = _number_last(req, provisional)
-        # The event names the request by its reference: written after it (an insert,
-        # which waits for no other transaction since the sealer chains events later).
-        record(
+        # The event, and the webhook rows its hook queues, name the request by its
+        # provisional reference, which the numbering statement rewrites: so nothing
+        # but the commit follows the counter (an event waits for no other transaction,
+        # since the sealer chains events after commit).
+        event = record(
             "request.submitted",
             actor=actor,
             obj=req,
@@ -451,6 +475,9 @@ def submit_request(
                 "urgent": req.urgent,
             },
             reason=due.explanation("en"),
+        )
+        req.reference = _number_last(
+            req, provisional, events=[event.pk], notices=webhooks.has_endpoints(body.pk)
         )
         transaction.on_commit(lambda: _enqueue_submission_notices(req.pk))
     return req
