@@ -40,9 +40,15 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "demo-ati-2026"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "demo-ati-2026"  # noqa: S105 (the demo accounts' published password)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WIDTHS = {"": 1366, "-375": 375}
 HEIGHTS = {"": 900, "-375": 800}
 #: A kept screenshot is cut below this height (px): the guides show a page's top.
@@ -74,7 +80,7 @@ PROPOSAL_TEXT = (
 )
 
 #: The demo staff's authenticator secret (ati/demo/seed.py, DEMO_TOTP_SECRET).
-DEMO_TOTP_SECRET = "ATIDEMOSTAFFATIDEMOSTAFFATIDEMO2"
+DEMO_TOTP_SECRET = "ATIDEMOSTAFFATIDEMOSTAFFATIDEMO2"  # noqa: S105 (the demo's, published)
 
 
 def demo_totp_code(at: float | None = None) -> str:
@@ -114,16 +120,19 @@ def open_first_action(page: Page) -> None:
 
 
 def open_complaint_form(page: Page) -> None:
-    page.evaluate("document.querySelectorAll('main details#complaint-form')"
-                  ".forEach(d => d.open = true)")
+    page.evaluate(
+        "document.querySelectorAll('main details#complaint-form').forEach(d => d.open = true)"
+    )
 
 
 def fill_submission(page: Page) -> None:
     """The body found by typing part of its name; the published answers like the subject."""
     page.fill(".body-picker-filter", "santé")
     page.fill("input[name=subject]", "Budget des hôpitaux régionaux")
-    page.fill("textarea[name=information_requested]",
-              "Le budget exécuté des hôpitaux régionaux en 2025, par hôpital.")
+    page.fill(
+        "textarea[name=information_requested]",
+        "Le budget exécuté des hôpitaux régionaux en 2025, par hôpital.",
+    )
     page.wait_for_timeout(1200)  # the similar answers arrive after a pause in typing
 
 
@@ -165,8 +174,9 @@ PageFor = Callable[[str | None, str], Page]
 def prepare_proposals(site: Site, page_for: PageFor | None = None) -> None:
     """What the worker does: the redactions of the proposals waiting to be prepared."""
     if site.env is not None:
-        site.manage("shell", "-c", "from ati.library.tasks import prepare_pending; "
-                    "prepare_pending()")
+        site.manage(
+            "shell", "-c", "from ati.library.tasks import prepare_pending; prepare_pending()"
+        )
     else:
         time.sleep(20)  # `make demo`'s worker prepares it
 
@@ -218,12 +228,22 @@ SHOTS = [
     Shot("calendar", None, "/deadlines/calendar/2026/11/", PUBLIC),
     Shot("library", None, "/library/", PUBLIC),
     Shot("library-search-page", None, "/library/?q=ambulances+urgences", PUBLIC),
-    Shot("library-document", None,
-         first_link("/library/?q=inspection+urgences", "main a[href^='/library/']"), PUBLIC),
-    Shot("library-page", None,
-         lambda page, site: first_link(first_link(
-             "/library/?q=inspection+urgences", "main a[href^='/library/']")(page, site),
-             "main a[href*='/pages/']", nth=1)(page, site), PUBLIC),  # its redactions
+    Shot(
+        "library-document",
+        None,
+        first_link("/library/?q=inspection+urgences", "main a[href^='/library/']"),
+        PUBLIC,
+    ),
+    Shot(
+        "library-page",
+        None,
+        lambda page, site: first_link(
+            first_link("/library/?q=inspection+urgences", "main a[href^='/library/']")(page, site),
+            "main a[href*='/pages/']",
+            nth=1,
+        )(page, site),
+        PUBLIC,
+    ),  # its second page, which has redactions
     Shot("statistics", None, "/statistics/", PUBLIC),
     Shot("statistics-data", None, "/statistics/data/", PUBLIC),
     # Accounts
@@ -241,28 +261,48 @@ SHOTS = [
     Shot("citizen-request-transferred", CITIZEN_A, request_path("DAI-2026-00013"), PUBLIC),
     Shot("inbox", CITIZEN_A, "/inbox/", PUBLIC),
     Shot("citizen-request-answered", CITIZEN_Y, request_path("DAI-2026-00008"), PUBLIC),
-    Shot("citizen-request-complaint", CITIZEN_A, request_path("DAI-2026-00016"), PUBLIC,
-         before=open_complaint_form),
+    Shot(
+        "citizen-request-complaint",
+        CITIZEN_A,
+        request_path("DAI-2026-00016"),
+        PUBLIC,
+        before=open_complaint_form,
+    ),
     Shot("citizen-request-complaint-filed", CITIZEN_A, request_path("DAI-2026-00009"), PUBLIC),
     Shot("citizen-request-appeal", CITIZEN_Y, request_path("DAI-2026-00010"), PUBLIC),
     Shot("citizen-request-decided", CITIZEN_A, request_path("DAI-2026-00006"), PUBLIC),
     # The officer
     Shot("officer-queue", OFFICER, "/office/", ALL),
-    Shot("officer-request", OFFICER, request_path("DAI-2026-00001"), STAFF,
-         before=open_first_action),
-    Shot("officer-request-draft", OFFICER, request_path("DAI-2026-00003"), STAFF,
-         before=open_first_action),
+    Shot(
+        "officer-request", OFFICER, request_path("DAI-2026-00001"), STAFF, before=open_first_action
+    ),
+    Shot(
+        "officer-request-draft",
+        OFFICER,
+        request_path("DAI-2026-00003"),
+        STAFF,
+        before=open_first_action,
+    ),
     Shot("officer-record", OFFICER, "/office/record/", STAFF),
     Shot("officer-review-queue", OFFICER, "/library/review/", STAFF),
     Shot("officer-library-new", OFFICER, "/library/new/", STAFF),
     Shot("officer-publication-preparing", OFFICER, proposal, STAFF),
     Shot("officer-publication-review", OFFICER, proposal, STAFF, setup=prepare_proposals),
-    Shot("library-review-scan", OFFICER,
-         first_link("/library/review/", "main a[href$='/review/']"), ("fr", "ar-375")),
+    Shot(
+        "library-review-scan",
+        OFFICER,
+        first_link("/library/review/", "main a[href$='/review/']"),
+        ("fr", "ar-375"),
+    ),
     # The head of the body
     Shot("head-complaints", HEAD, "/complaints/", STAFF),
-    Shot("head-complaint", HEAD, first_link("/complaints/", "main a[href^='/complaints/']"),
-         STAFF, before=open_actions),
+    Shot(
+        "head-complaint",
+        HEAD,
+        first_link("/complaints/", "main a[href^='/complaints/']"),
+        STAFF,
+        before=open_actions,
+    ),
     # The commission
     Shot("commission-dashboard", COMMISSION, "/commission/", STAFF),
     Shot("commission-appeal", COMMISSION, f"/appeals/{APPEAL}/", STAFF, before=open_actions),
@@ -295,8 +335,9 @@ def login(page: Page, base: str, email: str) -> None:
 
 def take(page: Page, path: Path, full_page: bool = True) -> None:
     # Lazy images (thumbnails, help screenshots) load before a whole-page capture.
-    page.evaluate("document.querySelectorAll('img[loading=lazy]')"
-                  ".forEach(i => i.loading = 'eager')")
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(path), full_page=full_page, animations="disabled", caret="hide")
 
@@ -310,16 +351,32 @@ def keep(source: Path, target: Path, max_height: int) -> None:
             image = image.crop((0, 0, image.width, max_height))
         image.convert("RGB").save(target, optimize=True)
     if shutil.which("pngquant"):
-        subprocess.run(["pngquant", "--force", "--skip-if-larger", "--strip", "--speed", "1",
-                        "--quality", "70-95", "--output", str(target), str(target)], check=False)
+        subprocess.run(
+            [
+                "pngquant",
+                "--force",
+                "--skip-if-larger",
+                "--strip",
+                "--speed",
+                "1",
+                "--quality",
+                "70-95",
+                "--output",
+                str(target),
+                str(target),
+            ],
+            check=False,
+        )
     else:
         with Image.open(target) as image:
             image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-                target, optimize=True)
+                target, optimize=True
+            )
 
 
-def capture(browsers: dict[str, Browser], site: Site, shots: list[Shot], out: Path,
-            every: Path) -> None:
+def capture(
+    browsers: dict[str, Browser], site: Site, shots: list[Shot], out: Path, every: Path
+) -> None:
     contexts: dict[tuple[str | None, str], BrowserContext] = {}
 
     def page_for(account: str | None, lang: str) -> Page:
@@ -327,8 +384,10 @@ def capture(browsers: dict[str, Browser], site: Site, shots: list[Shot], out: Pa
         key = (account, lang)
         if key not in contexts:
             contexts[key] = browsers[lang].new_context(
-                viewport={"width": 1366, "height": 900}, locale=lang,
-                extra_http_headers={"Accept-Language": lang})
+                viewport={"width": 1366, "height": 900},
+                locale=lang,
+                extra_http_headers={"Accept-Language": lang},
+            )
             page = contexts[key].new_page()
             if account:
                 login(page, site.base, account)
@@ -373,9 +432,12 @@ def serve(var: Path) -> tuple[Site, subprocess.Popen[bytes]]:
         site.manage("migrate", "--noinput", "-v0")
         site.manage("seed_demo")
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", site.base.removeprefix("http://"),
-         "--noreload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=open(var / "runserver.log", "ab"))  # noqa: SIM115 (the server's lifetime)
+        [sys.executable, "manage.py", "runserver", site.base.removeprefix("http://"), "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(var / "runserver.log", "ab"),  # noqa: SIM115 (open for the server's life)
+    )
     for _ in range(120):
         try:
             urllib.request.urlopen(f"{site.base}/health/", timeout=2)  # noqa: S310 (loopback)
@@ -409,9 +471,11 @@ def main() -> None:
             # One browser a language: its own controls (a file field's button) speak it
             # too, where Debian's chromium-l10n is installed.
             browsers = {
-                lang: p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=[*CHROMIUM_ARGS, f"--lang={lang}"],
-                                        env={**os.environ, "LANGUAGE": lang})
+                lang: p.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=[*CHROMIUM_ARGS, f"--lang={lang}"],
+                    env={**os.environ, "LANGUAGE": lang},
+                )
                 for lang in ("fr", "ar")
             }
             capture(browsers, site, shots, args.out, args.all)
