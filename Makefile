@@ -4,6 +4,7 @@
 #   make test-browser   the browser journeys alone (Debian's chromium, axe-core), screenshots in var/screenshots/
 #   make lint   ruff, mypy and the layers (lint-imports, docs/architecture.md)
 #   make messages-update   refresh locale/*/django.po after adding strings
+#   make screenshots   every page in French and Arabic at 1366 and 375 px; the guides' ones into docs/img
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -26,10 +27,10 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset
 BROWSER_PACKAGES := chromium
 
 .PHONY: demo test test-browser lint install system-deps browser-deps browser-deps-if-possible \
-	messages messages-update bench audit help clean
+	messages messages-update bench audit help clean screenshots
 
 help:
-	@sed -n '2,6p' Makefile
+	@sed -n '2,7p' Makefile
 
 # Order-only: the system packages come first (python3-venv makes the venv), but
 # running that check never forces a reinstall.
@@ -76,6 +77,16 @@ test: install browser-deps-if-possible
 
 test-browser: install browser-deps
 	ATI_VAR_DIR="$$(mktemp -d)" $(PY) -m pytest tests/browser $(if $(ARGS),$(ARGS))
+
+# A seeded site of its own on a free port, every page in French and Arabic at 1366 and
+# 375 px into var/screenshots/pages/, and the ones the guides show into docs/img/, cut and
+# reduced to 256 colours (scripts/screenshots.py; ARGS="--only home library" for some).
+# chromium-l10n: the browser's own controls (a file field's button) in the page's language.
+SCREENSHOT_PACKAGES := chromium-l10n pngquant
+
+screenshots: install browser-deps
+	@bash scripts/system-deps $(SCREENSHOT_PACKAGES)
+	$(PY) scripts/screenshots.py $(ARGS)
 
 LINT_PATHS := ati tests bench
 

@@ -27,12 +27,28 @@ def test_every_guide_is_translated_with_the_same_sections(name, language):
         f"docs/help/{language}/{name}.md: its sections' anchors ({{#…}}) must be the English "
         f"guide's, in the same order"
     )
-    # The same screenshots are shown (a translation may pick the Arabic capture of a page).
     images = re.findall(r'<img [^>]*src="([^"]*)"', translated.html)
-    assert len(images) == len(re.findall(r"<img ", english.html))
     assert all(images), f"{language}/{name}: an image that is not in docs/img"
     # Images in a folder of docs/img (the letters) are found too, in English as well.
-    assert all(re.findall(r'<img [^>]*src="([^"]*)"', english.html)), f"en/{name}: an image"
+    english_images = re.findall(r'<img [^>]*src="([^"]*)"', english.html)
+    assert all(english_images), f"en/{name}: an image"
+    # The same pages and letters are shown, in the same order, each page in the reader's
+    # language: the French help shows the French capture of a page where the English
+    # guide may show the Arabic one, or a phone's. A letter may be shown in either
+    # language (the officer's guide shows both, side by side).
+    assert [_page_shown(src) for src in images] == [_page_shown(s) for s in english_images], (
+        f"docs/help/{language}/{name}.md must show the English guide's pages, in order"
+    )
+    for src in images:
+        if "/letters/" not in src:
+            assert re.search(rf"-{language}(-375)?\.png$", src), (
+                f"docs/help/{language}/{name}.md shows {src}: a capture in another language"
+            )
+
+
+def _page_shown(src: str) -> str:
+    """The page (or letter) an image shows: its name without the language and width."""
+    return re.sub(r"-(fr|ar|en)(-375)?\.png$", "", src)
 
 
 def test_every_image_of_every_guide_is_a_static_file():
