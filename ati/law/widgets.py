@@ -115,4 +115,4 @@ class GroundsByArticle(forms.CheckboxSelectMultiple):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         html = render_to_string(self.template_name, self.get_context(name, value, attrs))
-        return mark_safe(html)  # noqa: S308 - a template of ours, autoescaped
+        return mark_safe(html)  # a template of ours, autoescaped

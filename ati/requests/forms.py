@@ -290,7 +290,7 @@ class AnswerForm(forms.Form):
         field = self.fields["grounds"]
         field.choices = [(g.code, g.label_with_article) for g in grounds]  # type: ignore[attr-defined]
         # Drawn by article (a fieldset each); the choices above still decide what is valid.
-        field.widget.grounds = grounds  # type: ignore[attr-defined]
+        field.widget.grounds = grounds
 
 
 class CloseForm(forms.Form):
