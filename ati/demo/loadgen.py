@@ -452,14 +452,14 @@ def _bodies(
     plan: Plan, rng: random.Random, texts: Texts, state: dict[str, Any], report: Report
 ) -> None:
     from ati.accounts.models import Role, User
-    from ati.bodies.models import Department, Membership, PublicBody
+    from ati.bodies.models import Department, Membership, PublicBody, search_text_of
     from ati.law.selectors import default_profile_version
 
     version = default_profile_version(plan.today)
     state["version"] = version
     prefix = f"load{_next_id(PublicBody)}"
     kinds = ["ministry", "public_establishment", "local_authority", "regional_authority"]
-    bodies = PublicBody.objects.bulk_create(
+    new_bodies = [
         PublicBody(
             code=f"{prefix}-{i:04d}",
             name_fr=f"Organisme public {i}",
@@ -469,7 +469,10 @@ def _bodies(
             legal_profile_id=version.profile_id,
         )
         for i in range(plan.bodies)
-    )
+    ]
+    for body in new_bodies:  # bulk_create does not call save(), which sets it
+        body.search_text = search_text_of(body)
+    bodies = PublicBody.objects.bulk_create(new_bodies)
     departments = Department.objects.bulk_create(
         Department(body=b, code=f"dep-{j}", name_fr=f"Direction {j}", name_ar=f"مديرية {j}")
         for b in bodies
