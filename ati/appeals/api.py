@@ -260,4 +260,4 @@ class AppealViewSet(
         found = self.get_object()
         if not found.decision_number:
             raise NotFound(_("No decision yet."))
-        return pdf_response(letters.decision_pdf(found), f"decision-{found.decision_number}.pdf")
+        return pdf_response(letters.decision_pdf(found), letters.decision_filename(found))

@@ -17,6 +17,14 @@ from ati.requests.letters import Signatory, render_letter
 from .models import Appeal, Commission, Complaint, ComplaintState
 
 
+def decision_filename(appeal: Appeal) -> str:
+    return f"decision-{appeal.decision_number}.pdf"
+
+
+def complaint_decision_filename(complaint: Complaint) -> str:
+    return f"reclamation-{complaint.request.reference}-{complaint.pk}.pdf"
+
+
 def decision_pdf(appeal: Appeal) -> bytes:
     req = appeal.request
     commission = Commission.current()

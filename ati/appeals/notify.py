@@ -2,7 +2,9 @@
 
 Mirrors `ati.requests.notify`: one function per event, called inside the
 transaction of the change; the worker delivers the e-mails after commit, with
-retries, and each notice also appears in the recipient's in-app inbox.
+retries, and each notice also appears in the recipient's in-app inbox. The
+applicant's decision letters go with their e-mail, in the applicant's language:
+the commission's stored with the row, the head's made by the worker at delivery.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ati.accounts.models import Role, User
-from ati.notifications.services import queue_notification, render_template
+from ati.notifications.models import Notification
+from ati.notifications.services import attachment_maker, queue_notification, render_template
 
 from .models import Appeal, Complaint
 
@@ -28,6 +31,7 @@ def _send(
     template: str,
     context: dict[str, Any],
     attachments: list[tuple[str, bytes, str]] | None = None,
+    documents: list[tuple[str, str, str]] | None = None,
 ) -> None:
     """One outbox row per address, in the caller's transaction (ati.notifications)."""
     to = [address for address in dict.fromkeys(to) if address]
@@ -42,6 +46,7 @@ def _send(
             rendered=rendered,
             related=context.get("obj"),
             attachments=attachments or (),
+            documents=documents or (),
         )
 
 
@@ -55,6 +60,7 @@ def _to_applicant(
     template: str,
     subject: str,
     attachments: list[tuple[str, bytes, str]] | None = None,
+    documents: list[tuple[str, str, str]] | None = None,
 ) -> None:
     req = obj.request
     with translation.override(req.language):
@@ -66,6 +72,7 @@ def _to_applicant(
         template,
         {"obj": obj, "req": req, "url": _url(obj), "to_applicant": True},
         attachments,
+        documents,
     )
 
 
@@ -122,11 +129,27 @@ def complaint_filed(complaint: Complaint) -> None:
     )
 
 
+@attachment_maker("appeals.complaint_decision")
+def _complaint_decision_letter(notification: Notification) -> bytes:
+    # Made by the worker at delivery, out of the head's transaction: the decision it states
+    # (confirmed or overturned, its reasons and date) is final once taken.
+    from .letters import complaint_decision_pdf
+
+    complaint = Complaint.objects.select_related(
+        "request__body", "request__profile_version__calendar", "decided_by"
+    ).get(pk=notification.related_id)
+    return complaint_decision_pdf(complaint)
+
+
 def complaint_decided(complaint: Complaint) -> None:
+    from .letters import complaint_decision_filename
+
+    letter = (complaint_decision_filename(complaint), "appeals.complaint_decision")
     _to_applicant(
         complaint,
         "complaint_decided",
         gettext_noop("The head of the body has decided your complaint (%(reference)s)"),
+        documents=[(*letter, "application/pdf")],
     )
     if complaint.state == "overturned":
         _to_body(
@@ -189,9 +212,9 @@ def observations_submitted(appeal: Appeal) -> None:
 
 
 def appeal_decided(appeal: Appeal) -> None:
-    from .letters import decision_pdf
+    from .letters import decision_filename, decision_pdf
 
-    pdf = [(f"decision-{appeal.decision_number}.pdf", decision_pdf(appeal), "application/pdf")]
+    pdf = [(decision_filename(appeal), decision_pdf(appeal), "application/pdf")]
     _to_applicant(
         appeal,
         "appeal_decided",

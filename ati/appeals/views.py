@@ -232,7 +232,7 @@ def complaint_letter(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     if found.state not in (ComplaintState.CONFIRMED, ComplaintState.OVERTURNED):
         raise Http404
-    filename = f"reclamation-{found.request.reference}-{found.pk}.pdf"
+    filename = letters.complaint_decision_filename(found)
     return pdf_download(letters.complaint_decision_pdf(found), filename)
 
 
@@ -241,7 +241,7 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
     found = _appeal(request, pk)
     if not found.decision_number:
         raise Http404
-    return pdf_download(letters.decision_pdf(found), f"decision-{found.decision_number}.pdf")
+    return pdf_download(letters.decision_pdf(found), letters.decision_filename(found))
 
 
 # --- the commission ----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from ati.accounts.models import BODY_ROLES, Role
+from ati.core.folding import fold
 from ati.core.i18n import pick_translation
 from ati.law.models import default_legal_profile
 
@@ -23,6 +26,16 @@ class BodyKind(models.TextChoices):
     JUDICIAL = "judicial", _("Judicial authority")
     PUBLIC_SERVICE = "public_service", _("Body entrusted with a public service")
     OTHER = "other", _("Other public body")
+
+
+#: What `PublicBody.search_text` is made of.
+SEARCHED_FIELDS = frozenset({"name_fr", "name_ar", "name_en", "code"})
+
+
+def search_text_of(body: Any) -> str:
+    """A body's names and code, folded (ati/core/folding.py): its `search_text`. Any object
+    with those attributes (a historical model in a migration)."""
+    return fold(" ".join((body.name_fr, body.name_ar, body.name_en, body.code)))
 
 
 class PublicBody(models.Model):
@@ -67,6 +80,9 @@ class PublicBody(models.Model):
         help_text=_("The law whose deadlines and refusal grounds apply (Law 31-13 by default)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every name and the code, folded (ati/core/folding.py): what the list of bodies and the
+    # body picker search, on SQLite and PostgreSQL alike. Derived: set by save().
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("public body")
@@ -75,6 +91,15 @@ class PublicBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column, not a rule: whatever saves a body (admin, services, seeds)
+        # keeps it searchable. bulk_create and update() bypass this: set it there.
+        self.search_text = search_text_of(self)
+        fields = kwargs.get("update_fields")
+        if fields is not None and SEARCHED_FIELDS & set(fields):
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from ati.core.folding import fold_words
 from ati.law.selectors import Schedule, current_version, request_schedule
 
 from .models import PublicBody
@@ -22,18 +23,24 @@ def schedule_for_body(body: PublicBody, received: date, urgent: bool = False) ->
     return request_schedule(version, received, urgent=urgent)
 
 
+#: Words of a query searched at most (a query is a name, not a text).
+QUERY_WORDS = 12
+
+
 def directory(query: str = "", kind: str = "") -> QuerySet[PublicBody]:
-    """The active bodies for the public list, found by a part of any of their names or their
-    code (with their parent: one query)."""
+    """The active bodies for the public list, with their parent (one query).
+
+    Found by part of any of their names or their code, folded as the body picker folds
+    them (ati/core/folding.py): every word of the query is in the body's `search_text`,
+    whatever its accents, case, hamza or article ("الكهرباء" finds "للكهرباء"). The
+    column is folded already: a plain LIKE, the same on SQLite and PostgreSQL.
+    """
     bodies = PublicBody.objects.filter(is_active=True).select_related("parent")
-    query = query.strip()
-    if query:
-        bodies = bodies.filter(
-            Q(name_fr__icontains=query)
-            | Q(name_ar__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(code__icontains=query)
-        )
+    words = fold_words(query)[:QUERY_WORDS]
+    if query.strip() and not words:
+        return bodies.none()  # punctuation alone: nothing to find, not everything
+    for word in words:
+        bodies = bodies.filter(search_text__contains=word)
     if kind:
         bodies = bodies.filter(kind=kind)
     return bodies.order_by("name_fr", "pk")

@@ -1,11 +1,14 @@
 """The body picker: a <select> of public bodies that static/js/body-picker.js makes searchable.
 
 Without JavaScript it is a plain select. With it, a text field above filters the options
-by any of the body's names (French, Arabic, English) and its code: each option carries
-them in ``data-search``. The script's words come from here, translated on the server (the
-CSP forbids inline scripts, and the site has no JavaScript catalogue): the field's label,
-and the count it announces in every plural form of the language, keyed by a sample
-number whose CLDR category the browser finds with ``Intl.PluralRules``.
+by any of the body's names (French, Arabic, English) and its code, as the list of bodies
+searches them: each option carries them folded by the server in ``data-search`` (the
+body's `search_text`), the select the folding's rules in ``data-fold``, by which
+static/js/fold.js folds what is typed (ati/core/folding.py). The script's words come from
+here, translated on the server (the CSP forbids inline scripts, and the site has no
+JavaScript catalogue): the field's label, and the count it announces in every plural
+form of the language, keyed by a sample number whose CLDR category the browser finds
+with ``Intl.PluralRules``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from ati.core.folding import rules_json
+
+from .models import search_text_of
 
 #: One number for each CLDR plural category the site's languages use (Arabic has all six:
 #: zero 0, one 1, two 2, few 3, many 11, other 100); French and English need fewer.
@@ -33,6 +40,7 @@ class BodyPicker(forms.Select):
         attrs = {
             **(attrs or {}),
             "data-body-picker": "",
+            "data-fold": rules_json(),
             "data-filter-label": _("Search by name or code"),
             "data-filter-help": _("Type part of the name, in French or Arabic, or the code."),
             "data-counts": json.dumps(counts, ensure_ascii=False),
@@ -43,7 +51,5 @@ class BodyPicker(forms.Select):
         option = super().create_option(*args, **kwargs)
         body = getattr(option["value"], "instance", None)
         if body is not None:
-            option["attrs"]["data-search"] = " ".join(
-                part for part in (body.name_fr, body.name_ar, body.name_en, body.code) if part
-            )
+            option["attrs"]["data-search"] = body.search_text or search_text_of(body)
         return option

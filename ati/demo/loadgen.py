@@ -452,14 +452,14 @@ def _bodies(
     plan: Plan, rng: random.Random, texts: Texts, state: dict[str, Any], report: Report
 ) -> None:
     from ati.accounts.models import Role, User
-    from ati.bodies.models import Department, Membership, PublicBody
+    from ati.bodies.models import Department, Membership, PublicBody, search_text_of
     from ati.law.selectors import default_profile_version
 
     version = default_profile_version(plan.today)
     state["version"] = version
     prefix = f"load{_next_id(PublicBody)}"
     kinds = ["ministry", "public_establishment", "local_authority", "regional_authority"]
-    bodies = PublicBody.objects.bulk_create(
+    new_bodies = [
         PublicBody(
             code=f"{prefix}-{i:04d}",
             name_fr=f"Organisme public {i}",
@@ -469,7 +469,10 @@ def _bodies(
             legal_profile_id=version.profile_id,
         )
         for i in range(plan.bodies)
-    )
+    ]
+    for body in new_bodies:  # bulk_create does not call save(), which sets it
+        body.search_text = search_text_of(body)
+    bodies = PublicBody.objects.bulk_create(new_bodies)
     departments = Department.objects.bulk_create(
         Department(body=b, code=f"dep-{j}", name_fr=f"Direction {j}", name_ar=f"مديرية {j}")
         for b in bodies
@@ -567,7 +570,7 @@ def _requests(
     from ati.core.counters import last_values, set_last
     from ati.law.models import ExceptionGround
     from ati.law.selectors import request_schedule
-    from ati.requests.models import InformationRequest
+    from ati.requests.models import InformationRequest, due_fields
     from ati.requests.services import REFERENCE_COUNTER
 
     version = state["version"]
@@ -577,10 +580,15 @@ def _requests(
     # Received dates in order (references follow them), a little growth year on year.
     offsets = sorted(int(days * (rng.random() ** 0.85)) for _ in range(n))
 
+    basis = InformationRequest._meta.get_field("due_basis")
+
     @cache
-    def due(received: dt.date) -> tuple[dt.date, str, str]:
-        d = request_schedule(version, received).response_due
-        return d.due, d.explanation("fr"), d.explanation("ar")
+    def due(received: dt.date, lang: str) -> dict[str, Any]:
+        """The due date's fields as a submission stores them (`due_fields`), once per day
+        and language; the computation as JSON the database takes (COPY or executemany)."""
+        fields = due_fields(request_schedule(version, received).response_due, lang)
+        fields["due_basis"] = basis.get_db_prep_save(fields["due_basis"], connection)
+        return fields
 
     counters = last_values(REFERENCE_COUNTER)
     old_state, recent_state = _pick(rng, OLD_STATES), _pick(rng, RECENT_STATES)
@@ -623,6 +631,7 @@ def _requests(
                 "response_due",
                 "original_response_due",
                 "due_explanation",
+                "due_basis",
                 "clock_paused_on",
                 "clarification_question",
                 "outcome",
@@ -647,10 +656,11 @@ def _requests(
             received = start + dt.timedelta(days=off)
             age = (plan.today - received).days
             st = old_state() if age > 90 else recent_state()
-            due_on, expl_fr, expl_ar = due(received)
             year = received.year
             counters[year] = counters.get(year, 0) + 1
             lang = "ar" if rng.random() < 0.35 else "fr"
+            stored_due = due(received, lang)
+            due_on = stored_due["response_due"]
             ch = channel()
             body = rng.choices(bodies, weights=body_weights)[0] if i % 2 else rng.choice(bodies)
             dep = rng.choice(deps[body]) if st not in ("submitted", "transferred") else None
@@ -677,9 +687,8 @@ def _requests(
                 "submitted_at": submitted,
                 "received_on": received,
                 "clock_started_on": received,
-                "response_due": due_on,
+                **stored_due,
                 "original_response_due": due_on,
-                "due_explanation": expl_ar if lang == "ar" else expl_fr,
                 "clock_paused_on": None,
                 "clarification_question": "",
                 "outcome": "",

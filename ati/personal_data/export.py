@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+import ati.appeals.notify  # registers the maker of the head's decision letter
 import ati.requests.notify  # noqa: F401 - registers the receipt's maker (ATTACHMENT_MAKERS)
 from ati.appeals.models import Appeal, Complaint
 from ati.audit.models import AuditEvent

@@ -376,7 +376,7 @@ class InformationRequestViewSet(
         req = self.get_object()
         if not permissions.can_see_identity(request.user, req):
             raise Http404
-        return pdf_response(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
+        return pdf_response(letters.receipt_pdf(req), letters.receipt_filename(req))
 
     @extend_schema(
         summary="The answer letter as PDF",
@@ -394,7 +394,7 @@ class InformationRequestViewSet(
         req = self.get_object()
         if not req.outcome or not permissions.can_see_identity(request.user, req):
             raise Http404
-        return pdf_response(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
+        return pdf_response(letters.answer_pdf(req), letters.answer_filename(req))
 
     # Served in the type recognised from the content at upload (ati/requests/uploads.py).
     @extend_schema(

@@ -12,6 +12,7 @@ from ati.accounts.models import User
 from ati.bodies.models import Department, PublicBody
 from ati.bodies.widgets import BodyPicker
 from ati.core import texts
+from ati.law.widgets import GroundsByArticle
 
 from .models import Channel, DeliveryForm, IdDocument, Outcome
 from .selectors import DUE_SOON_WORKING_DAYS, DeadlineState, QueueSort
@@ -260,7 +261,7 @@ class AnswerForm(forms.Form):
     grounds = forms.MultipleChoiceField(
         label=_("Legal grounds (for a refusal or a partial answer)"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroundsByArticle,
     )
     withheld = forms.CharField(
         label=_("What is withheld (partial answer)"),
@@ -285,7 +286,11 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, grounds: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grounds"].choices = [(g.code, g.label_with_article) for g in grounds]  # type: ignore[attr-defined]
+        grounds = list(grounds)
+        field = self.fields["grounds"]
+        field.choices = [(g.code, g.label_with_article) for g in grounds]  # type: ignore[attr-defined]
+        # Drawn by article (a fieldset each); the choices above still decide what is valid.
+        field.widget.grounds = grounds
 
 
 class CloseForm(forms.Form):

@@ -1,4 +1,6 @@
-"""The letters of a request as PDF (WeasyPrint): the receipt and the answer letter.
+"""The letters of a request as PDF (WeasyPrint): the receipt, the answer, the extension
+and the transfer letters, each downloaded from the request's page and sent with its
+e-mail to the applicant under the same name (`*_filename`).
 
 Rendered in the applicant's language; Arabic letters are laid out right to left.
 Each is printed on the letterhead of the body that issues it and names who signs
@@ -139,6 +141,22 @@ def _complaint_if_silent(req: InformationRequest) -> dt.date | None:
     if period is None:
         return None
     return add_period(req.response_due, period, law.working_calendar(req.profile_version)).due
+
+
+def receipt_filename(req: InformationRequest) -> str:
+    return f"recepisse-{req.reference}.pdf"
+
+
+def answer_filename(req: InformationRequest) -> str:
+    return f"reponse-{req.reference}.pdf"
+
+
+def extension_filename(req: InformationRequest) -> str:
+    return f"prorogation-{req.reference}.pdf"
+
+
+def transfer_filename(req: InformationRequest) -> str:
+    return f"transfert-{req.reference}.pdf"
 
 
 def extension_pdf(req: InformationRequest) -> bytes:

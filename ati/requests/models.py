@@ -78,6 +78,19 @@ class IdDocument(models.TextChoices):
     RESIDENCE_CARD = "residence_card", _("Residence card (foreign resident)")
 
 
+def due_fields(deadline: Deadline, language: str) -> dict[str, Any]:
+    """A due date as a request stores it: the date, how it was computed (data, shown in
+    each reader's language), and that sentence in the applicant's ``language``.
+
+    `InformationRequest.set_due` and the load generator's bulk rows both write these.
+    """
+    return {
+        "response_due": deadline.due,
+        "due_basis": deadline.as_data(),
+        "due_explanation": deadline.explanation(language),
+    }
+
+
 class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
     def with_overdue(self, today: dt.date | None = None) -> InformationRequestQuerySet:
         """Annotate `is_overdue`: the clock runs and the due date has passed."""
@@ -338,9 +351,8 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
 
     def set_due(self, deadline: Deadline) -> None:
         """The due date in force, with how it was computed (data, and the applicant's words)."""
-        self.response_due = deadline.due
-        self.due_basis = deadline.as_data()
-        self.due_explanation = deadline.explanation(self.language)
+        for name, value in due_fields(deadline, self.language).items():
+            setattr(self, name, value)
 
     def explain_due(self, language: str) -> str:
         """How the due date was computed, in ``language`` (the reader's)."""

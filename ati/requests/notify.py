@@ -2,9 +2,11 @@
 
 One function per event; each writes one outbox row per recipient, rendered
 now in the recipient's language (e-mail text and HTML, and the in-app inbox
-item), and the worker delivers it after commit, with retries. Files (the
-receipt, the answer letter) are stored with the row as they are now, so a
-retry sends the same document.
+item), and the worker delivers it after commit, with retries. The applicant's
+letters go with their e-mail, in the applicant's language: the answer letter is
+stored with the row as it is now; the receipt, extension and transfer letters are
+made by the worker at delivery (`attachment_maker`), then stored the same way, so
+a retry sends the same document.
 """
 
 from __future__ import annotations
@@ -124,6 +126,12 @@ def _to_officers(req: InformationRequest, template: str, subject: Any, **extra: 
     _send(_officers(req), template, subject, template, {"req": req, **extra})
 
 
+def _related(notification: Notification) -> InformationRequest:
+    return InformationRequest.objects.select_related("body", "profile_version__calendar").get(
+        pk=notification.related_id
+    )
+
+
 @attachment_maker("requests.receipt")
 def _receipt(notification: Notification) -> bytes:
     # The receipt depends only on what the request held when it was received
@@ -131,13 +139,37 @@ def _receipt(notification: Notification) -> bytes:
     # same document, without rendering a PDF inside the submission.
     from .letters import receipt_pdf
 
-    return receipt_pdf(InformationRequest.objects.get(pk=notification.related_id))
+    return receipt_pdf(_related(notification))
+
+
+# The extension and transfer letters are made at delivery too, out of the officer's
+# transaction: what they state (the due date in force and its reason, the body and
+# reference the request went to) is set by the change that sends them. Made once, the
+# file is kept with the notice: a retry sends the same document.
+@attachment_maker("requests.extension_letter")
+def _extension_letter(notification: Notification) -> bytes:
+    from .letters import extension_pdf
+
+    return extension_pdf(_related(notification))
+
+
+@attachment_maker("requests.transfer_letter")
+def _transfer_letter(notification: Notification) -> bytes:
+    from .letters import transfer_pdf
+
+    return transfer_pdf(_related(notification))
+
+
+def _letter(name: str, maker: str) -> list[tuple[str, str, str]]:
+    return [(name, maker, "application/pdf")]
 
 
 def request_submitted(req: InformationRequest) -> None:
+    from .letters import receipt_filename
+
     # The applicant's receipt and the officers' notice in one insert.
     ctx = {"req": req}
-    receipt = [(f"recepisse-{req.reference}.pdf", "requests.receipt", "application/pdf")]
+    receipt = _letter(receipt_filename(req), "requests.receipt")
     subject = _("Receipt of your request %(reference)s")
     notices = _render(_applicant(req), "submitted", subject, "submitted", ctx, documents=receipt)
     subject = _("New information request %(reference)s")
@@ -171,11 +203,26 @@ def clarification_provided(req: InformationRequest) -> None:
 
 
 def request_extended(req: InformationRequest) -> None:
-    _to_applicant(req, "extended", _("Your request %(reference)s: the deadline is extended"))
+    from .letters import extension_filename
+
+    _to_applicant(
+        req,
+        "extended",
+        _("Your request %(reference)s: the deadline is extended"),
+        documents=_letter(extension_filename(req), "requests.extension_letter"),
+    )
 
 
 def request_transferred(old: InformationRequest, new: InformationRequest) -> None:
-    _to_applicant(old, "transferred", _("Your request %(reference)s has been transferred"), new=new)
+    from .letters import transfer_filename
+
+    _to_applicant(
+        old,
+        "transferred",
+        _("Your request %(reference)s has been transferred"),
+        documents=_letter(transfer_filename(old), "requests.transfer_letter"),
+        new=new,
+    )
     _to_officers(new, "new_request", _("New information request %(reference)s"))
 
 
@@ -184,13 +231,13 @@ def draft_submitted(req: InformationRequest) -> None:
 
 
 def request_answered(req: InformationRequest) -> None:
-    from .letters import answer_pdf
+    from .letters import answer_filename, answer_pdf
 
     _to_applicant(
         req,
         "answered",
         _("Answer to your request %(reference)s"),
-        attachments=[(f"reponse-{req.reference}.pdf", answer_pdf(req), "application/pdf")],
+        attachments=[(answer_filename(req), answer_pdf(req), "application/pdf")],
     )
 
 

@@ -390,7 +390,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not permissions.can_see_identity(request.user, req):
         raise Http404
-    return pdf_download(letters.receipt_pdf(req), f"recepisse-{req.reference}.pdf")
+    return pdf_download(letters.receipt_pdf(req), letters.receipt_filename(req))
 
 
 @login_required
@@ -398,7 +398,7 @@ def answer_letter(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not req.outcome or not permissions.can_see_identity(request.user, req):
         raise Http404
-    return pdf_download(letters.answer_pdf(req), f"reponse-{req.reference}.pdf")
+    return pdf_download(letters.answer_pdf(req), letters.answer_filename(req))
 
 
 @login_required
@@ -406,7 +406,7 @@ def extension_letter(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if not req.extensions_used or not permissions.can_see_identity(request.user, req):
         raise Http404
-    return pdf_download(letters.extension_pdf(req), f"prorogation-{req.reference}.pdf")
+    return pdf_download(letters.extension_pdf(req), letters.extension_filename(req))
 
 
 @login_required
@@ -414,7 +414,7 @@ def transfer_letter(request: HttpRequest, reference: str) -> HttpResponse:
     req = _get(request, reference)
     if req.state != State.TRANSFERRED or not permissions.can_see_identity(request.user, req):
         raise Http404
-    return pdf_download(letters.transfer_pdf(req), f"transfert-{req.reference}.pdf")
+    return pdf_download(letters.transfer_pdf(req), letters.transfer_filename(req))
 
 
 @login_required

@@ -1,6 +1,8 @@
 /* The body picker (ati/bodies/widgets.py): a text field above the select of public bodies
  * narrows its options as one types, by any of a body's names (French, Arabic, English) or
- * its code. Progressive enhancement: without this script the select works alone.
+ * its code, as the list of bodies searches them: "الكهرباء" finds "للكهرباء", "sante" finds
+ * "Santé" (static/js/fold.js, loaded before). Progressive enhancement: without this script
+ * the select works alone.
  *
  * Keyboard: type, then Down arrow (or Enter) moves to the narrowed list; one match alone is
  * chosen at once. The number of matches is announced (a polite live region), in the page's
@@ -10,16 +12,14 @@
 (function () {
   "use strict";
 
-  // Lower case, without accents nor Arabic short vowels, alef and ya forms unified: "Sante"
-  // finds "Santé", "الصحة" finds "الصحّة".
-  function fold(text) {
-    return (text || "")
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, "")
-      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627")
-      .replace(/\u0649/g, "\u064a")
-      .replace(/\u0629/g, "\u0647")
-      .toLowerCase();
+  // The server's folding (ati/core/folding.py, static/js/fold.js): the options carry their
+  // names folded by the server (data-search), what is typed is folded here by the same rules.
+  function folder(select) {
+    try {
+      return window.atiMakeFold(JSON.parse(select.getAttribute("data-fold")));
+    } catch (e) {
+      return function (text) { return (text || "").toLowerCase(); };
+    }
   }
 
   function countText(select, n) {
@@ -48,9 +48,7 @@
     var all = Array.prototype.slice.call(select.options);
     var prompt = all.filter(function (o) { return !o.value; })[0] || null;
     var bodies = all.filter(function (o) { return o.value; });
-    bodies.forEach(function (o) {
-      o.setAttribute("data-folded", fold(o.getAttribute("data-search") + " " + o.text));
-    });
+    var fold = folder(select);
 
     var id = (select.id || "body-picker-" + index) + "_filter";
     var wrapper = document.createElement("div");
@@ -86,7 +84,7 @@
       var words = fold(input.value).split(/\s+/).filter(Boolean);
       var chosen = select.value;
       var matches = bodies.filter(function (o) {
-        var hay = o.getAttribute("data-folded");
+        var hay = o.getAttribute("data-search") || "";
         return words.every(function (w) { return hay.indexOf(w) !== -1; });
       });
       // Rebuild rather than hide: hidden options are still offered by some browsers.

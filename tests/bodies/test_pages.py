@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from ati.bodies.models import BodyKind
+from ati.bodies.models import BodyKind, PublicBody, search_text_of
+from ati.bodies.selectors import directory
 from ati.bodies.views import BODY_PANELS, PER_PAGE
 from ati.library.panels import body_documents_panel
 from ati.stats.panels import body_figures_panel
@@ -52,6 +53,20 @@ def bodies(db):
         ("ONEE", ["National Electricity Office"]),  # code
         ("", ["Ministry of Health", "National Electricity Office"]),
         ("ancien", []),  # a body that no longer takes requests is not listed
+        # Arabic as people type it: with or without the article, whatever the particle the
+        # name writes it with (للكهرباء), the hamza, the taa marbuta, the diacritics.
+        ("الكهرباء", ["National Electricity Office"]),
+        ("كهرباء", ["National Electricity Office"]),
+        ("بالكهرباء", ["National Electricity Office"]),
+        ("الوطنى للكهرباء", ["National Electricity Office"]),  # ى for ي
+        ("الصحه", ["Ministry of Health"]),  # ه for ة
+        ("وزارة الصِّحَّة", ["Ministry of Health"]),
+        ("أوزارة", []),  # a word of the query that is in no name
+        # French without its accents, in any case; words in any order.
+        ("ELECTRICITE", ["National Electricity Office"]),
+        ("sante ministere", ["Ministry of Health"]),
+        ("l’électricité", ["National Electricity Office"]),
+        ("%", []),  # punctuation alone finds nothing (not every body)
     ],
 )
 def test_search_by_any_name_or_code(en, bodies, query, found):
@@ -142,3 +157,34 @@ def test_list_shows_the_names_in_the_other_languages(client, bodies):
     assert ">وزارة الصحة</a>" in html  # the reader's language first
     assert '<span lang="fr" dir="ltr">Ministère de la Santé</span>' in html
     assert '<span lang="en" dir="ltr">Ministry of Health</span>' in html
+
+
+def test_the_search_text_follows_every_save(db):
+    """The folded names are stored (one LIKE on SQLite and PostgreSQL), kept by save()."""
+    body = PublicBodyFactory(
+        code="onee", name_fr="Office de l'Électricité", name_ar="المكتب الوطني للكهرباء"
+    )
+    assert directory("الكهرباء").get() == body
+    body.name_ar = "المكتب الوطني للماء"
+    body.save(update_fields=["name_ar"])  # the column follows, even saved alone
+    body.refresh_from_db()
+    assert "ماء" in body.search_text and "كهرباء" not in body.search_text
+    assert list(directory("الكهرباء")) == []
+    assert directory("للماء").get() == body
+    # bulk_create bypasses save(): the load generator sets it (tests/core).
+    PublicBody.objects.filter(pk=body.pk).update(search_text="")
+    assert list(directory("الماء")) == []
+
+
+def test_the_migration_folds_the_bodies_already_there(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("ati.bodies.migrations.0004_public_body_search_text")
+    body = PublicBodyFactory(name_fr="Ministère de la Santé", name_ar="وزارة الصحة")
+    PublicBody.objects.filter(pk=body.pk).update(search_text="")
+    migration.fill(apps, None)
+    body.refresh_from_db()
+    assert body.search_text == search_text_of(body)
+    assert "ministere" in body.search_text and "صحه" in body.search_text

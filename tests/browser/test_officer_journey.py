@@ -43,6 +43,47 @@ def open_action(page, action):
     return page.locator(f"form[action$='/do/{action}/']")
 
 
+# The answer form's grounds at a width: the fieldsets' legends, how wide the block is beside the
+# main column's content, and every box and label smaller than 24 x 24 CSS px (WCAG 2.2, 2.5.8).
+_GROUNDS_JS = """() => {
+  const main = document.querySelector('main');
+  const style = getComputedStyle(main);
+  const content = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const grounds = document.querySelector('#answer-form .grounds');
+  const small = [...grounds.querySelectorAll('input[type=checkbox], label')]
+    .map((el) => { const r = el.getBoundingClientRect();
+      return {el: el.outerHTML.slice(0, 60), w: Math.round(r.width), h: Math.round(r.height)}; })
+    .filter((t) => t.w < 24 || t.h < 24);
+  return {
+    legends: [...grounds.querySelectorAll('fieldset > legend')].map((l) => l.innerText.trim()),
+    boxes: grounds.querySelectorAll('input[type=checkbox]').length,
+    share: grounds.getBoundingClientRect().width / content,
+    small,
+  };
+}"""
+
+
+def assert_grounds_laid_out(page, lang):
+    """Grouped by article, across the main column (not a narrow side panel), big enough."""
+    size = page.viewport_size
+    try:
+        for width in (1366, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            found = page.evaluate(_GROUNDS_JS)
+            assert (
+                found["legends"]
+                == {
+                    "fr": ["Article 7 — Exceptions", "Autres motifs"],
+                    "ar": ["المادة 7 — استثناءات", "أسباب أخرى"],
+                }[lang]
+            ), found["legends"]
+            assert found["boxes"] == 20
+            assert found["share"] > 0.85, f"the grounds use {found['share']:.0%} at {width} px"
+            assert not found["small"], f"targets under 24 px at {width} px: {found['small']}"
+    finally:
+        page.set_viewport_size(size)
+
+
 def test_officer_journey(journey, page, demo, lang):
     log_in(journey, page, OFFICER, PASSWORD, shot="login")
     journey.follow(page, "header a[href='/office/']")
@@ -130,6 +171,7 @@ def test_officer_journey(journey, page, demo, lang):
     assert req.state == "assigned"
     form = page.locator("form[action$='/do/answer/']")
     assert form.locator(".errorlist").count() >= 1
+    assert_grounds_laid_out(page, lang)
     journey.check(page, "answer-without-ground")
     form.locator("input[name=grounds][value=private-life]").check()
     journey.follow(page, "form[action$='/do/answer/'] button[type=submit]")

@@ -77,6 +77,28 @@ def test_due_dates_are_the_engines(generated):
         assert req.received_on <= dt.date(2026, 11, 26)
 
 
+def test_due_dates_are_stored_as_a_submission_stores_them(generated):
+    """With their computation (due_basis): pages explain them in the reader's language
+    from it instead of recomputing, as for a request submitted on the site."""
+    from ati.law.selectors import request_schedule
+    from ati.requests.models import due_fields
+
+    assert not InformationRequest.objects.filter(due_basis__isnull=True).exists()
+    by_language = {
+        lang: InformationRequest.objects.filter(language=lang).order_by("?")[:10]
+        for lang in ("fr", "ar")
+    }
+    for lang, sample in by_language.items():
+        assert sample
+        for req in sample:
+            deadline = request_schedule(req.profile_version, req.received_on).response_due
+            stored = {k: getattr(req, k) for k in ("response_due", "due_basis", "due_explanation")}
+            assert stored == due_fields(deadline, lang)
+            # The explanation in another reader's language comes from the data.
+            other = "ar" if lang == "fr" else "fr"
+            assert req.explain_due(other) == deadline.explanation(other) != req.due_explanation
+
+
 def test_search_index_in_sync(generated):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

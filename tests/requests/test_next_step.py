@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from ati.core.folding import fold
 from ati.requests import services
 from ati.requests.models import InformationRequest
 
@@ -122,9 +123,13 @@ def test_the_body_picker_offers_a_prompt_and_every_name_to_search(client, body, 
     assert options[0][0].strip().startswith('value=""')
     assert options[0][1] == "Choisissez l’organisme"
     searched = {text: attrs for attrs, text in options[1:]}[body.name_fr]
+    # Every name and the code, folded by the server as the list of bodies searches them;
+    # the script folds what is typed by the same rules (tests/core/test_folding.py).
+    assert f'data-search="{body.search_text}"' in searched
     for part in (body.name_fr, body.name_ar, body.name_en, body.code):
-        assert part in searched
-    assert 'src="/static/js/body-picker.js"' in html
+        assert fold(part) in body.search_text
+    assert "data-fold=" in select.group(0)
+    assert html.index('src="/static/js/fold.js"') < html.index('src="/static/js/body-picker.js"')
 
 
 def test_without_a_body_chosen_the_form_says_so(client, body, citizen, clock):
