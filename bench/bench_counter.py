@@ -5,13 +5,14 @@
 Every submission of a year takes the same counter row (`core.Counter`, decision 0015)
 as its last statement and holds it until its commit has reached the disk (gapless
 numbers: the law's receipt). Whatever the web tier does, submissions cannot commit
-faster than one per (that statement + the audit event's insert + the commit's WAL
-flush). This measures that ceiling with PostgreSQL's own `pgbench` on a fresh
-database, 16 clients (--clients), 10 s per script (5 with --quick), three scripts of
-the submission's transaction shape (ati/requests/services.py: `_number_last`):
+faster than one per (that statement + the commit's WAL flush): the audit event is
+written before it and only relabelled by it. This measures that ceiling with
+PostgreSQL's own `pgbench` on a fresh database, 16 clients (--clients), 10 s per
+script (5 with --quick), three scripts of the submission's transaction shape
+(ati/requests/services.py: `_number_last`):
 
-* **floor**: insert the request, set its reference from its own id, insert the audit
-  event, commit: no shared row;
+* **floor**: insert the request and its audit event, set the reference from the request's
+  own id (and relabel the event), commit: no shared row;
 * **yearly counter** (today's format, DAI-YYYY-NNNNN): the same, the reference taken
   from one counter row for the year (`UPDATE … RETURNING` folded into the request's
   update, as the service does);
@@ -43,7 +44,8 @@ CREATE TABLE counter (name text, year int, value bigint NOT NULL, PRIMARY KEY (n
 CREATE TABLE request (id bigserial PRIMARY KEY, reference varchar(32) UNIQUE NOT NULL,
                       body int NOT NULL, subject text NOT NULL, information text NOT NULL);
 CREATE TABLE event (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(),
-                    action text NOT NULL, object_id text NOT NULL, after jsonb NOT NULL);
+                    action text NOT NULL, object_id text NOT NULL, object_repr text NOT NULL,
+                    after jsonb NOT NULL);
 INSERT INTO counter SELECT 'requests.reference', 2026, 0;
 INSERT INTO counter SELECT 'requests.reference.' || b, 2026, 0 FROM generate_series(1, 500) b;
 """
@@ -53,19 +55,28 @@ BEGIN;
 INSERT INTO request (reference, body, subject, information)
   VALUES ('pending-' || left(md5(random()::text), 24), :body, 'Budget 2025',
           repeat('Le budget détaillé de la commune pour 2025, par chapitre. ', 4));
+INSERT INTO event (action, object_id, object_repr, after)
+  VALUES ('request.submitted', currval('request_id_seq')::text,
+          'pending — Budget',
+          '{"state": "submitted"}');
 """
-TAIL = """INSERT INTO event (action, object_id, after)
-  VALUES ('request.submitted', currval('request_id_seq')::text, '{"state": "submitted"}');
-COMMIT;
-"""
+TAIL = "COMMIT;\n"
+# As _number_last: the counter, the request's reference and the event's label in one
+# statement, the last before the commit.
 NUMBER = """WITH c AS (UPDATE counter SET value = value + 1 WHERE name = {name} AND year = 2026
-                RETURNING value)
-UPDATE request SET reference = {prefix} || lpad(c.value::text, 5, '0')
-  FROM c WHERE id = currval('request_id_seq');
+                RETURNING value),
+  r AS (UPDATE request SET reference = {prefix} || lpad(c.value::text, 5, '0')
+        FROM c WHERE id = currval('request_id_seq') RETURNING reference)
+UPDATE event SET object_repr = r.reference || ' — Budget' FROM r
+  WHERE event.id = currval('event_id_seq');
 """
 SCRIPTS = {
     "floor": HEAD
-    + "UPDATE request SET reference = 'DAI-2026-' || id WHERE id = currval('request_id_seq');\n"
+    + """WITH r AS (UPDATE request SET reference = 'DAI-2026-' || id
+               WHERE id = currval('request_id_seq') RETURNING reference)
+UPDATE event SET object_repr = r.reference || ' — Budget' FROM r
+  WHERE event.id = currval('event_id_seq');
+"""
     + TAIL,
     "yearly": HEAD + NUMBER.format(name="'requests.reference'", prefix="'DAI-2026-'") + TAIL,
     "per_body": HEAD
@@ -117,7 +128,7 @@ def main() -> int:
         "counter_floor_postgresql",
         floor,
         "tx/s",
-        f"insert, reference from its own id, audit event, commit: no shared row; {note}",
+        f"insert, audit event, reference from its own id, commit: no shared row; {note}",
     )
     common.line(
         "counter_yearly_postgresql",
