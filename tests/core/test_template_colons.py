@@ -33,9 +33,7 @@ def test_the_scan_finds_a_colon_outside_the_message() -> None:
     assert literal_colons("<p>{% trans 'Reason' %} : {{ x }}</p>")
     assert literal_colons("<li>{{ body }}: <strong>{{ n }}</strong></li>")
     assert not literal_colons('<p>{% translate "Reason:" %} {{ x }}</p>')
-    assert not literal_colons(
-        "{% blocktranslate with x=y %}Reason: {{ x }}{% endblocktranslate %}"
-    )
+    assert not literal_colons("{% blocktranslate with x=y %}Reason: {{ x }}{% endblocktranslate %}")
     assert not literal_colons("{{ hour }}:{{ minute }}")
 
 
