@@ -18,6 +18,7 @@ from ati.audit.models import AuditEvent
 from ati.core.errors import TransitionConflict
 from ati.library import search, services
 from ati.library.models import Publication, PublicationState, PublishableOfficial
+from ati.library.text import language_of
 from ati.requests import services as request_services
 from tests.requests.conftest import applicant_details, clock, request_details  # noqa: F401
 
@@ -485,3 +486,42 @@ def test_similar_published_answers_as_the_subject_is_typed(client, published_fr,
     assert f"/library/{published_fr.pk}/" in html and 'class="similar-publications"' in html
     nothing = client.get("/requests/similar/", {"subject": "Permis de pêche côtière"})
     assert nothing.status_code == 200 and nothing.content.strip() == b""
+
+
+def test_a_texts_language_is_told_by_its_script():
+    assert language_of(AR_ANSWER, fallback="fr") == "ar"
+    assert language_of(FR_ANSWER, fallback="ar") == "fr"
+    assert language_of("Budget of the hospitals", fallback="en") == "en"
+    assert language_of("", fallback="ar") == "fr"
+
+
+def test_a_french_answer_to_an_arabic_speaker_reads_left_to_right(
+    client, answered, officer, body, propose
+):
+    """The demo's French answer to an Arabic-speaking applicant was laid out right to left on
+    /library/: a published text takes its own language's direction, not the applicant's."""
+    req = answered(language="ar", first_name="خديجة", last_name="البقالي")
+    pub = propose(services.propose_from_request, officer, req)
+    pub = services.approve_and_publish(officer, pub)
+    assert pub.language == "fr" and pub.direction == "ltr"
+    client.cookies["django_language"] = "ar"
+    listing = client.get("/library/?q=budget").content.decode()
+    assert re.search(r'class="result-title" lang="fr" dir="ltr"', listing)
+    assert 'class="snippet" lang="fr" dir="ltr"' in listing
+    assert 'dir="rtl"' not in listing.split('<ol class="library-results">', 1)[1]
+    page = client.get(f"/library/{pub.pk}/").content.decode()
+    assert '<article class="publication">' in page  # the facts keep the page's direction
+    assert 'class="text-block publication-text" lang="fr" dir="ltr"' in page
+    assert re.search(r'<h1 lang="fr" dir="ltr">', page)
+
+
+def test_an_arabic_answer_still_reads_right_to_left_and_its_title_in_its_own_script(
+    client, published_ar
+):
+    assert published_ar.language == "ar" and published_ar.direction == "rtl"
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/library/{published_ar.pk}/").content.decode()
+    assert 'class="text-block publication-text" lang="ar" dir="rtl"' in page
+    # The title is the applicant's subject (French in the fixture): its own direction.
+    lang = published_ar.title_language
+    assert f'<h1 lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
