@@ -525,3 +525,11 @@ def test_an_arabic_answer_still_reads_right_to_left_and_its_title_in_its_own_scr
     # The title is the applicant's subject (French in the fixture): its own direction.
     lang = published_ar.title_language
     assert f'<h1 lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
+
+
+def test_the_law_number_is_never_cut_at_its_hyphen(client, published_fr):
+    """The document page broke "loi n° 31-" / "13" at 375 px."""
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/library/{published_fr.pk}/").content.decode()
+    assert "loi n°\u00a031\u201113" in page  # the reuse terms and the footer
+    assert "31-13" not in page.split('<p class="reuse-terms">', 1)[1].split("</p>", 1)[0]
