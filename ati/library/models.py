@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from .text import language_of
+
 
 class PublicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -176,6 +178,21 @@ class Publication(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # A published text reads in its own language and direction, never the reader's nor
+    # the applicant's: `language` is the text's (set from its script when proposed).
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language == "ar" else "ltr"
+
+    @property
+    def title_language(self) -> str:
+        """An answer's title is the applicant's subject: it may differ from the answer's."""
+        return language_of(self.title, fallback=self.language)
+
+    @property
+    def title_direction(self) -> str:
+        return "rtl" if self.title_language == "ar" else "ltr"
 
     @property
     def is_public(self) -> bool:
@@ -351,3 +368,7 @@ class DocumentPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.name} p. {self.number}"
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language == "ar" else "ltr"

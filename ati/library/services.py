@@ -48,6 +48,7 @@ from .models import (
     PublishableOfficial,
     SourceDocument,
 )
+from .text import language_of
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ def propose_from_request(officer: Any, req: InformationRequest, title: str = "")
             category=Category.ANSWER,
             title=title or req.subject,
             text=text,
-            language=req.language,
+            language=language_of(text, fallback=req.language),
             identities=request_identities(req),
             source=req,
             outcome=req.outcome,
@@ -301,7 +302,10 @@ def propose_decision(actor: Any, appeal: Any, text: str) -> Publication:
     commission member's review. The appeal is published with it (`approve_and_publish`).
     """
     req = appeal.request
-    with translation.override(req.language):
+    # The decision's own language (the commission may write in French to an Arabic-speaking
+    # applicant): its title, direction and search follow the text.
+    language = language_of(text, fallback=req.language)
+    with translation.override(language):
         title = _("Decision %(number)s of the commission") % {"number": appeal.decision_number}
     return _create(
         actor,
@@ -309,7 +313,7 @@ def propose_decision(actor: Any, appeal: Any, text: str) -> Publication:
         category=Category.COMMISSION_DECISION,
         title=title,
         text=text,
-        language=req.language,
+        language=language,
         identities=request_identities(req),
         source=req,
         appeal=appeal,

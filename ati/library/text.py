@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .documents.geometry import arabic_share
+
 #: Also used in SQL (PostgreSQL's regexp_replace and translate): keep them plain.
 TASHKEEL = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 LETTERS_FROM, LETTERS_TO = "أإآٱةى", "ااااهي"
@@ -49,3 +51,16 @@ def terms(query: str, limit: int = 12) -> list[str]:
     """
     words = re.findall(r"\w+", normalise(query))
     return [w for w in words if len(w) > 1 or w.isdigit()][:limit]
+
+
+def language_of(text: str, fallback: str = "fr") -> str:
+    """The language a published text is written in, told by its script.
+
+    Arabic letters in the majority: "ar". Otherwise `fallback` when it is written in Latin
+    letters (an English applicant's answer stays "en"), else French. A body may answer
+    an Arabic-speaking applicant in French: the applicant's language does not say how the
+    answer reads (its direction, its stemmer, the anonymiser's rules).
+    """
+    if arabic_share([text]) > 0.5:
+        return "ar"
+    return fallback if fallback in ("fr", "en") else "fr"

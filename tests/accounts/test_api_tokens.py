@@ -143,3 +143,11 @@ def test_drf_tokens_made_before_are_hashed_and_keep_working():
     token = ApiToken.objects.get(user=user)
     assert token.key_hash == hashlib.sha256(old.key.encode()).hexdigest()
     assert _api(old.key).get("/api/v1/requests/").status_code == 200
+
+
+def test_the_menu_entry_and_title_start_with_a_capital_in_french(client, citizen):
+    """The catalogue's "jetons d’API" is also the model's (lower-case) verbose name."""
+    client.force_login(citizen)
+    client.cookies["django_language"] = "fr"
+    assert ">Jetons d’API</a>" in client.get("/accounts/me/").content.decode()
+    assert "<h1>Jetons d’API</h1>" in client.get("/accounts/me/tokens/").content.decode()

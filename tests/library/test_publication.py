@@ -6,6 +6,7 @@ a published page, the published PDF, the search index or the API.
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 
@@ -18,6 +19,7 @@ from ati.audit.models import AuditEvent
 from ati.core.errors import TransitionConflict
 from ati.library import search, services
 from ati.library.models import Publication, PublicationState, PublishableOfficial
+from ati.library.text import language_of
 from ati.requests import services as request_services
 from tests.requests.conftest import applicant_details, clock, request_details  # noqa: F401
 
@@ -152,7 +154,7 @@ def test_planted_identities_never_reach_page_pdf_index_or_api(client, published_
     assert "Karim Bennani" in _pdf_text(published_fr)
     assert {"ner"} <= {r.get("source") for r in published_fr.redactions}
     assert "[identité masquée]" in page
-    assert "Law 31-13" in page or "31-13" in page  # the reuse terms
+    assert "31\u201113" in page  # the reuse terms (the law's number never cut at its hyphen)
 
 
 def test_planted_arabic_identities_never_reach_page_pdf_or_index(client, published_ar):
@@ -485,3 +487,71 @@ def test_similar_published_answers_as_the_subject_is_typed(client, published_fr,
     assert f"/library/{published_fr.pk}/" in html and 'class="similar-publications"' in html
     nothing = client.get("/requests/similar/", {"subject": "Permis de pêche côtière"})
     assert nothing.status_code == 200 and nothing.content.strip() == b""
+
+
+def test_a_texts_language_is_told_by_its_script():
+    assert language_of(AR_ANSWER, fallback="fr") == "ar"
+    assert language_of(FR_ANSWER, fallback="ar") == "fr"
+    assert language_of("Budget of the hospitals", fallback="en") == "en"
+    assert language_of("", fallback="ar") == "fr"
+
+
+def test_a_french_answer_to_an_arabic_speaker_reads_left_to_right(
+    client, answered, officer, body, propose
+):
+    """The demo's French answer to an Arabic-speaking applicant was laid out right to left on
+    /library/: a published text takes its own language's direction, not the applicant's."""
+    req = answered(language="ar", first_name="خديجة", last_name="البقالي")
+    pub = propose(services.propose_from_request, officer, req)
+    pub = services.approve_and_publish(officer, pub)
+    assert pub.language == "fr" and pub.direction == "ltr"
+    client.cookies["django_language"] = "ar"
+    listing = client.get("/library/?q=budget").content.decode()
+    assert re.search(r'class="result-title" lang="fr" dir="ltr"', listing)
+    assert 'class="snippet" lang="fr" dir="ltr"' in listing
+    assert 'dir="rtl"' not in listing.split('<ol class="library-results">', 1)[1]
+    page = client.get(f"/library/{pub.pk}/").content.decode()
+    assert '<article class="publication">' in page  # the facts keep the page's direction
+    assert 'class="text-block publication-text" lang="fr" dir="ltr"' in page
+    assert re.search(r'<h1 lang="fr" dir="ltr">', page)
+
+
+def test_an_arabic_answer_still_reads_right_to_left_and_its_title_in_its_own_script(
+    client, published_ar
+):
+    assert published_ar.language == "ar" and published_ar.direction == "rtl"
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/library/{published_ar.pk}/").content.decode()
+    assert 'class="text-block publication-text" lang="ar" dir="rtl"' in page
+    # The title is the applicant's subject (French in the fixture): its own direction.
+    lang = published_ar.title_language
+    assert f'<h1 lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
+
+
+def test_the_law_number_is_never_cut_at_its_hyphen(client, published_fr):
+    """The document page broke "loi n° 31-" / "13" at 375 px."""
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/library/{published_fr.pk}/").content.decode()
+    assert "loi n°\u00a031\u201113" in page  # the reuse terms and the footer
+    assert "31-13" not in page.split('<p class="reuse-terms">', 1)[1].split("</p>", 1)[0]
+
+
+def test_answers_proposed_before_take_their_texts_language(answered, officer, propose):
+    """Migration 0009: a row stored with the applicant's language gets its text's (and, on
+    PostgreSQL, the search vector of that language: the French stemmer finds "budgets")."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "ati.library.migrations.0009_publication_language_from_text"
+    )
+    pub = services.approve_and_publish(
+        officer, propose(services.propose_from_request, officer, answered(language="ar"))
+    )
+    Publication.objects.filter(pk=pub.pk).update(language="ar")
+    search.backend().index(Publication.objects.get(pk=pub.pk))  # as it was indexed then
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    assert Publication.objects.get(pk=pub.pk).language == "fr"
+    word = "budgets" if connection.vendor == "postgresql" else "budget"
+    assert [h.publication.pk for h in search.search(word).hits] == [pub.pk]

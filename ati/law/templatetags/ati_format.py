@@ -10,6 +10,7 @@ every template, letter, e-mail and notice writes a date with `longdate` or
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import timezone, translation
@@ -76,3 +77,19 @@ def due_explained(obj: object) -> str:
         getattr(obj, "due_explanation", ""),
         translation.get_language() or "fr",
     )
+
+
+_NUMBER_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+_NUMERO_SPACE = re.compile(r"(?<=n°) (?=\d)")
+
+
+@register.filter(is_safe=True)
+def unbroken_numbers(value: object) -> str:
+    """A law's number ("loi n° 31-13") is never cut at its hyphen nor after "n°".
+
+    U+2011 NON-BREAKING HYPHEN between digits, a no-break space after "n°": a
+    line ending in "31-" read as another number. Only text changes, so a safe
+    value (a rendered block) stays safe.
+    """
+    text = "" if value is None else str(value)
+    return _NUMERO_SPACE.sub("\u00a0", _NUMBER_HYPHEN.sub("\u2011", text))
