@@ -111,3 +111,32 @@ def test_every_worker_a_script_starts_consumes_every_queue():
     assert len(commands) >= 2, "the demo's worker and the layout trial's"
     for argv in commands:
         assert consumed_queues(argv) == QUEUES, argv
+
+
+def test_jobs_status_says_what_waits_in_each_queue(db):
+    """Operators see a backlog per queue: OCR piling up in `documents` leaves `mail` empty."""
+    import io
+
+    from django.core.management import call_command
+
+    from tests.notifications.conftest import use_broker
+
+    use_broker("memory://", eager=False)
+    try:
+        app.send_task("library.prepare_publication", (1,))
+        app.send_task("library.prepare_publication", (2,))
+        app.send_task("notifications.deliver", (3,))
+        out = io.StringIO()
+        call_command("jobs_status", stdout=out)
+        lines = out.getvalue().splitlines()
+        with app.connection_for_write() as conn, conn.channel() as channel:
+            for name in QUEUES:
+                channel.queue_purge(name)
+    finally:
+        use_broker("memory://", eager=True)
+    queues = {line.split(":")[0]: line for line in lines if line.startswith("queue ")}
+    assert set(queues) == {f"queue {name}" for name in QUEUES}
+    assert queues["queue documents"].startswith("queue documents: 2 waiting; library.")
+    assert queues["queue mail"].startswith("queue mail: 1 waiting; notifications.deliver")
+    assert queues["queue default"].startswith("queue default: 0 waiting; ")
+    assert "audit.seal" in queues["queue default"]
