@@ -18,6 +18,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 # Lets classes such as ModelAdmin[Model] be written with their type parameters.
 django_stubs_ext.monkeypatch()
@@ -429,6 +430,31 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 # Tests run tasks in-process unless they start a real worker (tests/jobs).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Three queues (docs/jobs.md, "Queues"), so that a slow OCR job never delays a receipt
+# e-mail or the audit sealer: `mail` (e-mails and webhooks), `documents` (library
+# proposals: OCR and the name model, seconds to minutes each), `default` (the rest: the
+# sealer every second, the sweeps, submissions' notices, statistics). Every task of the
+# project is routed here by name (tests/jobs/test_queues.py). A worker started without
+# -Q consumes all three; production runs workers per queue (docs/deployment.md).
+ATI_TASK_QUEUES = ("default", "mail", "documents")
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ATI_TASK_QUEUES]
+CELERY_TASK_ROUTES = {
+    "notifications.deliver": {"queue": "mail"},
+    "notifications.deliver_many": {"queue": "mail"},
+    "notifications.deliver_pending": {"queue": "mail"},
+    "library.prepare_publication": {"queue": "documents"},
+    "library.prepare_pending": {"queue": "documents"},
+    "audit.seal": {"queue": "default"},
+    "notifications.sweep_deadlines": {"queue": "default"},
+    "requests.send_submission_notices": {"queue": "default"},
+    "requests.send_pending_submission_notices": {"queue": "default"},
+    "appeals.sweep": {"queue": "default"},
+    "stats.refresh_stats": {"queue": "default"},
+    "personal_data.erase_due": {"queue": "default"},
+    "core.clean_orphan_files": {"queue": "default"},
+    "accounts.remove_unverified_accounts": {"queue": "default"},
+}
 # The audit sealer (docs/audit.md) chains the events committed since its last run, every
 # ATI_AUDIT_SEAL_EVERY_SECONDS; verify_audit reports an event still unsealed
 # ATI_AUDIT_SEAL_DELAY_SECONDS after it was written.

@@ -1,7 +1,7 @@
 """Submission throughput and worker memory under gunicorn, on loopback, bounded in time.
 
     .venv/bin/python bench/bench_http.py [--quick] [--duration S] [--vendor postgresql]
-        [--workers N] [--pgbouncer | --no-pgbouncer]
+        [--workers N] [--pgbouncer | --no-pgbouncer] [--submit-only | --memory-only]
 
 For each database (SQLite, and PostgreSQL when reachable) a child process
 migrates and fills a database with `ati.demo.loadgen` (100,000 requests; 20,000
@@ -31,7 +31,11 @@ with --quick), then:
   1,000 with --quick, a tenth as for everything else) of six pages in turn (the
   officer's queue and a request through the API, the library search page and API, the
   statistics, the home page), then the worker's resident size (VmRSS, from /proc).
-  Target under 150 MB at either scale: a worker's size is not a matter of scale.
+  Target under 150 MB at either scale: a worker's size is not a matter of scale. Its
+  size "at start" is read once it has answered one GET (the home page): gunicorn opens
+  the port before its worker has imported Django, and under load that takes a minute.
+  --memory-only measures this alone (no submissions, no PgBouncer), to check a change
+  to what the web process imports in a few minutes.
 
 The submissions are given as a share of the floor measured in the same run, the
 memory as a ratio to its target, with the load average beside them.
@@ -423,6 +427,7 @@ def measure(
     memory: bool = True,
     serve_url: str | None = None,
     gets: int = 10_000,
+    submit: bool = True,
 ) -> dict[str, Any]:
     """`serve_url`: where gunicorn and the sealer connect (PgBouncer), when not `url`."""
     script = str(Path(__file__).resolve())
@@ -439,7 +444,25 @@ def measure(
         if serve_url
         else None,
     }
+    if submit:
+        result.update(submissions(script, url, var, env, setup, duration, workers, vendor))
+    if memory:
+        result["memory"] = worker_memory(env, setup, gets)
+    return result
 
+
+def submissions(
+    script: str,
+    url: str,
+    var: str,
+    env: dict[str, str],
+    setup: dict[str, Any],
+    duration: int,
+    workers: int,
+    vendor: str,
+) -> dict[str, Any]:
+    """The submissions and the floor under one gunicorn, with the sealer beside them."""
+    result: dict[str, Any] = {}
     server = Gunicorn(env, workers=workers)
     try:
         base = f"http://127.0.0.1:{server.port}/api/v1/requests/"
@@ -489,9 +512,11 @@ def measure(
     result["floor"] = floor
     result["audit"] = after
     result["submit"] = run
-    if not memory:
-        return result
+    return result
 
+
+def worker_memory(env: dict[str, str], setup: dict[str, Any], gets: int) -> dict[str, Any]:
+    """One gunicorn worker's resident size after `gets` GETs of an officer's pages."""
     server = Gunicorn(env, workers=1)
     try:
         (worker,) = server.workers()
@@ -505,13 +530,17 @@ def measure(
             "/statistics/",
             "/",
         ]
+        # The size once the worker has imported Django and answered: the port opens
+        # before that, and under load the import takes tens of seconds.
+        booted = get_many(server.port, ["/"], setup["officer_token"], 1, 300)
         start_rss = rss_mb(worker)
         get = get_many(server.port, paths, setup["officer_token"], gets, 900)
         # A worker that died (timeout, memory) was replaced: measure the one serving now,
         # and say so (it counts as an error).
         now = server.workers()
-        result["memory"] = {
+        return {
             "worker_rss_start_mb": start_rss,
+            "first_get_ms": booted["p50_ms"],
             "worker_rss_after_mb": max((rss_mb(pid) for pid in now), default=0.0),
             "worker_replaced": worker not in now,
             "gets": get["requests"],
@@ -519,10 +548,72 @@ def measure(
             "get_p50_ms": get["p50_ms"],
             "get_per_second": get["per_second"],
             "paths": paths,
+            "load": common.load(),
         }
     finally:
         server.stop()
-    return result
+
+
+def report_submissions(
+    vendor: str, r: dict[str, Any], targets: dict[str, float], workers: int
+) -> int:
+    """Prints the submissions' lines; 1 if something was lost, failed or missed its target."""
+    status = 0
+    s = r["submit"]
+    for row in r.get("pg_activity", {}).get("top", []):
+        print(f"# pg {row['share']:6.1%}  {row['state | wait | waiting on | query']}")
+    if "pg_activity" in r:
+        busy = r["pg_activity"]["busy_backends_per_sample"]
+        print(f"# pg: {busy:.1f} backends busy per sample on average (of 16 connections)")
+    errors = s["non_2xx"] + s["socket_errors"]
+    f = r["floor"]
+    floor_errors = f["non_2xx"] + f["socket_errors"]
+    ratio = s["per_second"] / f["per_second"] if f["per_second"] else 0.0
+    common.line(
+        f"submit_throughput_{vendor}",
+        s["per_second"],
+        "submissions/s",
+        f"{ratio:.2f}x the floor ({f['per_second']:.0f}/s: a DRF view inserting one row, "
+        f"same gunicorn -w {workers}, wrk -c16 {s['seconds']:.0f} s); "
+        f"{s['per_second'] / targets['per_second']:.2f}x the {targets['per_second']:.0f}/s "
+        f"target (floor share target {targets['floor_ratio']}); load {r['load']}",
+    )
+    common.line(
+        f"submit_p99_{vendor}",
+        s["p99_ms"] or 0,
+        "ms",
+        f"{(s['p99_ms'] or 0) / targets['p99_ms']:.2f}x the {targets['p99_ms']:.0f} ms target; "
+        f"p50 {s['p50_ms']} ms; "
+        f"the floor's p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms",
+    )
+    audit = r["audit"]
+    common.line(
+        f"submit_errors_{vendor}",
+        errors,
+        "errors",
+        f"{s['accepted']} accepted, {s['rows_added']} rows added, "
+        f"{s['events_added']} audit events; the floor {floor_errors} errors, "
+        f"{f['accepted']} accepted, {f['rows_added']} rows added; "
+        f"sealer {r['sealer']['runs']} runs, longest {r['sealer']['longest_s'] * 1000:.0f} ms; "
+        f"{r['boot']['workers_up']} workers up after {r['boot']['boot_s']:.0f} s; "
+        f"chain after: {audit['chain_verified']} verified, "
+        f"{audit['chain_broken'] or 'intact'}",
+    )
+    lost = (
+        s["rows_added"] < s["accepted"]
+        or f["rows_added"] < f["accepted"]
+        or s["events_added"] < s["rows_added"]
+        or audit["chain_broken"] is not None
+    )
+    if lost or errors or floor_errors:
+        status = 1
+    if (
+        s["per_second"] < targets["per_second"]
+        or ratio < targets["floor_ratio"]
+        or (s["p99_ms"] or 1e9) > targets["p99_ms"]
+    ):
+        status = 1
+    return status
 
 
 def main() -> int:
@@ -532,8 +623,14 @@ def main() -> int:
     parser.add_argument("--vendor", choices=["sqlite", "postgresql"])
     # 2 × cores: a worker waiting on the database leaves the core to another.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument(
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
         "--submit-only", action="store_true", help="skip the memory phase (while profiling)"
+    )
+    only.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the web worker's size after the GETs (no submissions, no PgBouncer)",
     )
     parser.add_argument(
         "--pgbouncer",
@@ -572,7 +669,7 @@ def main() -> int:
     )
     results: dict[str, Any] = {"load_before": common.load(), "targets": targets}
     runs = [args.vendor] if args.vendor else common.vendors()
-    if args.pgbouncer and "postgresql" in runs:
+    if args.pgbouncer and "postgresql" in runs and not args.memory_only:
         if pgbouncer.binary():
             runs.append("postgresql_pgbouncer")
         else:
@@ -597,66 +694,16 @@ def main() -> int:
                     memory=not args.submit_only and not via_pgbouncer,
                     serve_url=bounced,
                     gets=1_000 if args.quick else 10_000,
+                    submit=not args.memory_only,
                 )
             except Exception as exc:  # say it, and fail the run
                 print(f"# bench_http {vendor} failed: {exc!r}", file=sys.stderr)
                 status = 1
                 continue
         results[vendor] = r
-        s, m = r["submit"], r.get("memory")
-        for row in r.get("pg_activity", {}).get("top", []):
-            print(f"# pg {row['share']:6.1%}  {row['state | wait | waiting on | query']}")
-        if "pg_activity" in r:
-            busy = r["pg_activity"]["busy_backends_per_sample"]
-            print(f"# pg: {busy:.1f} backends busy per sample on average (of 16 connections)")
-        errors = s["non_2xx"] + s["socket_errors"]
-        f = r["floor"]
-        floor_errors = f["non_2xx"] + f["socket_errors"]
-        ratio = s["per_second"] / f["per_second"] if f["per_second"] else 0.0
-        common.line(
-            f"submit_throughput_{vendor}",
-            s["per_second"],
-            "submissions/s",
-            f"{ratio:.2f}x the floor ({f['per_second']:.0f}/s: a DRF view inserting one row, "
-            f"same gunicorn -w {args.workers}, wrk -c16 {s['seconds']:.0f} s); "
-            f"{s['per_second'] / targets['per_second']:.2f}x the {targets['per_second']:.0f}/s "
-            f"target (floor share target {targets['floor_ratio']}); load {r['load']}",
-        )
-        common.line(
-            f"submit_p99_{vendor}",
-            s["p99_ms"] or 0,
-            "ms",
-            f"{(s['p99_ms'] or 0) / targets['p99_ms']:.2f}x the {targets['p99_ms']:.0f} ms target; "
-            f"p50 {s['p50_ms']} ms; "
-            f"the floor's p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms",
-        )
-        audit = r["audit"]
-        common.line(
-            f"submit_errors_{vendor}",
-            errors,
-            "errors",
-            f"{s['accepted']} accepted, {s['rows_added']} rows added, "
-            f"{s['events_added']} audit events; the floor {floor_errors} errors, "
-            f"{f['accepted']} accepted, {f['rows_added']} rows added; "
-            f"sealer {r['sealer']['runs']} runs, longest {r['sealer']['longest_s'] * 1000:.0f} ms; "
-            f"{r['boot']['workers_up']} workers up after {r['boot']['boot_s']:.0f} s; "
-            f"chain after: {audit['chain_verified']} verified, "
-            f"{audit['chain_broken'] or 'intact'}",
-        )
-        lost = (
-            s["rows_added"] < s["accepted"]
-            or f["rows_added"] < f["accepted"]
-            or s["events_added"] < s["rows_added"]
-            or audit["chain_broken"] is not None
-        )
-        if lost or errors or floor_errors:
-            status = 1
-        if (
-            s["per_second"] < targets["per_second"]
-            or ratio < targets["floor_ratio"]
-            or (s["p99_ms"] or 1e9) > targets["p99_ms"]
-        ):
-            status = 1
+        if "submit" in r:
+            status = max(status, report_submissions(vendor, r, targets, args.workers))
+        m = r.get("memory")
         if m is None:
             continue
         common.line(
@@ -664,9 +711,9 @@ def main() -> int:
             m["worker_rss_after_mb"],
             "MB",
             f"{m['worker_rss_after_mb'] / m['worker_rss_start_mb']:.2f}x its "
-            f"{m['worker_rss_start_mb']:.0f} MB at start; target 150 MB; "
+            f"{m['worker_rss_start_mb']:.0f} MB after its first GET; target 150 MB; "
             f"after {m['gets']} GETs of 6 pages in turn (queue, request, library, stats, home), "
-            f"{m['get_per_second']:.0f}/s"
+            f"{m['get_per_second']:.0f}/s; load {m['load']}"
             + ("; the worker was REPLACED" if m["worker_replaced"] else ""),
         )
         if m["worker_rss_after_mb"] > 150 or m["worker_replaced"] or m["get_non_2xx"]:
@@ -674,8 +721,8 @@ def main() -> int:
     results["load_after"] = common.load()
     for v in ("sqlite", "postgresql", "postgresql_pgbouncer"):
         if v in results:
-            results[v]["submit"].pop("output", None)
-            results[v]["floor"].pop("output", None)
+            results[v].get("submit", {}).pop("output", None)
+            results[v].get("floor", {}).pop("output", None)
     common.write_json("http", results)
     return status
 

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import holidays as holidays_lib
 from django.utils.text import slugify
-from hijridate import Gregorian
 
 #: Years the shipped calendars cover: Law 31-13 came into force on 12 March 2019.
 YEARS = range(2019, 2036)
@@ -133,6 +131,11 @@ def islamic_proposals(years: Iterable[int]) -> list[dict[str, Any]]:
     the same feast twice (2033) gets two keys. Dates the package gives without
     "(estimated)" are observed dates and come in confirmed.
     """
+    # Imported here: `holidays` loads every country's calendar (11 MB in each web
+    # worker, issue #19); only installing or proposing a calendar needs it.
+    import holidays as holidays_lib
+    from hijridate import Gregorian
+
     found: dict[tuple[str, int], list[tuple[date, bool]]] = defaultdict(list)
     for day, names in holidays_lib.Morocco(years=list(years), language="en_US").items():
         for name in names.split("; "):
@@ -163,6 +166,8 @@ def country_holidays(
     country: str, subdivision: str, years: Iterable[int], french: bool = False
 ) -> list[dict[str, Any]]:
     """Public holidays of another country, as the `holidays` package lists them."""
+    import holidays as holidays_lib  # imported here, as in islamic_proposals
+
     kwargs: dict[str, Any] = {"years": list(years)}
     if subdivision:
         kwargs["subdiv"] = subdivision

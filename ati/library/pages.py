@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from PIL import Image, ImageDraw
+from typing import TYPE_CHECKING, Any
 
 from . import anonymise, documents
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 Box = tuple[float, float, float, float]
 #: Below this OCR confidence (0–100) a word is shown to the reviewer as uncertain.
@@ -159,6 +160,10 @@ def kept_words(words: Sequence[documents.Word], redacted: dict[int, str]) -> lis
 
 def burn(image: Image.Image, page_boxes: Sequence[PageBox]) -> Image.Image:
     """A copy of the page image with the boxes painted solid black (for the public pages)."""
+    # Imported here: only publishing (the worker) paints pages; the web process that
+    # imports this module for the review pages' words need not load Pillow.
+    from PIL import ImageDraw
+
     out = image.convert("RGB")
     draw = ImageDraw.Draw(out)
     width, height = out.size

@@ -78,10 +78,22 @@ class Worker:
         return self.log_path.read_text(errors="replace")
 
 
+def worker_command(app: str = "ati", name: str = "ati-test") -> list[str]:
+    """`celery worker --pool=solo` (the task runs in the process we may kill) on every
+    queue of ATI_TASK_QUEUES: e-mail, documents and the rest, as the demo's worker."""
+    from django.conf import settings
+
+    return [
+        *(str(CELERY), "-A", app, "worker", "--pool=solo", "--loglevel=info"),
+        *("-Q", ",".join(settings.ATI_TASK_QUEUES)),
+        *("--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{name}@%h"),
+    ]
+
+
 def start_worker(
     env: dict[str, str], log_path: Path, *, app: str = "ati", name: str = "ati-test"
 ) -> Worker:
-    """One `celery worker --pool=solo` (the task runs in the process we may kill)."""
+    """One worker process (`worker_command`), its output in `log_path`."""
     environ = {
         **os.environ,
         "CELERY_TASK_ALWAYS_EAGER": "0",
@@ -90,10 +102,7 @@ def start_worker(
     }
     log = log_path.open("a")
     process = subprocess.Popen(
-        [
-            *(str(CELERY), "-A", app, "worker", "--pool=solo", "--loglevel=info"),
-            *("--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{name}@%h"),
-        ],
+        worker_command(app, name),
         cwd=ROOT,
         env=environ,
         stdout=log,

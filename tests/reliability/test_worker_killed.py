@@ -22,6 +22,7 @@ from django.utils import timezone
 from ati.notifications.models import JobRun, Notification, Status
 from ati.notifications.tasks import sweep_deadlines
 from ati.requests.models import InformationRequest
+from ati.requests.services import send_submission_notices
 from ati.requests.sweep import DEEMED_REFUSAL, ESCALATION
 from tests.jobs.worker import wait_for, wait_until_sent
 
@@ -46,7 +47,8 @@ def _messages(cluster) -> list[email.message.Message]:
 def _broker_is_empty(cluster) -> bool:
     """No message waiting, none taken and unacknowledged: nothing can run again later."""
     client = redis.Redis.from_url(cluster.broker_url)
-    return not client.llen("celery") and not client.hlen("unacked")
+    waiting = sum(client.llen(queue) for queue in settings.ATI_TASK_QUEUES)
+    return not waiting and not client.hlen("unacked")
 
 
 def test_a_worker_killed_while_sending_the_receipt_sends_it_once(
@@ -96,9 +98,11 @@ def test_a_worker_killed_in_the_middle_of_the_sweep_queues_each_notice_once(
 ):
     cluster = redis_cluster
     req = submit(body, citizen)
-    # The submission's own notices are not counted here: marked sent before any worker
-    # starts, their deliver tasks find nothing to do.
-    Notification.objects.filter(related_id=req.pk).update(status=Status.SENT)
+    # The submission's own notices are not counted here: written now (the worker's task
+    # then finds them written) and marked sent before any worker starts, their deliver
+    # tasks find nothing to do.
+    assert send_submission_notices(req.pk)
+    assert Notification.objects.filter(related_id=req.pk).update(status=Status.SENT)
     InformationRequest.objects.filter(pk=req.pk).update(
         response_due=timezone.localdate() - dt.timedelta(days=3)
     )

@@ -10,12 +10,44 @@ A body answers a request with PDFs (text or scanned), images (JPEG, PNG, multi-p
   invisible layer of the words kept; `merge_pdfs(parts)` joins our own PDFs.
 
 docs/decisions/0011-released-documents.md records why.
+
+Reading and writing (pdfium, numpy, Pillow, pypdf, reportlab: some 90 MB of
+resident memory) are imported on first use (PEP 562 `__getattr__`): the web
+process imports this package through the library's services and reads stored
+words, but only the Celery worker reads files and writes PDFs (issue #19: a web
+worker's size).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .geometry import boxes_for_words, span_words, words_in_rect
-from .reading import MAX_BYTES, MAX_PAGES, OCR_DPI, OUTPUT_DPI, inspect, read_pages
 from .types import ERROR_CODES, Box, DocumentError, Page, RedactedPage, Word
-from .writing import merge_pdfs, redacted_pdf
+
+if TYPE_CHECKING:
+    from .reading import MAX_BYTES, MAX_PAGES, OCR_DPI, OUTPUT_DPI, inspect, read_pages
+    from .writing import merge_pdfs, redacted_pdf
+
+#: The names of the heavy submodules, imported when one of them is first asked for.
+_LAZY = {
+    "MAX_BYTES": "reading",
+    "MAX_PAGES": "reading",
+    "OCR_DPI": "reading",
+    "OUTPUT_DPI": "reading",
+    "inspect": "reading",
+    "read_pages": "reading",
+    "merge_pdfs": "writing",
+    "redacted_pdf": "writing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+
 
 __all__ = [
     "ERROR_CODES",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image
+if TYPE_CHECKING:  # only in annotations: web processes handle these shapes without Pillow
+    from PIL import Image
 
 Box = tuple[float, float, float, float]
 

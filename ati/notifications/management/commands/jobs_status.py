@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Min
@@ -17,10 +18,45 @@ def broker_kind(url: str) -> str:
     return {"rediss": "redis", "sentinel": "redis"}.get(scheme, scheme)
 
 
+def queue_lines() -> list[str]:
+    """Each queue (docs/jobs.md, "Queues"), the messages waiting in it and its tasks.
+
+    A backlog in `documents` (OCR) is expected for a while; one in `mail` or `default`
+    says their workers are missing or too few. A broker that does not answer is said,
+    never raised: the rest of the report comes from the database.
+    """
+    from kombu.exceptions import ChannelError
+
+    routed: dict[str, list[str]] = {name: [] for name in settings.ATI_TASK_QUEUES}
+    for task, route in sorted(settings.CELERY_TASK_ROUTES.items()):
+        routed.setdefault(route["queue"], []).append(task)
+    try:
+        waiting: dict[str, str] = {}
+        with current_app.connection_for_read() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+            for name in routed:
+                # Typed as kombu's StdChannel, which lacks the queue_declare every transport has.
+                channel: Any = conn.channel()
+                try:
+                    count = channel.queue_declare(queue=name, passive=True).message_count
+                except ChannelError:  # never declared, or Redis's empty list: none waits
+                    count = 0
+                finally:
+                    channel.close()
+                waiting[name] = str(count)
+        problem = ""
+    except Exception as exc:  # the broker is down or refuses: say so, never fail
+        waiting, problem = {}, f" (the broker did not answer: {exc.__class__.__name__})"
+    return [
+        f"queue {name}: {waiting.get(name, '?')} waiting{problem}; {', '.join(tasks) or '-'}"
+        for name, tasks in routed.items()
+    ]
+
+
 class Command(BaseCommand):
     help = (
-        "Show queued, sent and failed notifications, other work waiting for the worker (library "
-        "proposals), the last run of each job and the broker."
+        "Show the broker's queues and what waits in each, queued, sent and failed notifications, "
+        "other work waiting for the worker (library proposals) and the last run of each job."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,10 +74,15 @@ class Command(BaseCommand):
             .values_list("status", "n")
         )
         w = self.stdout.write
+        # The app's own configuration: what this process would do with a task.
+        eager = current_app.conf.task_always_eager
         w(
             f"broker: {broker_kind(settings.CELERY_BROKER_URL)}"
-            + (" (tasks run in-process)" if settings.CELERY_TASK_ALWAYS_EAGER else "")
+            + (" (tasks run in-process)" if eager else "")
         )
+        if not eager:
+            for line in queue_lines():
+                w(line)
         for status in Status:
             w(f"{status.value}: {counts.get(status.value, 0)}")
         oldest = Notification.objects.filter(status=Status.QUEUED).aggregate(at=Min("created_at"))[
