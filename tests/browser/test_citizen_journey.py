@@ -428,9 +428,15 @@ def test_citizen_library_journey(journey, page, demo, lang):
     # A document: in its own language and direction, with the reuse terms and its PDF.
     journey.follow(page, "ol.library-results > li a.result-title")
     pub = Publication.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
-    article = page.locator("article.publication")
-    assert article.get_attribute("lang") == pub.language
-    assert article.get_attribute("dir") == ("rtl" if pub.language == "ar" else "ltr")
+    # The text (and the title) in their own language and direction; the facts around
+    # them (body, category, year) in the page's.
+    text = page.locator("article.publication .publication-text")
+    assert text.get_attribute("lang") == pub.language
+    assert text.get_attribute("dir") == ("rtl" if pub.language == "ar" else "ltr")
+    title = page.locator("article.publication h1")
+    assert title.get_attribute("lang") == pub.title_language
+    assert title.get_attribute("dir") == pub.title_direction
+    assert page.locator("article.publication").get_attribute("lang") is None
     assert page.locator("p.reuse-terms").count() == 1
     journey.check(page, "library-document")
     # Served inline (read in the browser's viewer): fetched as the page's link gives it.
