@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,17 +85,32 @@ def tokens_of(user: User) -> Any:
 def user_for_key(key: str) -> tuple[User, ApiToken] | None:
     """The account a key opens, or None (unknown, revoked, expired, or account inactive)."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    # get(), not first(): the hash is unique, and first()'s ordering and slicing cost
+    # more than the query (this runs before every API call).
+    try:
+        token = ApiToken.objects.select_related("user").get(
+            key_hash=hash_key(key), revoked_at__isnull=True, expires_at__gt=now
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _write_last_use(token.pk, now)
         token.last_used_at = now
     return token.user, token
+
+
+def _write_last_use(pk: int, now: dt.datetime) -> None:
+    # One plain statement: a citizen's first call of the minute (most submissions) paid
+    # the ORM's building of an UPDATE, more than the statement itself.
+    field = ApiToken._meta.get_field("last_used_at")
+    table, column = (connection.ops.quote_name(n) for n in (ApiToken._meta.db_table, field.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = %s WHERE id = %s",  # noqa: S608 - the model's names
+            [field.get_db_prep_save(now, connection), pk],
+        )
 
 
 def delete_tokens_of(user: User) -> int:
