@@ -430,13 +430,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 # Tests run tasks in-process unless they start a real worker (tests/jobs).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# Three queues (docs/jobs.md, "Queues"), so that a slow OCR job never delays a receipt
-# e-mail or the audit sealer: `mail` (e-mails and webhooks), `documents` (library
-# proposals: OCR and the name model, seconds to minutes each), `default` (the rest: the
-# sealer every second, the sweeps, submissions' notices, statistics). Every task of the
-# project is routed here by name (tests/jobs/test_queues.py). A worker started without
-# -Q consumes all three; production runs workers per queue (docs/deployment.md).
-ATI_TASK_QUEUES = ("default", "mail", "documents")
+# Four queues (docs/jobs.md, "Queues"), so that a slow OCR job never delays a receipt
+# e-mail, nor a peak of submissions the audit sealer: `mail` (e-mails and webhooks),
+# `documents` (library proposals: OCR and the name model, seconds to minutes each),
+# `notices` (a submission's receipt and officers' notice written: one task per
+# submission, a backlog at a national peak), `default` (the rest: the sealer every
+# second, the sweeps, statistics). Every task of the project is routed here by name
+# (tests/jobs/test_queues.py). A worker started without -Q consumes all four;
+# production runs workers per queue (docs/deployment.md).
+ATI_TASK_QUEUES = ("default", "mail", "documents", "notices")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ATI_TASK_QUEUES]
 CELERY_TASK_ROUTES = {
@@ -447,14 +449,35 @@ CELERY_TASK_ROUTES = {
     "library.prepare_pending": {"queue": "documents"},
     "audit.seal": {"queue": "default"},
     "notifications.sweep_deadlines": {"queue": "default"},
-    "requests.send_submission_notices": {"queue": "default"},
-    "requests.send_pending_submission_notices": {"queue": "default"},
+    "requests.send_submission_notices": {"queue": "notices"},
+    "requests.send_pending_submission_notices": {"queue": "notices"},
     "appeals.sweep": {"queue": "default"},
     "stats.refresh_stats": {"queue": "default"},
     "personal_data.erase_due": {"queue": "default"},
     "core.clean_orphan_files": {"queue": "default"},
     "accounts.remove_unverified_accounts": {"queue": "default"},
 }
+# A submission's receipt and officers' notice are written by the worker after commit
+# (docs/jobs.md, "A submission's notices"). "task": one task published per submission
+# after its commit, and a sweeper every minute for those still waiting after
+# ATI_SUBMISSION_NOTICES_GRACE_SECONDS (their task lost). "poll": nothing published by
+# the web process; beat's job takes every waiting submission each
+# ATI_SUBMISSION_NOTICES_POLL_SECONDS (a national portal: no broker work per submission).
+ATI_SUBMISSION_NOTICES = os.environ.get("ATI_SUBMISSION_NOTICES", "task").strip()
+if ATI_SUBMISSION_NOTICES not in {"task", "poll"}:
+    raise ImproperlyConfigured(
+        f"ATI_SUBMISSION_NOTICES must be 'task' or 'poll', not {ATI_SUBMISSION_NOTICES!r}"
+    )
+ATI_SUBMISSION_NOTICES_GRACE_SECONDS = float(
+    os.environ.get("ATI_SUBMISSION_NOTICES_GRACE_SECONDS", "30")
+)
+ATI_SUBMISSION_NOTICES_POLL_SECONDS = float(
+    os.environ.get("ATI_SUBMISSION_NOTICES_POLL_SECONDS", "1")
+)
+if ATI_SUBMISSION_NOTICES_POLL_SECONDS <= 0:
+    raise ImproperlyConfigured("ATI_SUBMISSION_NOTICES_POLL_SECONDS must be more than 0")
+_NOTICES_POLLED = ATI_SUBMISSION_NOTICES == "poll"
+
 # The audit sealer (docs/audit.md) chains the events committed since its last run, every
 # ATI_AUDIT_SEAL_EVERY_SECONDS; verify_audit reports an event still unsealed
 # ATI_AUDIT_SEAL_DELAY_SECONDS after it was written.
@@ -465,10 +488,17 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit": {"task": "audit.seal", "schedule": ATI_AUDIT_SEAL_EVERY_SECONDS},
     "sweep-deadlines": {"task": "notifications.sweep_deadlines", "schedule": 300.0},
     "deliver-pending": {"task": "notifications.deliver_pending", "schedule": 60.0},
-    # Submissions whose notices' task was lost (docs/jobs.md).
+    # Submissions waiting for their notices (docs/jobs.md): those whose task was lost,
+    # every minute; or, polled, all of them every second (a run not started within a few
+    # periods is dropped: the next one takes its work).
     "submission-notices-pending": {
         "task": "requests.send_pending_submission_notices",
-        "schedule": 60.0,
+        "schedule": ATI_SUBMISSION_NOTICES_POLL_SECONDS if _NOTICES_POLLED else 60.0,
+        **(
+            {"options": {"expires": 5 * ATI_SUBMISSION_NOTICES_POLL_SECONDS}}
+            if _NOTICES_POLLED
+            else {}
+        ),
     },
     # Library proposals whose preparation task was lost or whose worker died (docs/jobs.md).
     "library-prepare-pending": {"task": "library.prepare_pending", "schedule": 60.0},
@@ -498,11 +528,6 @@ if ATI_REFERENCE_SCOPE not in {"year", "body"}:
     )
 
 # --- Notifications (docs/jobs.md) ---------------------------------------------
-# A submission's receipt and officers' notice are written by the worker after commit;
-# the sweeper writes those of a submission still without them after this many seconds.
-ATI_SUBMISSION_NOTICES_GRACE_SECONDS = float(
-    os.environ.get("ATI_SUBMISSION_NOTICES_GRACE_SECONDS", "30")
-)
 # Officers are reminded this many working days before a due date.
 ATI_REMINDER_WORKING_DAYS = [int(d) for d in env_list("ATI_REMINDER_WORKING_DAYS", "5,2")]
 # A failed delivery is retried after 1, 2, 4… minutes (at most 6 hours), this many times.

@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/bench_http.py [--quick] [--duration S] [--vendor postgresql]
         [--workers N] [--pgbouncer | --no-pgbouncer] [--submit-only | --memory-only]
+        [--notices poll|task]
 
 For each database (SQLite, and PostgreSQL when reachable) a child process
 migrates and fills a database with `ati.demo.loadgen` (100,000 requests; 20,000
 with --quick), then:
 
 * submission: gunicorn (--workers, 2 × cores by default; production settings:
-  ATI_DEBUG=0, Celery broker on Redis db 14 if reachable) on 127.0.0.1, and wrk
+  ATI_DEBUG=0, Celery broker on Redis db 14 if reachable, and the national layout's
+  ATI_SUBMISSION_NOTICES=poll: no task published per submission, docs/jobs.md;
+  --notices task for the default's) on 127.0.0.1, and wrk
   POSTing JSON submissions, each with the token of one of 2,000 citizens in turn
   (the limit is 20 an hour per account), for --duration seconds (30; 10 with
   --quick) over 16 connections, while the audit sealer runs every second as beat
@@ -574,7 +577,8 @@ def report_submissions(
         s["per_second"],
         "submissions/s",
         f"{ratio:.2f}x the floor ({f['per_second']:.0f}/s: a DRF view inserting one row, "
-        f"same gunicorn -w {workers}, wrk -c16 {s['seconds']:.0f} s); "
+        f"same gunicorn -w {workers}, wrk -c16 {s['seconds']:.0f} s; notices "
+        f"{os.environ.get('ATI_SUBMISSION_NOTICES', 'task')}); "
         f"{s['per_second'] / targets['per_second']:.2f}x the {targets['per_second']:.0f}/s "
         f"target (floor share target {targets['floor_ratio']}); load {r['load']}",
     )
@@ -638,6 +642,13 @@ def main() -> int:
         default=os.environ.get("ATI_BENCH_PGBOUNCER", "auto") not in {"0", "no", "off"},
         help="also measure the submissions through PgBouncer (PostgreSQL; default: when installed)",
     )
+    parser.add_argument(
+        "--notices",
+        choices=["poll", "task"],
+        default="poll",
+        help="ATI_SUBMISSION_NOTICES of the web processes (default: poll, as deployment.md's "
+        "national layout; task publishes one Celery task per submission)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -667,7 +678,12 @@ def main() -> int:
         if args.quick
         else {"per_second": 150.0, "floor_ratio": 0.4, "p99_ms": 300.0}
     )
-    results: dict[str, Any] = {"load_before": common.load(), "targets": targets}
+    results: dict[str, Any] = {
+        "load_before": common.load(),
+        "targets": targets,
+        "submission_notices": args.notices,
+    }
+    os.environ["ATI_SUBMISSION_NOTICES"] = args.notices  # the children's and gunicorn's
     runs = [args.vendor] if args.vendor else common.vendors()
     if args.pgbouncer and "postgresql" in runs and not args.memory_only:
         if pgbouncer.binary():

@@ -479,7 +479,8 @@ def submit_request(
         req.reference = _number_last(
             req, provisional, events=[event.pk], notices=webhooks.has_endpoints(body.pk)
         )
-        transaction.on_commit(lambda: _enqueue_submission_notices(req.pk))
+        if settings.ATI_SUBMISSION_NOTICES == "task":  # else beat's poll takes it (flagged)
+            transaction.on_commit(lambda: _enqueue_submission_notices(req.pk))
     return req
 
 
@@ -494,16 +495,17 @@ def _enqueue_submission_notices(pk: int) -> None:
         log.warning("broker unavailable, request %s waits for the sweeper: %s", pk, exc)
 
 
-def send_submission_notices(pk: int) -> bool:
+def send_submission_notices(pk: int, *, skip_locked: bool = False) -> bool:
     """Write a submission's receipt (to the applicant) and notice (to the body's officers).
 
     Run by the worker after the submission commits, and again by the sweeper for a
     submission whose task was lost: under the request's lock, once (the flag is cleared
-    in the same transaction as the notices are stored). False when already done.
+    in the same transaction as the notices are stored). False when already done, or,
+    with `skip_locked`, when another worker holds it (polling workers share the backlog).
     """
     with transaction.atomic():
         req = (
-            InformationRequest.objects.select_for_update(of=("self",))
+            InformationRequest.objects.select_for_update(of=("self",), skip_locked=skip_locked)
             .select_related("body", "profile_version")
             .filter(pk=pk, submission_notices_pending=True)
             .first()
@@ -515,18 +517,49 @@ def send_submission_notices(pk: int) -> bool:
     return True
 
 
-def send_pending_submission_notices(*, older_than: dt.timedelta | None = None) -> int:
-    """Submissions whose notices are still unwritten (their task lost: the broker down,
-    a worker killed) after `older_than` (ATI_SUBMISSION_NOTICES_GRACE_SECONDS)."""
-    grace = older_than or dt.timedelta(seconds=settings.ATI_SUBMISSION_NOTICES_GRACE_SECONDS)
-    pks = list(
-        InformationRequest.objects.filter(
-            submission_notices_pending=True, submitted_at__lt=timezone.now() - grace
+def notices_polled() -> bool:
+    return bool(settings.ATI_SUBMISSION_NOTICES == "poll")
+
+
+def submissions_wait_for_notices() -> bool:
+    return InformationRequest.objects.filter(submission_notices_pending=True).exists()
+
+
+def send_pending_submission_notices(
+    *, older_than: dt.timedelta | None = None, batch: int = 500
+) -> int:
+    """Submissions whose notices are still unwritten after `older_than`, oldest first.
+
+    With one task per submission (ATI_SUBMISSION_NOTICES=task), the sweeper behind those
+    tasks: a submission waits ATI_SUBMISSION_NOTICES_GRACE_SECONDS before it is taken,
+    as its task may still be on its way. Polled, the only way there: every waiting one,
+    at once, until none is left; several workers running this share the backlog (each
+    skips the rows another holds).
+    """
+    if older_than is None:
+        seconds = 0.0 if notices_polled() else settings.ATI_SUBMISSION_NOTICES_GRACE_SECONDS
+        older_than = dt.timedelta(seconds=seconds)
+    sent = 0
+    while True:
+        pks = list(
+            InformationRequest.objects.filter(
+                submission_notices_pending=True, submitted_at__lte=timezone.now() - older_than
+            )
+            .order_by("submitted_at", "pk")
+            .values_list("pk", flat=True)[:batch]
         )
-        .order_by("submitted_at")
-        .values_list("pk", flat=True)[:1000]
-    )
-    return sum(send_submission_notices(pk) for pk in pks)
+        done = 0
+        for pk in pks:
+            try:
+                done += send_submission_notices(pk, skip_locked=True)
+            except Exception:
+                # One submission whose notices cannot be written (its transaction rolled
+                # back, the flag still set) must not hold up every receipt behind it.
+                log.exception("the notices of request %s could not be written", pk)
+        sent += done
+        # A short batch was the last; a batch held entirely by other workers is theirs.
+        if len(pks) < batch or not done:
+            return sent
 
 
 # --- handling by the body ----------------------------------------------------------

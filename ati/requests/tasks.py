@@ -17,7 +17,10 @@ def send_submission_notices(pk: int) -> bool:
 
 @shared_task(name="requests.send_pending_submission_notices", ignore_result=True)
 def send_pending_submission_notices() -> int:
-    """Every minute: submissions whose notices' task was lost (broker down, worker killed)."""
+    """Every minute: submissions whose notices' task was lost (broker down, worker killed).
+    Polled (ATI_SUBMISSION_NOTICES=poll), every second: all those waiting."""
+    if services.notices_polled() and not services.submissions_wait_for_notices():
+        return 0  # most seconds: one indexed read, and no run recorded
     with job_run("submission_notices") as run:
         sent = services.send_pending_submission_notices()
         run.result = f"{sent} sent" if sent else "nothing due"

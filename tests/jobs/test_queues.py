@@ -1,8 +1,9 @@
-"""Every task goes to one of three queues, and every worker we start consumes all three.
+"""Every task goes to one of four queues, and every worker we start consumes all four.
 
-`mail` (e-mails and webhooks), `documents` (library proposals: OCR and the name model)
-and `default` (the rest) keep a slow OCR job from delaying a receipt or the audit
-sealer (docs/jobs.md, "Queues"). A task without a route would land in `default`
+`mail` (e-mails and webhooks), `documents` (library proposals: OCR and the name model),
+`notices` (a submission's receipt and officers' notice written) and `default` (the rest)
+keep a slow OCR job from delaying a receipt, and a peak of submissions the audit sealer
+(docs/jobs.md, "Queues"). A task without a route would land in `default`
 silently: each one is named in CELERY_TASK_ROUTES, so that a new task is a decision.
 """
 
@@ -36,10 +37,10 @@ def queue_of(name: str) -> str:
     return str(app.amqp.router.route({}, name)["queue"].name)
 
 
-def test_the_three_queues_are_the_workers_queues():
-    assert set(settings.ATI_TASK_QUEUES) == {"default", "mail", "documents"}
+def test_the_four_queues_are_the_workers_queues():
+    assert set(settings.ATI_TASK_QUEUES) == {"default", "mail", "documents", "notices"}
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "default"
-    # A worker started without -Q (an operator's old command line) consumes all three.
+    # A worker started without -Q (an operator's old command line) consumes all four.
     assert set(app.amqp.queues) == QUEUES
 
 
@@ -59,18 +60,16 @@ def test_every_task_of_the_project_is_routed_to_a_known_queue():
         assert entry["task"] in tasks
 
 
-def test_mail_documents_and_the_sealer_never_share_a_queue():
+def test_mail_documents_submission_notices_and_the_sealer_never_share_a_queue():
     mail = {"notifications.deliver", "notifications.deliver_many", "notifications.deliver_pending"}
     documents = {"library.prepare_publication", "library.prepare_pending"}
-    default = {
-        "audit.seal",
-        "notifications.sweep_deadlines",
-        "requests.send_submission_notices",
-        "requests.send_pending_submission_notices",
-        "stats.refresh_stats",
-    }
+    # One task per submission: at a national peak they backlog, and the sealer, every
+    # second, must not wait behind them (docs/deployment.md, "Workers per queue").
+    notices = {"requests.send_submission_notices", "requests.send_pending_submission_notices"}
+    default = {"audit.seal", "notifications.sweep_deadlines", "stats.refresh_stats"}
     assert {queue_of(n) for n in mail} == {"mail"}
     assert {queue_of(n) for n in documents} == {"documents"}
+    assert {queue_of(n) for n in notices} == {"notices"}
     assert {queue_of(n) for n in default} == {"default"}
 
 
@@ -98,7 +97,7 @@ def script_worker_commands(path: Path) -> list[list[str]]:
 
 
 def test_the_demo_and_test_workers_name_every_queue():
-    """`make demo`'s worker and the tests' name the three queues on their command line."""
+    """`make demo`'s worker and the tests' name the four queues on their command line."""
     (demo,) = script_worker_commands(ROOT / "scripts" / "demo")
     for argv in (demo, worker_command(), worker_command("tests.reliability.faults", "w1")):
         assert any(a in {"-Q", "--queues"} or a.startswith(("-Q", "--queues=")) for a in argv)

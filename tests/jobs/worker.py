@@ -80,7 +80,7 @@ class Worker:
 
 def worker_command(app: str = "ati", name: str = "ati-test") -> list[str]:
     """`celery worker --pool=solo` (the task runs in the process we may kill) on every
-    queue of ATI_TASK_QUEUES: e-mail, documents and the rest, as the demo's worker."""
+    queue of ATI_TASK_QUEUES: e-mail, documents, notices and the rest, as the demo's worker."""
     from django.conf import settings
 
     return [
