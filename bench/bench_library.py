@@ -433,8 +433,13 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"library-{v}-{args.mix}.json").write_text(json.dumps(results, indent=2))
     # Target: the first page in under 50 ms at the 95th percentile, within 2x the raw SQL.
-    app95 = results["app_p95_ms"]
-    return 0 if app95 < 50 and app95 <= 2 * results["raw_p95_ms"] else 1
+    # --quick: within 3x. A tenth of the documents makes the SQL's matching a tenth as
+    # long, not the page's fixed part (20 publications loaded, their snippets: ~6 ms), so
+    # the same app is 2.0-2.7x a raw query that takes 5 ms (performance.md, "Fourth pass").
+    app95, within = results["app_p95_ms"], 3.0 if args.quick else 2.0
+    bound = within * results["raw_p95_ms"]
+    print(f"# target: app p95 < 50 ms and <= {within:g}x raw p95 ({bound:.1f} ms)")
+    return 0 if app95 < 50 and app95 <= bound else 1
 
 
 if __name__ == "__main__":
