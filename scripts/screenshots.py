@@ -40,15 +40,11 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ati.core.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (after the path)
+
 PASSWORD = "demo-ati-2026"  # noqa: S105 (the demo accounts' published password)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = {"": 1366, "-375": 375}
 HEIGHTS = {"": 900, "-375": 800}
 #: A kept screenshot is cut below this height (px): the guides show a page's top.
@@ -472,7 +468,7 @@ def main() -> None:
             # too, where Debian's chromium-l10n is installed.
             browsers = {
                 lang: p.chromium.launch(
-                    executable_path="/usr/bin/chromium",
+                    executable_path=str(CHROMIUM),
                     args=[*CHROMIUM_ARGS, f"--lang={lang}"],
                     env={**os.environ, "LANGUAGE": lang},
                 )

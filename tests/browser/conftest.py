@@ -20,7 +20,9 @@ from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, LANGUAGES, Journey
+from ati.core.chromium import CHROMIUM, CHROMIUM_ARGS
+
+from .harness import LANGUAGES, Journey
 
 HERE = Path(__file__).resolve().parent
 NO_CHROMIUM = (

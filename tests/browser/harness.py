@@ -20,16 +20,6 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("ATI_CHROMIUM", "/usr/bin/chromium"))
-# Debian's chromium, never a browser download (there is no network for one).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("ATI_SCREENSHOTS_DIR", ROOT / "var" / "screenshots"))
 LANGUAGES = ("fr", "ar")
