@@ -479,7 +479,7 @@ def submit_request(
         req.reference = _number_last(
             req, provisional, events=[event.pk], notices=webhooks.has_endpoints(body.pk)
         )
-        if settings.ATI_SUBMISSION_NOTICES == "task":  # else beat's poll takes it (flagged)
+        if not notices_polled():  # polled, beat's job finds it by its flag
             transaction.on_commit(lambda: _enqueue_submission_notices(req.pk))
     return req
 
@@ -521,8 +521,12 @@ def notices_polled() -> bool:
     return bool(settings.ATI_SUBMISSION_NOTICES == "poll")
 
 
+def _waiting_for_notices() -> Any:
+    return InformationRequest.objects.filter(submission_notices_pending=True)
+
+
 def submissions_wait_for_notices() -> bool:
-    return InformationRequest.objects.filter(submission_notices_pending=True).exists()
+    return bool(_waiting_for_notices().exists())
 
 
 def send_pending_submission_notices(
@@ -542,9 +546,8 @@ def send_pending_submission_notices(
     sent = 0
     while True:
         pks = list(
-            InformationRequest.objects.filter(
-                submission_notices_pending=True, submitted_at__lte=timezone.now() - older_than
-            )
+            _waiting_for_notices()
+            .filter(submitted_at__lte=timezone.now() - older_than)
             .order_by("submitted_at", "pk")
             .values_list("pk", flat=True)[:batch]
         )
