@@ -22,6 +22,7 @@ from ati.appeals import services
 from ati.appeals.models import Commission, Decision, Ground
 from ati.requests import letters as request_letters
 from ati.requests import services as request_services
+from tests.pdf import pdftotext
 
 pytestmark = [
     pytest.mark.django_db,
@@ -50,15 +51,7 @@ MONTHS = {
 
 
 def pdf_text(pdf: bytes) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp, "letter.pdf")
-        path.write_bytes(pdf)
-        out = subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-        )
-    # Bidi isolates are invisible marks: the reader does not see them.
-    text = re.sub("[\u2066-\u2069\u200e\u200f\u202a-\u202e]", "", out.stdout)
-    return text
+    return pdftotext(pdf, layout=True)
 
 
 def write_image(name: str, pdf: bytes) -> None:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -20,6 +17,8 @@ from ati.law.deadlines import format_date
 from ati.notifications.models import NotificationAttachment
 from ati.requests import services
 from tests.factories import member
+from tests.pdf import BIDI_MARKS
+from tests.pdf import pdftotext as pdf_text
 
 pytestmark = [
     pytest.mark.django_db,
@@ -35,16 +34,12 @@ REASON = {
 def pdftotext(pdf: bytes) -> str:
     """The letter's text as a reader gets it, `squeezed`: pdftotext spaces Arabic its own
     way, and places the punctuation next to it where its bidi runs end."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp, "letter.pdf")
-        path.write_bytes(pdf)
-        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
-    return squeezed(out.stdout.decode())
+    return squeezed(pdf_text(pdf))
 
 
 def squeezed(text: str) -> str:
     """Without spaces, bidi marks, nor the punctuation that ends a phrase."""
-    return re.sub(r"[\s\u2066-\u2069\u200e\u200f\u202a-\u202e.,:;،؛]", "", text)
+    return re.sub(f"[\\s{BIDI_MARKS}.,:;،؛]", "", text)
 
 
 def attached(sentence: str, language: str) -> str:
