@@ -31,6 +31,19 @@ def increment_sql() -> str:
     )
 
 
+def take_sql() -> str:
+    """The increment that creates the year's row at 1 when it is missing, `RETURNING
+    value`; parameters (name, year). Always a row (PostgreSQL, SQLite ≥ 3.35): for a
+    caller that cannot retry, since its statement fails when the number is missing."""
+    q = connection.ops.quote_name
+    table, value = q(Counter._meta.db_table), q("value")
+    return (
+        f"INSERT INTO {table} ({q('name')}, {q('year')}, {value}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({q('name')}, {q('year')}) DO UPDATE SET {value} = {table}.{value} + 1 "
+        f"RETURNING {value}"
+    )
+
+
 def create(name: str, year: int) -> None:
     """The sequence's row for the year, at 0, unless it exists (another caller's wins)."""
     Counter.objects.bulk_create([Counter(name=name, year=year)], ignore_conflicts=True)

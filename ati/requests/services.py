@@ -163,6 +163,7 @@ def _number_last(
     notices: bool = False,
     events: Iterable[int] = (),
     also: Iterable[int] = (),
+    insert: bool = False,
 ) -> str:
     """Give the request its number of the year, as the transaction's last write.
 
@@ -176,6 +177,11 @@ def _number_last(
     texts and file names); on SQLite, whose writers are serialised anyway, two to five.
     The audit `events` written before it have the provisional reference in their label.
     A submission writes no notice in its transaction (`send_submission_notices`).
+
+    With `insert` (PostgreSQL), the request row is not written yet, only its id taken
+    (`_reserve_id`): the statement inserts it with its number, rather than insert a row
+    and rewrite it, which would index it twice (the reference is indexed, so the rewrite
+    is a new version of the row in each of the table's indexes).
     """
     year = req.received_on.year
     counter, prefix = _numbering(req.body, year)
@@ -188,12 +194,26 @@ def _number_last(
     # longer than the provisional one (a per-body prefix).
     repr_max = AuditEvent._meta.get_field("object_repr").max_length
     if connection.vendor == "postgresql":
-        ctes = [
-            f"c AS ({counters.increment_sql()})",
-            f"""r AS (UPDATE {request} SET reference = %s || CASE WHEN c.value < 100000
-                      THEN lpad(c.value::text, 5, '0') ELSE c.value::text END
-                  FROM c WHERE {request}.id = %s RETURNING {request}.reference)""",  # noqa: S608
-        ]
+        number = (
+            "%s || CASE WHEN c.value < 100000 THEN lpad(c.value::text, 5, '0') "
+            "ELSE c.value::text END"
+        )
+        if insert:
+            # The year's first number too: the statement cannot retry after a missing row.
+            columns, marks, values = _insert_values(req, f"(SELECT {number} FROM c)", [prefix])  # noqa: S608
+            ctes = [
+                f"c AS ({counters.take_sql()})",
+                f"""r AS (INSERT INTO {request} ({columns}) VALUES ({marks})
+                      RETURNING {request}.reference)""",  # noqa: S608
+            ]
+            params: list[Any] = [counter, year, *values]
+        else:
+            ctes = [
+                f"c AS ({counters.increment_sql()})",
+                f"""r AS (UPDATE {request} SET reference = {number}
+                      FROM c WHERE {request}.id = %s RETURNING {request}.reference)""",  # noqa: S608
+            ]
+            params = [counter, year, prefix, req.pk]
         if notices:
             ctes += [
                 f"""n AS (UPDATE {notice} SET subject = replace(subject, %s, r.reference),
@@ -211,7 +231,6 @@ def _number_last(
                   FROM r WHERE {audit}.id = ANY(%s))"""  # noqa: S608
             )
         sql = f"WITH {', '.join(ctes)} SELECT reference FROM r"  # noqa: S608 - model tables
-        params: list[Any] = [counter, year, prefix, req.pk]
         if notices:
             params += [*[provisional] * 3, label, about, provisional]
         if events:
@@ -219,10 +238,12 @@ def _number_last(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-            if row is None:  # the year's first request
+            if row is None:  # the year's first request (not with `insert`: take_sql)
                 counters.create(counter, year)
                 cursor.execute(sql, params)
                 row = cursor.fetchone()
+        if insert:
+            req._state.adding, req._state.db = False, connection.alias
         return str(row[0])
     reference = _format_reference(prefix, counters.next_value(counter, year))
     marks = ", ".join(["%s"] * len(about))
@@ -252,6 +273,35 @@ def _number_last(
             [provisional, reference, label, *about],
         )
     return reference
+
+
+def _reserve_id() -> int:
+    """The id of a request to be inserted later in the transaction (PostgreSQL; the
+    rows written before it point to it, their foreign keys checked at commit)."""
+    table = InformationRequest._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        return int(cursor.fetchone()[0])
+
+
+def _insert_values(
+    req: InformationRequest, reference: str, reference_params: list[Any]
+) -> tuple[str, str, list[Any]]:
+    """The columns, placeholders and parameters of the request's INSERT, as Model.save
+    would write them (each field's pre_save, then its value for the database), with the
+    SQL expression `reference` and its parameters for the reference."""
+    quote = connection.ops.quote_name
+    columns, marks, values = [], [], []
+    for column in InformationRequest._meta.local_concrete_fields:
+        columns.append(quote(column.column))
+        value = column.get_db_prep_save(column.pre_save(req, True), connection)
+        if column.attname == "reference":
+            marks.append(reference)
+            values.extend(reference_params)
+        else:
+            marks.append("%s")
+            values.append(value)
+    return ", ".join(columns), ", ".join(marks), values
 
 
 def _store_attachments(
@@ -457,7 +507,13 @@ def submit_request(
         # this commits (send_submission_notices): not the web process's work, nor held in
         # the transaction. The flag is how the sweeper behind that task finds them.
         req.submission_notices_pending = True
-        req.save()
+        # On PostgreSQL the row is written once, by the numbering statement (`insert`),
+        # its id taken now for the rows that point to it; SQLite writes it, then numbers it.
+        insert = connection.vendor == "postgresql"
+        if insert:
+            req.pk = _reserve_id()
+        else:
+            req.save()
         _store_attachments(req, details.attachments, AttachmentKind.REQUEST, actor)
         # The event, and the webhook rows its hook queues, name the request by its
         # provisional reference, which the numbering statement rewrites: so nothing
@@ -477,7 +533,11 @@ def submit_request(
             reason=due.explanation("en"),
         )
         req.reference = _number_last(
-            req, provisional, events=[event.pk], notices=webhooks.has_endpoints(body.pk)
+            req,
+            provisional,
+            events=[event.pk],
+            notices=webhooks.has_endpoints(body.pk),
+            insert=insert,
         )
         if not notices_polled():  # polled, beat's job finds it by its flag
             transaction.on_commit(lambda: _enqueue_submission_notices(req.pk))

@@ -43,13 +43,40 @@ def test_the_counter_is_the_last_write(submit, officer):
         submit()
     sql = [q["sql"] for q in ctx.captured_queries]
     counter = Counter._meta.db_table
-    at = max(i for i, s in enumerate(sql) if f'UPDATE "{counter}"' in s)
+    at = max(i for i, s in enumerate(sql) if f'"{counter}"' in s)
     after = [s for s in sql[at + 1 :] if not s.startswith(("RELEASE", "SAVEPOINT"))]
     # The audit event is written before, with the provisional reference; after the
-    # counter (PostgreSQL: in its statement) only the request's and the event's
-    # references are rewritten. No insert, no lock.
+    # counter only the request's and the event's references are rewritten (SQLite). On
+    # PostgreSQL the counter's statement is the last: it inserts the request, numbered,
+    # and rewrites the event's reference.
     assert all(s.startswith("UPDATE") for s in after), after
     assert len(after) <= (0 if connection.vendor == "postgresql" else 2)
+    if connection.vendor == "postgresql":
+        assert f'INSERT INTO "{InformationRequest._meta.db_table}"' in sql[at]
+
+
+@pytest.mark.postgres
+def test_the_request_row_is_written_once(submit, officer):
+    # The reference is indexed: inserting the row and then rewriting its reference would
+    # write every index of the table twice and leave a dead row (docs/performance.md).
+    def writes() -> tuple[int, int]:
+        # This test transaction's own counts of rows inserted and updated in the table.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+                [InformationRequest._meta.db_table],
+            )
+            return cursor.fetchone()
+
+    inserted, updated = writes()
+    submit()
+    assert writes() == (inserted + 1, updated)
+
+
+def test_the_years_first_request_creates_its_counter(submit, officer):
+    assert not Counter.objects.exists()
+    assert submit().reference == "DAI-2026-00001"
+    assert Counter.objects.get(name="requests.reference", year=2026).value == 1
 
 
 @pytest.mark.postgres
