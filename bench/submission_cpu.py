@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -28,6 +29,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common
 
 WARM_UP = 20
+
+
+def _backend_cpu(connection: Any) -> float | None:
+    """The CPU seconds of the database server process serving `connection`, read from
+    /proc (PostgreSQL on this machine: one backend process per connection); None on
+    SQLite, which runs inside the Python process and is counted in its CPU."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wal_position(connection: Any) -> int | None:
+    """PostgreSQL's write-ahead log position in bytes: what the submissions wrote to it,
+    a count that does not depend on the machine's speed (the server's other databases
+    are idle during the run)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
 
 
 def child(n: int, profile: str) -> dict[str, Any]:
@@ -83,16 +111,20 @@ def child(n: int, profile: str) -> dict[str, Any]:
 
         profiler = cProfile.Profile(time.process_time)  # CPU, not waits
         profiler.enable()
+    backend0, wal0 = _backend_cpu(connection), _wal_position(connection)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for i in range(WARM_UP + 1, WARM_UP + 1 + n):
         submit(i)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    backend, wal = _backend_cpu(connection), _wal_position(connection)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile)
     return {
         "submissions": n,
         "cpu_ms": cpu / n * 1000,
+        "wal_bytes": None if wal is None else (wal - wal0) / n,
+        "backend_ms": None if backend is None else (backend - backend0) / n * 1000,
         "wall_ms": wall / n * 1000,
         "queries": len(sql),
         "sql": [" ".join(q.split())[:140] for q in sql],
@@ -123,7 +155,14 @@ def main() -> int:
         f"submission_cpu_{args.vendor}",
         r["cpu_ms"],
         "ms CPU",
-        f"{r['wall_ms']:.1f} ms wall, {r['queries']} SQL statements, {r['submissions']} "
+        f"{r['wall_ms']:.1f} ms wall, "
+        + (
+            ""
+            if r["backend_ms"] is None
+            else f"{r['backend_ms']:.2f} ms CPU in PostgreSQL's backend, "
+        )
+        + ("" if r["wal_bytes"] is None else f"{r['wal_bytes']:,.0f} bytes of WAL, ")
+        + f"{r['queries']} SQL statements, {r['submissions']} "
         f"submissions through the test client; load {load_before} -> {common.load()}",
     )
     return 0
