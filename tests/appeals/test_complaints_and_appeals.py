@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from ati.accounts.models import Role
 from ati.appeals import selectors, services
@@ -332,12 +333,11 @@ def test_non_compliant_body_is_listed(
     assert appeal.state == AppealState.NOT_COMPLIED
     assert list(selectors.non_compliance(2026)) == [appeal]
     assert selectors.non_compliance_by_body(2026) == [
-        {
-            "request__body__code": req.body.code,
-            "request__body__name_fr": req.body.name_fr,
-            "count": 1,
-        }
+        {"code": req.body.code, "name": req.body.name_fr, "count": 1}
     ]
+    # The commission's Arabic page names the body in Arabic.
+    with translation.override("ar"):
+        assert selectors.non_compliance_by_body(2026)[0]["name"] == req.body.name_ar
 
 
 def test_a_partial_answer_complies_with_a_partial_order_only(
