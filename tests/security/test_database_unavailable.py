@@ -25,15 +25,16 @@ FORM = {
 
 
 @pytest.fixture
-def database_fails_after_the_row_is_saved(monkeypatch):
-    """The audit write, after the request row and its reference are saved, loses the database."""
+def database_fails_at_the_last_statement(monkeypatch):
+    """The numbering, the submission's last statement, loses the database: the audit event
+    (and on SQLite the request row) is written by then, inside the transaction."""
     seen = []
 
-    def record(*args, **kwargs):
-        seen.append(InformationRequest.objects.count())  # the row is there, inside the atomic
+    def number_last(*args, **kwargs):
+        seen.append(AuditEvent.objects.count())
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("ati.requests.services.record", record)
+    monkeypatch.setattr("ati.requests.services._number_last", number_last)
     return seen
 
 
@@ -44,11 +45,11 @@ def assert_nothing_written():
 
 
 def test_page_answers_503_with_a_small_page_and_writes_nothing(
-    client, body, citizen, clock, english, database_fails_after_the_row_is_saved
+    client, body, citizen, clock, english, database_fails_at_the_last_statement
 ):
     client.force_login(citizen)
     response = client.post("/requests/new/", {**FORM, "body": body.pk}, HTTP_ACCEPT_LANGUAGE="en")
-    assert database_fails_after_the_row_is_saved == [1]
+    assert database_fails_at_the_last_statement == [1]
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
@@ -59,7 +60,7 @@ def test_page_answers_503_with_a_small_page_and_writes_nothing(
 
 
 def test_api_answers_503_with_a_json_message_and_writes_nothing(
-    body, citizen, clock, english, database_fails_after_the_row_is_saved
+    body, citizen, clock, english, database_fails_at_the_last_statement
 ):
     api = APIClient()
     api.force_authenticate(citizen)
@@ -70,7 +71,7 @@ def test_api_answers_503_with_a_json_message_and_writes_nothing(
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert database_fails_after_the_row_is_saved == [1]
+    assert database_fails_at_the_last_statement == [1]
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json() == {
         "message": "The service cannot reach its database just now. Please try again shortly."
