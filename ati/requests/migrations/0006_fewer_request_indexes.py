@@ -23,11 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='informationrequest',
-            name='body',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='bodies.publicbody', verbose_name='body'),
-        ),
-        migrations.AlterField(
-            model_name='informationrequest',
             name='outcome',
             field=models.CharField(blank=True, choices=[('granted', 'Granted'), ('partially_granted', 'Partially granted'), ('refused', 'Refused'), ('not_held', 'Information not held')], max_length=20, verbose_name='outcome'),
         ),
