@@ -10,8 +10,8 @@ end on the one row.
 
 Because the row is held until commit, every other caller of the same sequence waits
 for everything the holder does after taking it: take the number as late as possible
-(the submission takes it as its last write, decision 0013). `increment_sql` is the
-same statement, for a caller that folds the increment into a larger one.
+(the submission takes it as its last write, decision 0013). `take_sql` is the increment
+as an upsert, for a caller that folds it into a larger statement and cannot retry.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from .models import Counter
 
 
 def increment_sql() -> str:
-    """The increment, `RETURNING value`; parameters (name, year). No row: no result."""
+    """The increment, `RETURNING value`; parameters (name, year). No row: no result
+    (`next_value` then creates it)."""
     q = connection.ops.quote_name
     table, value = q(Counter._meta.db_table), q("value")
     return (

@@ -198,22 +198,22 @@ def _number_last(
             "%s || CASE WHEN c.value < 100000 THEN lpad(c.value::text, 5, '0') "
             "ELSE c.value::text END"
         )
+        # The counter taken by an upsert: the year's first number too, in this statement.
+        ctes = [f"c AS ({counters.take_sql()})"]
+        params: list[Any] = [counter, year]
         if insert:
-            # The year's first number too: the statement cannot retry after a missing row.
             columns, marks, values = _insert_values(req, f"(SELECT {number} FROM c)", [prefix])  # noqa: S608
-            ctes = [
-                f"c AS ({counters.take_sql()})",
+            ctes.append(
                 f"""r AS (INSERT INTO {request} ({columns}) VALUES ({marks})
-                      RETURNING {request}.reference)""",  # noqa: S608
-            ]
-            params: list[Any] = [counter, year, *values]
+                      RETURNING {request}.reference)"""  # noqa: S608
+            )
+            params += values
         else:
-            ctes = [
-                f"c AS ({counters.increment_sql()})",
+            ctes.append(
                 f"""r AS (UPDATE {request} SET reference = {number}
-                      FROM c WHERE {request}.id = %s RETURNING {request}.reference)""",  # noqa: S608
-            ]
-            params = [counter, year, prefix, req.pk]
+                      FROM c WHERE {request}.id = %s RETURNING {request}.reference)"""  # noqa: S608
+            )
+            params += [prefix, req.pk]
         if notices:
             ctes += [
                 f"""n AS (UPDATE {notice} SET subject = replace(subject, %s, r.reference),
@@ -238,10 +238,6 @@ def _number_last(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-            if row is None:  # the year's first request (not with `insert`: take_sql)
-                counters.create(counter, year)
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
         if insert:
             req._state.adding, req._state.db = False, connection.alias
         return str(row[0])
